@@ -65,6 +65,11 @@ class Registry(Generic[C]):
         """Registered names, sorted."""
         return sorted(self._entries)
 
+    def is_built_in(self, name: str) -> bool:
+        """Whether ``name`` is a built-in entry (one that stays registered; its module may not be
+        imported yet)."""
+        return name in self._built_in
+
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name in self._entries
 

@@ -18,11 +18,11 @@ from ..exceptions import MissingDependencyError
 from ..goals import Goals
 from ..space import SearchSpace
 from .base import Optimizer
-from .capabilities import MultiObjective
+from .capabilities import MultiObjective, Scheduler
 
 __all__ = ["register_optimizer", "unregister_optimizer", "make_optimizer", "optimizer_class", "available_optimizers",
            "optimizers_serving_several", "optimizers_declaring", "check_settings", "check_study_optimizer",
-           "rebuilt_by_name", "check_rebuilt_by_name"]
+           "rebuilt_by_name", "check_rebuilt_by_name", "schedules_budgets"]
 
 _REGISTRY: Registry[Optimizer] = Registry("optimizer", Optimizer, {
     "grid": "interactive_hpo.optimizers.simple:GridSearch",
@@ -43,6 +43,13 @@ _REGISTRY: Registry[Optimizer] = Registry("optimizer", Optimizer, {
     "bayesian": "bo", "gaussian process": "bo", "gp": "bo", "genetic": "ga", "differential evolution": "de",
     "successive halving": "halving", "nsga-ii": "nsga2", "hypergradient descent": "hypergradient",
 })
+
+
+#: The built-in optimizers that schedule budgets (their classes are :class:`~.capabilities.Scheduler`),
+#: known without importing them: the Lab asks it of every optimizer for its Optimizer tab, and
+#: importing the Bayesian ones (torch, botorch) was 2 s of CPU in a first ``Lab()`` over CMA-ES.
+#: tests/optimizers/test_registry.py checks it against the classes.
+BUILT_IN_SCHEDULERS = frozenset({"halving", "hyperband", "asha"})
 
 
 def register_optimizer(cls_or_path: type[Optimizer] | str, name: str | None = None) -> None:
@@ -115,6 +122,16 @@ def optimizers_declaring(*capabilities: type) -> list[str]:
         if all(issubclass(cls, capability) for capability in capabilities):
             declaring.append(name)
     return declaring
+
+
+def schedules_budgets(name: str, *, argument: str = "name", owner: str = "schedules_budgets") -> bool:
+    """Whether the optimizer registered under ``name`` schedules budgets (its class is a
+    :class:`~.capabilities.Scheduler`: halving, hyperband, asha), without importing a built-in
+    one (:data:`BUILT_IN_SCHEDULERS`); a plug-in's class is imported already. An unknown name is
+    refused as :func:`optimizer_class` refuses it."""
+    if isinstance(name, str) and _REGISTRY.is_built_in(name):
+        return name in BUILT_IN_SCHEDULERS
+    return issubclass(optimizer_class(name, argument=argument, owner=owner), Scheduler)
 
 
 def optimizer_class(name: str, *, argument: str = "name", owner: str = "make_optimizer") -> type[Optimizer]:

@@ -4,7 +4,7 @@ The one exception is the export (``export`` and ``export_frames``), which render
 :class:`~interactive_hpo.study.Study` and so imports the study room (an exception written down
 with its reason in tests/test_layers.py).
 
-The classes (``SurrogateCurve``, ``SurrogateMaps``, ``BestSoFarPlot``,
+The classes (``SurrogateCurve``, ``SurrogateMaps``, ``BestSoFarPlot``, ``LineagePlot``,
 ``ParallelCoordinatesPlot``, ``PopulationPlot``) build their artists once and ``update`` them in place, which is
 how the Lab redraws live; the ``plot_*`` functions draw one figure and return its Axes.
 
@@ -39,7 +39,7 @@ from .importance import plot_ablation, plot_importance, plot_quantile_importance
 from .landscape import HeatmapInfo, heatmap_info, plot_landscape, plot_landscape_graph
 from .landscape_compare import TrainTestInfo, plot_similarity, plot_train_test, train_test_info
 from .landscape_trajectory import plot_trajectory, trajectory_info
-from .lineage import plot_lineage
+from .lineage import LineagePlot, plot_lineage
 from .pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
 from .partial_dependence import plot_partial_dependence, plot_partial_dependence_2d
 from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule
@@ -58,6 +58,7 @@ __all__ = [
     "CurvesInfo",
     "GanttInfo",
     "HeatmapInfo",
+    "LineagePlot",
     "ParallelCoordinatesPlot",
     "ParetoInfo",
     "PopulationPlot",

@@ -12,10 +12,11 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_real, fail, is_int
-from ._axes import axes_or_new, drawn_entries, integer_ticks
+from ._axes import axes_or_new, check_axes, drawn_entries, integer_ticks
 from ._checks import first_bad, is_sequence, record_fields, records, vector
+from .corners import emptiest_corner
 
-__all__ = ["ADOPTED_LABEL", "LINEAGE_BEST_LABEL", "NOT_BRED_LABEL", "plot_lineage"]
+__all__ = ["ADOPTED_LABEL", "LINEAGE_BEST_LABEL", "NOT_BRED_LABEL", "LineagePlot", "plot_lineage"]
 
 #: What :func:`plot_lineage` reads of a ``Lineage``.
 LINEAGE_FIELDS = ("ids", "generations", "values", "parents", "best", "ancestry")
@@ -63,12 +64,154 @@ def _lineage_arrays(lineage: Any, owner: str) -> tuple[np.ndarray, np.ndarray, n
     return ids, generations, values
 
 
-def plot_lineage(lineage: Any, ax: Any = None, best_value: float | None = None) -> Any:
+class LineagePlot:
     """Individuals by generation (x) and value (y), a grey line from each parent to its child,
     and the best so far (ringed in red) with its ancestry in red: how the winner was bred.
+    Built once; :meth:`update` moves its artists (a live panel redraws it after every trial).
 
     An individual built from a trial the method did not breed (``lineage.adopted``: before a
     switch, yours) is drawn as a grey diamond labelled with that trial's number.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+
+    Attributes
+    ----------
+    plain, line : LineCollection
+        Parent -> child segments; those of the best's ancestry in red.
+    bred, adopted : PathCollection
+        The individuals; those built from a trial not bred here as diamonds.
+    ring : PathCollection
+        The best so far, when an individual holds it; else ``not_bred``, a dashed line at its value.
+    labels : list of Annotation
+        "trial N" beside each adopted individual.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from interactive_hpo.study.curves import Lineage
+    >>> tree = Lineage(np.array([0, 1]), np.array([0, 1]), np.array([2.0, 1.0]), ((), (0,)), best=1)
+    >>> plot = LineagePlot()
+    >>> plot.update(tree).bred.get_offsets().tolist(), len(plot.line.get_segments())
+    ([[0.0, 2.0], [1.0, 1.0]], 1)
+    """
+
+    def __init__(self, ax: Any = None):
+        from matplotlib.collections import LineCollection
+
+        ax = self.ax = axes_or_new(ax, (6, 4), owner="LineagePlot")
+        # Mid grey at 1 pt: visible on a projector, still behind the ancestry (issue 26).
+        self.plain = LineCollection([], colors="0.55", linewidths=1.0, zorder=1, label="parent → child")
+        self.line = LineCollection([], colors="C3", linewidths=2.2, zorder=2, label="ancestry of the best")
+        ax.add_collection(self.plain)
+        ax.add_collection(self.line)
+        self.bred = ax.scatter([], [], s=24, color="C0", edgecolors="black", linewidths=0.4, zorder=3,
+                               label="individual")
+        self.adopted = ax.scatter([], [], s=40, marker="D", color="0.75", edgecolors="black", linewidths=0.6,
+                                  zorder=3, label=ADOPTED_LABEL)
+        self.ring = ax.scatter([], [], s=110, facecolors="none", edgecolors="C3", linewidths=2.0, zorder=4,
+                               label=LINEAGE_BEST_LABEL)
+        self.not_bred = ax.axhline(np.nan, color="C3", ls="--", lw=1.5, zorder=4, label=NOT_BRED_LABEL)
+        self.labels: list[Any] = []
+        ax.set(xlabel="generation", ylabel="value", title="lineage")
+        integer_ticks(ax.xaxis)
+        self._legend: tuple[Any, ...] | None = None  # (labels, corner) of the legend drawn
+
+    def update(self, lineage: Any, best_value: float | None = None) -> LineagePlot:
+        """Draw ``lineage`` in place of the last one; returns the plot.
+
+        Parameters
+        ----------
+        lineage : Lineage
+            From :func:`interactive_hpo.study.curves.lineage` (plain arrays: ids, generations,
+            values, parents, best, adopted).
+        best_value : float, optional
+            The best value so far over every trial, the individuals' and the others' (yours,
+            another optimizer's before a switch: ``study.best_value``). Given, ``lineage.best`` is
+            ringed only if it holds that value; otherwise a red dashed line marks it, "not bred".
+            Without it the ring marks ``lineage.best``, the best individual: after a switch from
+            another optimizer its ring marked 18.5 while the study's best was 2.2.
+        """
+        ids, generations, values = _lineage_arrays(lineage, "LineagePlot.update")
+        if best_value is not None:
+            best_value = check_real(best_value, "best_value", "LineagePlot.update")
+        where = {int(i): (float(g), float(v)) for i, g, v in zip(ids, generations, values, strict=True)}
+        best = lineage.best
+        if best is not None and best_value is not None and where[int(best)][1] != best_value:
+            best = None  # the best so far was not bred: an individual ringed as it would say it was
+        ancestry = set(lineage.ancestry(best)) if best is not None else set()
+        plain: list[list[tuple[float, float]]] = []  # segments (parent, child) as (generation, value) ends
+        line: list[list[tuple[float, float]]] = []
+        for child, parents in zip(ids.tolist(), lineage.parents, strict=True):
+            for parent in parents:
+                if parent in where and child in where and np.isfinite(where[parent][1]) \
+                        and np.isfinite(where[child][1]):
+                    (line if child in ancestry and parent in ancestry else plain).append([where[parent], where[child]])
+        self.plain.set_segments(plain)
+        self.line.set_segments(line)
+        adopted = getattr(lineage, "adopted", {})
+        bred = np.array([int(i) not in adopted for i in ids], dtype=bool)
+        points = np.column_stack([generations, values]).astype(float).reshape(-1, 2)
+        self.bred.set_offsets(points[bred])
+        self.adopted.set_offsets(points[~bred])
+        self._label_adopted([(f"trial {number}", where[int(ident)]) for ident, number in adopted.items()
+                             if number >= 0 and np.isfinite(where[int(ident)][1])])
+        # Marked itself: a winner drawn in generation 0 has no ancestry to show it.
+        self.ring.set_offsets(np.reshape(where[int(best)], (-1, 2)) if best is not None else np.empty((0, 2)))
+        shown = best is None and best_value is not None
+        self.not_bred.set_data([0, 1] if shown else [np.nan, np.nan], [best_value] * 2 if shown else [np.nan] * 2)
+        self.not_bred.set_visible(shown)
+        self._autoscale()
+        self._place_legend(points)
+        return self
+
+    def _label_adopted(self, labels: list[tuple[str, tuple[float, float]]]) -> None:
+        """"trial N" at each adopted individual: the annotations drawn moved and renamed, the
+        missing ones made, the extra ones removed."""
+        for annotation in self.labels[len(labels):]:
+            annotation.remove()
+        del self.labels[len(labels):]
+        for k, (text, at) in enumerate(labels):
+            if k < len(self.labels):
+                self.labels[k].set_text(text)
+                self.labels[k].xy = at
+            else:
+                self.labels.append(self.ax.annotate(text, at, xytext=(4, 4), textcoords="offset points",
+                                                    fontsize="x-small", color="0.3"))
+
+    def _autoscale(self) -> None:
+        """The data limits of what is drawn, as adding each artist to cleared Axes set them."""
+        ax = self.ax
+        ax.relim(visible_only=True)  # the best's line (its value only, as axhline added it); relim skips collections
+        for collection in (self.plain, self.line, self.bred, self.adopted, self.ring):
+            limits = collection.get_datalim(ax.transData)  # as Axes.add_collection(autolim=True) adds it
+            corners = limits.get_points()
+            if not np.isinf(limits.minpos).all():
+                corners = np.concatenate([corners, [limits.minpos]])
+            ax.update_datalim(corners)
+        ax.autoscale_view()
+
+    def _place_legend(self, points: np.ndarray) -> None:
+        """The legend in the corner of the fewest individuals (not ``loc="best"``, which searched at
+        each draw: :mod:`.corners`), rebuilt only when its entries or
+        its corner change; no links (CMA-ES breeds none): not listed."""
+        handles, labels = drawn_entries(self.ax)
+        loc = emptiest_corner(self.ax, points)
+        if (tuple(labels), loc) == self._legend:
+            return
+        self._legend = (tuple(labels), loc)
+        if labels:
+            self.ax.legend(handles, labels, fontsize="small", loc=loc)
+        elif self.ax.get_legend() is not None:  # nothing drawn (no individual yet): no empty box
+            self.ax.get_legend().remove()
+
+
+def plot_lineage(lineage: Any, ax: Any = None, best_value: float | None = None) -> Any:
+    """Draw :class:`LineagePlot` once: individuals by generation (x) and value (y), who bred
+    whom, and the best so far (ringed in red) with its ancestry in red.
 
     Parameters
     ----------
@@ -77,54 +220,14 @@ def plot_lineage(lineage: Any, ax: Any = None, best_value: float | None = None) 
         parents, best, adopted).
     ax : matplotlib Axes, optional
     best_value : float, optional
-        The best value so far over every trial, the individuals' and the others' (yours, another
-        optimizer's before a switch: ``study.best_value``). Given, ``lineage.best`` is ringed only
-        if it holds that value; otherwise a red dashed line marks it, "not bred". Without it the
-        ring marks ``lineage.best``, the best individual: after a switch from another optimizer
-        its ring marked 18.5 while the study's best was 2.2.
+        The best value so far over every trial (see :meth:`LineagePlot.update`).
 
     Returns
     -------
     matplotlib Axes
     """
-    from matplotlib.collections import LineCollection
-
-    ids, generations, values = _lineage_arrays(lineage, "plot_lineage")
+    _lineage_arrays(lineage, "plot_lineage")  # refused before a figure is made, in this name
     if best_value is not None:
-        best_value = check_real(best_value, "best_value", "plot_lineage")
-    ax = axes_or_new(ax, (6, 4), owner="plot_lineage")
-    where = {int(i): (float(g), float(v)) for i, g, v in zip(ids, generations, values, strict=True)}
-    best = lineage.best
-    if best is not None and best_value is not None and where[int(best)][1] != best_value:
-        best = None  # the best so far was not bred: an individual ringed as it would say it was
-    ancestry = set(lineage.ancestry(best)) if best is not None else set()
-    plain: list[list[tuple[float, float]]] = []  # segments (parent, child) as (generation, value) ends
-    line: list[list[tuple[float, float]]] = []
-    for child, parents in zip(ids.tolist(), lineage.parents, strict=True):
-        for parent in parents:
-            if parent in where and child in where and np.isfinite(where[parent][1]) and np.isfinite(where[child][1]):
-                (line if child in ancestry and parent in ancestry else plain).append([where[parent], where[child]])
-    # Mid grey at 1 pt: visible on a projector, still behind the ancestry (issue 26).
-    ax.add_collection(LineCollection(plain, colors="0.55", linewidths=1.0, zorder=1, label="parent → child"))
-    ax.add_collection(LineCollection(line, colors="C3", linewidths=2.2, zorder=2, label="ancestry of the best"))
-    adopted = getattr(lineage, "adopted", {})
-    bred = np.array([int(i) not in adopted for i in ids], dtype=bool)
-    ax.scatter(generations[bred], values[bred], s=24, color="C0", edgecolors="black", linewidths=0.4, zorder=3,
-               label="individual")
-    ax.scatter(generations[~bred], values[~bred], s=40, marker="D", color="0.75", edgecolors="black",
-               linewidths=0.6, zorder=3, label=ADOPTED_LABEL)
-    for ident, number in adopted.items():
-        g, v = where[int(ident)]
-        if number >= 0 and np.isfinite(v):
-            ax.annotate(f"trial {number}", (g, v), xytext=(4, 4), textcoords="offset points", fontsize="x-small",
-                        color="0.3")
-    if best is not None:  # marked itself: a winner drawn in generation 0 has no ancestry to show it
-        ax.scatter(*where[int(best)], s=110, facecolors="none", edgecolors="C3", linewidths=2.0, zorder=4,
-                   label=LINEAGE_BEST_LABEL)
-    elif best_value is not None:
-        ax.axhline(best_value, color="C3", ls="--", lw=1.5, zorder=4, label=NOT_BRED_LABEL)
-    ax.set(xlabel="generation", ylabel="value", title="lineage")
-    integer_ticks(ax.xaxis)
-    ax.autoscale_view()
-    ax.legend(*drawn_entries(ax), fontsize="small", loc="best")  # no links (CMA-ES breeds none): not listed
-    return ax
+        check_real(best_value, "best_value", "plot_lineage")
+    check_axes(ax, "plot_lineage")
+    return LineagePlot(ax).update(lineage, best_value).ax

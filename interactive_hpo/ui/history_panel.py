@@ -5,7 +5,10 @@ objective and a feasibility column, its Pareto set in bold, and the Pareto tab d
 
 Figures are built once and updated in place (DESIGN.md section 4): with the ipympl backend the
 live canvas sits in the layout; otherwise (plain nbconvert, Agg) each figure is shown as a static
-image in an ``Output`` that is refreshed on update.
+image in an ``Output`` that is refreshed on update. While the Lab's History tab is hidden an
+update only keeps the trials: the plots and the table are brought up to date when it is shown
+or, without the widget canvas, when the cell ends (:class:`~.figures.LiveFigure`'s ``shown``);
+they were rebuilt after every trial of a Run, unseen.
 """
 
 from __future__ import annotations
@@ -115,6 +118,20 @@ def _row_html(row: tuple, numeric: Sequence[bool], best: bool, error: str | None
     return f"<tr{style}>" + "".join(map(body_cell, cells, numeric)) + "</tr>"
 
 
+class _CatchingUp(LiveFigure):
+    """A figure of :class:`HistoryPanel` that brings the panel up to date when it is drawn
+    (shown, or at the cell's end), not when it is hidden."""
+
+    def __init__(self, figsize: tuple[float, float], panel: HistoryPanel):
+        super().__init__(figsize, errors=panel.errors)
+        self._panel = panel
+
+    def redraw(self) -> None:
+        if self.shown:
+            self._panel._catch_up()
+        super().redraw()
+
+
 class HistoryPanel:
     """How the study went so far: two figures and a sortable table, redrawn in place.
 
@@ -133,7 +150,7 @@ class HistoryPanel:
     widget : ipywidgets.VBox
         The panel (CSS class ``ihpo-history``).
     best_plot : BestSoFarPlot or None
-        None for several objectives.
+        None for several objectives (brought up to date when read, as the next two).
     parallel_plot : ParallelCoordinatesPlot or None
         Only when the space has more than two parameters (and one objective).
     sort_by : ipywidgets.Dropdown
@@ -141,9 +158,11 @@ class HistoryPanel:
     order : ipywidgets.ToggleButtons
         "ascending" or "descending".
     table : ipywidgets.HTML
+        Up to date while the panel's figures are shown (see the module docstring).
     table_columns : list of str
     table_rows : list of tuple
-        Every trial's row, sorted (raw values; see :func:`trial_rows`); the table shows the first
+        Every trial's row (brought up to date when read), sorted (raw values; see
+        :func:`trial_rows`); the table shows the first
         :data:`~interactive_hpo.ui.tables.MAX_TABLE_ROWS` (500; the sort brings any trial up) and
         says how many more there are.
 
@@ -165,24 +184,24 @@ class HistoryPanel:
         self.goals = goals if goals is not None and goals.multi else None
         self.table_columns = [*FIXED_COLUMNS, *space.names] if self.goals is None else \
             [*FIXED_COLUMNS[:3], *objective_columns(self.goals, space), *space.names]
-        self.table_rows: list[tuple] = []
+        self._table_rows: list[tuple] = []
+        self._due = False  # update kept trials its hidden plots and table do not show yet (_catch_up)
         self.history: History = _empty_history(space.dim)
         self.trials: list[Trial] = []
         self.full_budget = FULL_BUDGET
-        self.best_plot: BestSoFarPlot | None = None
-        self.parallel_plot: ParallelCoordinatesPlot | None = None
+        self._best_plot: BestSoFarPlot | None = None
+        self._parallel_plot: ParallelCoordinatesPlot | None = None
         if self.goals is not None:
             views: list[Any] = [widgets.HTML(f"<i>{self.goals.n} objectives: the Pareto front tab draws the front "
                                              "and the hypervolume; the Pareto set is in bold below.</i>")]
         else:
-            self._best_figure = LiveFigure((7.0, 3.2), errors=self.errors)
-            self.best_plot = BestSoFarPlot(self._best_figure.fig.add_subplot())
+            self._best_figure = _CatchingUp((7.0, 3.2), self)
+            self._best_plot = BestSoFarPlot(self._best_figure.fig.add_subplot())
             views = [self._best_figure.widget]
         if space.dim > 2 and self.goals is None:
-            self._parallel_figure = LiveFigure((min(max(6.0, 1.5 * space.dim + 2), PANEL_INCHES), 3.6),
-                                               errors=self.errors)
+            self._parallel_figure = _CatchingUp((min(max(6.0, 1.5 * space.dim + 2), PANEL_INCHES), 3.6), self)
             axes = [space.axis(name) for name in space.names]
-            self.parallel_plot = ParallelCoordinatesPlot(axes, self._parallel_figure.fig.add_subplot())
+            self._parallel_plot = ParallelCoordinatesPlot(axes, self._parallel_figure.fig.add_subplot())
             views.append(self._parallel_figure.widget)
         self.sort_by = widgets.Dropdown(options=self.table_columns, value="number", description="sort by")
         self.order = widgets.ToggleButtons(options=ORDERS, value="ascending",
@@ -202,25 +221,50 @@ class HistoryPanel:
     @property
     def figures(self) -> list[LiveFigure]:
         """The panel's live figures (the Lab hides them with their tab)."""
-        if self.best_plot is None:
+        if self._best_plot is None:
             return []
-        return [self._best_figure] + ([self._parallel_figure] if self.parallel_plot is not None else [])
+        return [self._best_figure, *([self._parallel_figure] if self._parallel_plot is not None else [])]
 
     # -- redraw -----------------------------------------------------------------------------------
     def update(self, history: History, trials: Sequence[Trial], full_budget: float = FULL_BUDGET) -> HistoryPanel:
         """Redraw figures (in place) and the table from ``history`` and the matching ``trials``
-        (``full_budget``: the study's, the budget its best trials are counted at)."""
+        (``full_budget``: the study's, the budget its best trials are counted at); while the
+        figures are hidden, once they are shown (see the module docstring)."""
         trials = check_trials(trials, "HistoryPanel.update")
         check_history(history, "HistoryPanel.update")
         self.history, self.trials, self.full_budget = history, trials, full_budget
-        if self.best_plot is not None:
-            self.best_plot.update(history)
-            self._best_figure.redraw()
-        if self.parallel_plot is not None:
-            self.parallel_plot.update(history)
-            self._parallel_figure.redraw()
-        self._render_table()
+        self._due = True
+        if not self.figures:  # several objectives: the table alone, nothing tells when it is shown
+            self._catch_up()
+        for figure in self.figures:  # shown: brought up to date and drawn; hidden: marked out of date
+            figure.redraw()
         return self
+
+    @property
+    def table_rows(self) -> list[tuple]:
+        self._catch_up()
+        return self._table_rows
+
+    @property
+    def best_plot(self) -> BestSoFarPlot | None:
+        self._catch_up()
+        return self._best_plot
+
+    @property
+    def parallel_plot(self) -> ParallelCoordinatesPlot | None:
+        self._catch_up()
+        return self._parallel_plot
+
+    def _catch_up(self) -> None:
+        """The plots and the table from the trials :meth:`update` kept, if they do not show them yet."""
+        if not self._due:
+            return
+        self._due = False
+        if self._best_plot is not None:
+            self._best_plot.update(self.history)
+        if self._parallel_plot is not None:
+            self._parallel_plot.update(self.history)
+        self._render_table()
 
     def _on_sort(self, _change: Any = None) -> None:
         self._render_table()
@@ -255,18 +299,18 @@ class HistoryPanel:
     def _render_table(self) -> None:
         column = self.sort_by.value
         rows = trial_rows(self.trials, self.space.names, self.goals)
-        self.table_rows = sort_trial_rows(rows, self.table_columns.index(column), self.order.value == "descending",
-                                          self._sort_key(column))
-        numeric = _numeric_columns(self.table_rows, len(self.table_columns))
+        self._table_rows = sort_trial_rows(rows, self.table_columns.index(column), self.order.value == "descending",
+                                           self._sort_key(column))
+        numeric = _numeric_columns(self._table_rows, len(self.table_columns))
         arrow = " ▲" if self.order.value == "ascending" else " ▼"
         head = "".join(head_cell(html.escape(name) + (arrow if name == column else ""), is_numeric)
                        for name, is_numeric in zip(self.table_columns, numeric, strict=True))
         errors = {t.number: t.error for t in self.trials if t.error}
         bold = self.bold
-        shown = self.table_rows[:MAX_TABLE_ROWS]
+        shown = self._table_rows[:MAX_TABLE_ROWS]
         body = "".join(_row_html(row, numeric, row[0] in bold, errors.get(row[0])) for row in shown)
         span = f'colspan="{len(self.table_columns)}"'
-        hidden = len(self.table_rows) - len(shown)
+        hidden = len(self._table_rows) - len(shown)
         if hidden:
             more = (f"<i>and {hidden} more trials: sort by a column to bring others up; "
                     "study.trials_dataframe() has them all</i>")

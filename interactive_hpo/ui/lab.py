@@ -117,9 +117,12 @@ class Lab(LabControls, LabRedraw):
                                         trial_timeout=trial_timeout, on_worker_loss=on_worker_loss)
         self._task: asyncio.Task | None = None
         self._curves_drawn = -math.inf  # when a report last redrew the learning curves (time.monotonic)
+        self._redrawn = -math.inf  # when refresh last ran (time.monotonic): a Run redraws every REDRAW_EVERY s
+        self._redraw_held = False  # a trial told during a Run was not drawn yet (_draw_held)
         self._held: bool | None = None  # inside _one_redraw: whether a redraw was asked (None: outside)
         self._build_controls()
-        self.optimizer_panel = OptimizerPanel(self.errors, offered=self.controller.offered)
+        self.optimizer_panel = OptimizerPanel(self.errors, offered=self.controller.offered,
+                                              shown=(study.optimizer.name, study.optimizer.settings()))
         self.optimizer_panel.on_apply(self.controller.switch_optimizer)
         self.space_editor = SpaceEditor(study.space, errors=self.errors, check=self.controller.check_space)
         self.space_editor.on_apply(self.controller.set_space)
@@ -182,7 +185,7 @@ class Lab(LabControls, LabRedraw):
         try:
             return self.controller.run(n_trials, progress=self._progress)
         finally:
-            self._set_running(False)
+            self._run_over()
 
     def stop(self) -> None:
         """Stop a run after the trials in progress, as the Stop button; again, with workers: cancel them."""

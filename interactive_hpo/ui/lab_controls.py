@@ -36,6 +36,7 @@ class LabControls:
     run: Callable[[int], list[Trial]]
     stop: Callable[[], None]
     _commit_what_if: Callable[[], None]
+    _draw_held: Callable[[], None]
     _task: asyncio.Task | None
 
     def _build_controls(self) -> None:
@@ -79,10 +80,16 @@ class LabControls:
 
     def _run_in_background(self, n_trials: int) -> Coroutine[Any, Any, None]:
         """What a Run in a kernel awaits: up to ``n_trials`` steps, the kernel's turn after each."""
-        return run_steps(self.controller.steps(n_trials), n_trials, self.errors, self._progress, self._set_running)
+        return run_steps(self.controller.steps(n_trials), n_trials, self.errors, self._progress,
+                         lambda running: self._set_running(True) if running else self._run_over())
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.max, self.progress.value = max(total, 1), done
+
+    def _run_over(self) -> None:
+        """The buttons back, and the redraw the Run held back (lab_redraw.REDRAW_EVERY) drawn."""
+        self._set_running(False)
+        self._draw_held()
 
     def _set_running(self, running: bool) -> None:
         for control in (self.step_button, self.generation_button, self.run_button, self.reset_button,

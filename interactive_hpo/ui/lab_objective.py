@@ -10,7 +10,7 @@ from typing import Any
 from .._validation import accepts_keyword, fail, requires_keyword, shown
 from ..exceptions import InvalidParameterError, MissingDependencyError
 from ..optimizers.capabilities import Scheduler
-from ..optimizers.registry import available_optimizers, check_settings, optimizer_class
+from ..optimizers.registry import available_optimizers, check_settings, optimizer_class, schedules_budgets
 from ..outcome import budget_range_of, check_budget_range
 from ..space import SearchSpace
 
@@ -107,7 +107,7 @@ def budget_refusal(call: PlainCall, optimizer: str, owner: str) -> InvalidParame
     argument ``optimizer`` of ``owner``), or None: a multi-fidelity scheduler for an objective
     without a ``budget`` keyword, another optimizer for one that requires it (every Step after a
     switch was refused, naming ``Study.step``)."""
-    schedules = issubclass(optimizer_class(optimizer), Scheduler)
+    schedules = schedules_budgets(optimizer)  # importing no other optimizer (torch, for the Bayesian ones)
     if schedules and call.single_fidelity:
         return fail("optimizer", owner, "an optimizer that runs the objective without a budget", optimizer,
                     hint=f"{optimizer!r} evaluates configurations at budgets and the objective has a single "

@@ -80,6 +80,10 @@ class OptimizerPanel:
     offered : callable, optional
         ``offered()`` lists the optimizers the dropdown offers (default: every registered one;
         the Lab offers a study of several objectives only those that serve it).
+    shown : (str, dict), optional
+        The optimizer shown first and its settings, as :meth:`show` takes them (the Lab's: its
+        study's); None: the first offered, with its defaults. A form built for another was
+        thrown away, and the first offered, "bo", imported torch and botorch for a Lab over CMA-ES.
 
     Examples
     --------
@@ -94,7 +98,8 @@ class OptimizerPanel:
     [('grid', {'resolution': 4})]
     """
 
-    def __init__(self, errors: ErrorLog | None = None, offered: Callable[[], list[str]] = available_optimizers):
+    def __init__(self, errors: ErrorLog | None = None, offered: Callable[[], list[str]] = available_optimizers,
+                 shown: tuple[str, Mapping[str, Any]] | None = None):
         self.errors = error_log(errors, "OptimizerPanel")
         self._offered = check_callback(offered, "OptimizerPanel", "offered() -> list of optimizer names", "offered")
         self.choice = widgets.Dropdown(options=self._offered_names(), description="optimizer")
@@ -112,7 +117,12 @@ class OptimizerPanel:
         own_log = [self.errors.view] if errors is None else []
         self.widget = widgets.VBox([self.choice, self._form, self.apply, *own_log])
         self.widget.add_class("ihpo-optimizer")
-        self._build_form(self.choice.value, {})
+        if shown is None:
+            self._build_form(self.choice.value, {})
+        elif isinstance(shown, tuple) and len(shown) == 2:
+            self.show(*shown)
+        else:
+            raise fail("shown", "OptimizerPanel", "None or (name, settings) of the optimizer shown first", shown)
 
     def show(self, name: str, settings: Mapping[str, Any]) -> None:
         """Show optimizer ``name`` with ``settings`` (the study's current optimizer)."""

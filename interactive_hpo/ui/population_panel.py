@@ -19,7 +19,7 @@ from .._validation import fail, float_array
 from ..direction import Direction
 from ..objectives.fidelity import MultiFidelity
 from ..objectives.synthetic import SyntheticFunction
-from ..plots.lineage import plot_lineage
+from ..plots.lineage import LineagePlot
 from ..plots.population import PopulationPlot
 from ..space import SearchSpace
 from ..study.core import Study
@@ -70,6 +70,7 @@ class PopulationPanel:
         self.figure = LiveFigure((PANEL_INCHES, 4.0), errors=self.errors)
         population_ax, self.lineage_ax = self.figure.fig.subplots(1, 2, width_ratios=(3, 2))
         self.plot = PopulationPlot(population_ax)
+        self.lineage = LineagePlot(self.lineage_ax)  # built once, moved at each update (DESIGN.md section 4)
         self._positions: dict[int, np.ndarray] = {}  # every individual seen, by id: parent links
         self._shaded: tuple | None = None  # (pair, slice anchor) of the landscape drawn
         self._pair: tuple[str, ...] | None = None  # the parameters drawn (None: nothing drawn yet)
@@ -164,9 +165,9 @@ class PopulationPanel:
         self.plot.update(snapshot, axes[0], axes[1] if len(axes) > 1 else None, dims, previous=self._positions,
                          proposal=proposal)
         self._pair = pair
-        self.lineage_ax.clear()
         if lineage is not None and len(lineage.ids):
-            plot_lineage(lineage, self.lineage_ax, best_value=best_value)
+            self.lineage.update(lineage, best_value=best_value)
+        self.lineage.ax.set_visible(lineage is not None and len(lineage.ids) > 0)
         # NaN where inactive: a link from a parent lacking a parameter drawn has no end to start at.
         shown = snapshot.inactive_as_nan().X
         self._positions.update({int(i): np.array(x) for i, x in zip(snapshot.ids, shown, strict=True)})

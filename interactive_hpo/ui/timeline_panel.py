@@ -10,13 +10,14 @@ best-so-far curves share one plot.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
 
 from .._validation import check_int, check_one_of, fail, float_array
 from ..plots import integer_ticks
+from ..plots.corners import emptiest_corner
 from ._checks import check_callback, check_text, error_log
 from .errors import ErrorLog
 from .figures import LiveFigure
@@ -69,6 +70,9 @@ class TimelinePanel:
         self._on_fork: Callable[[int], Any] | None = None
         self._on_branch: Callable[[str], Any] | None = None
         self._updating = False  # options and limits being reset from the study: not the user's doing
+        self._lines: list[Any] = []  # the curves drawn (Line2D), in _curves_plan's order
+        self._drawn: tuple | None = None  # (styles, step, ylabel) they were built for: the same, moved in place
+        self._legend: str | None = None  # the legend's corner (None: none drawn since the last rebuild)
         self.step.observe(errors.guard(self._scrubbed), names="value")
         self.live.observe(errors.guard(self._scrubbed), names="value")
         self.branch.observe(errors.guard(self._picked), names="value")
@@ -136,33 +140,43 @@ class TimelinePanel:
         finally:
             self._updating = False
         self.caption.value = caption
+        plan = _curves_plan(best_so_far, current, step)
+        if (plan.styles, step, ylabel) != self._drawn:  # other branches, another step: drawn anew
+            self._rebuild(plan, step, ylabel)
+        else:  # the same curves, longer (a Run's trials): moved in place (DESIGN.md section 4)
+            for line, (x, y) in zip(self._lines, plan.data, strict=True):
+                line.set_data(x, y)
+            self.ax.relim()
+            self.ax.autoscale_view()
+        self._place_legend(plan)
+        self.figure.redraw()
+
+    def _rebuild(self, plan: _Plan, step: int | None, ylabel: str) -> None:
         self.ax.clear()
-        for name, best in best_so_far.items():
-            if not len(best):
-                continue
-            trials = np.arange(len(best))
-            if name != current or step is None:
-                self.ax.plot(trials, best, drawstyle="steps-post", lw=2.2 if name == current else 1.2, label=name,
-                             **_dot_if_alone(best))
-                continue
-            # Solid: what was known when trial ``step`` was proposed (the trials before it), held
-            # up to the step line; the proposal's own value and what came after, faded.
-            known, color = best[:step], None
-            label: str | None = name
-            if len(known):
-                line, = self.ax.plot(trials[:step + 1], np.append(known, known[-1]), drawstyle="steps-post",
-                                     lw=2.2, label=name)
-                color, label = line.get_color(), None
-            self.ax.plot(trials[step:], best[step:], drawstyle="steps-post", lw=2.2, alpha=0.25, color=color,
-                         label=label, **_dot_if_alone(best[step:]))
+        self._lines = []
+        for (x, y), style in zip(plan.data, plan.styles, strict=True):
+            kwargs = dict(style)
+            if kwargs.pop("follows", False):  # the faded rest of the solid line before it: its colour
+                kwargs["color"] = self._lines[-1].get_color()
+            line, = self.ax.plot(x, y, drawstyle="steps-post", **kwargs)
+            self._lines.append(line)
         if step is not None:
             self.ax.axvline(step, color="black", lw=1, ls="--", label=f"step {step}")
-        if any(len(best) for best in best_so_far.values()):
-            self.ax.legend(fontsize="x-small", loc="best")
         integer_ticks(self.ax.xaxis)
         self.ax.set_xlabel("trial")
         self.ax.set_ylabel(ylabel)
-        self.figure.redraw()
+        self._drawn, self._legend = (plan.styles, step, ylabel), None
+
+    def _place_legend(self, plan: _Plan) -> None:
+        """The legend in the corner of the fewest curve points (``loc="best"`` searched at each
+        draw: :mod:`~interactive_hpo.plots.corners`), rebuilt only when that corner changes."""
+        if not plan.data:
+            return
+        points = np.concatenate([np.column_stack([x, y]) for x, y in plan.data])
+        loc = emptiest_corner(self.ax, points)
+        if loc != self._legend:
+            self.ax.legend(fontsize="x-small", loc=loc)
+            self._legend = loc
 
     @staticmethod
     def _checked(best_so_far: Any, current: Any, n_trials: Any, caption: Any, step: Any,
@@ -180,6 +194,39 @@ class TimelinePanel:
         check_text(caption, "caption", owner)
         check_text(ylabel, "ylabel", owner)
         return curves, None if step is None else check_int(step, "step", owner, 0, n_trials)
+
+
+class _Plan(NamedTuple):
+    """The timeline's curves: each one's (x, y) data, shape (k,) each, and its Line2D settings
+    (hashable; ``follows``: the colour of the curve before it)."""
+
+    data: list[tuple[np.ndarray, np.ndarray]]
+    styles: tuple[tuple[tuple[str, Any], ...], ...]
+
+
+def _curves_plan(best_so_far: Mapping[str, np.ndarray], current: str, step: int | None) -> _Plan:
+    """The curves :meth:`TimelinePanel.update` draws, in order: a step line per branch with
+    trials; viewing a past ``step``, the ``current`` branch's split in two."""
+    data: list[tuple[np.ndarray, np.ndarray]] = []
+    styles: list[dict[str, Any]] = []
+    for name, best in best_so_far.items():
+        if not len(best):
+            continue
+        trials = np.arange(len(best))
+        if name != current or step is None:
+            data.append((trials, best))
+            styles.append({"lw": 2.2 if name == current else 1.2, "label": name, **_dot_if_alone(best)})
+            continue
+        # Solid: what was known when trial ``step`` was proposed (the trials before it), held
+        # up to the step line; the proposal's own value and what came after, faded.
+        known = best[:step]
+        if len(known):
+            data.append((trials[:step + 1], np.append(known, known[-1])))
+            styles.append({"lw": 2.2, "label": name})
+        data.append((trials[step:], best[step:]))
+        styles.append({"lw": 2.2, "alpha": 0.25, "label": None if len(known) else name, "follows": bool(len(known)),
+                       **_dot_if_alone(best[step:])})
+    return _Plan(data, tuple(tuple(style.items()) for style in styles))
 
 
 def _dot_if_alone(best: np.ndarray) -> dict[str, Any]:

@@ -216,3 +216,19 @@ def test_classes_a_factory_makes_are_told_apart():
             register_optimizer(second)
     finally:
         unregister_optimizer("made")
+
+
+def test_which_optimizers_schedule_budgets_is_known_without_importing_the_built_in_ones():
+    # The Lab asks it of every optimizer; importing each to ask imported torch for a Lab over CMA-ES.
+    from interactive_hpo.optimizers.capabilities import Scheduler
+    from interactive_hpo.optimizers.registry import schedules_budgets
+
+    for name in available_optimizers():
+        assert schedules_budgets(name) == issubclass(optimizer_class(name), Scheduler), name
+    register_optimizer(Mine)
+    try:
+        assert not schedules_budgets("mine")
+    finally:
+        unregister_optimizer("mine")
+    with pytest.raises(InvalidParameterError, match="`name` of schedules_budgets must be one of"):
+        schedules_budgets("baysian")

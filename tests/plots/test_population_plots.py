@@ -183,7 +183,8 @@ def test_a_best_so_far_that_was_not_bred_is_a_line_not_a_ring():
     bred = Lineage(ids=np.array([0, 1, 2]), generations=np.array([0, 1, 1]), values=np.array([18.5, 30.0, 19.0]),
                    parents=((), (0,), (0,)), best=0)
     ax = plot_lineage(bred, best_value=2.2)
-    assert not [c for c in ax.collections if c.get_label() == LINEAGE_BEST_LABEL]   # no individual holds it
+    # No individual holds it.
+    assert not [c for c in ax.collections if c.get_label() == LINEAGE_BEST_LABEL and len(c.get_offsets())]
     assert all(len(c.get_segments()) == 0 for c in ax.collections if c.get_label() == "ancestry of the best")
     (line,) = [line for line in ax.lines if line.get_label() == NOT_BRED_LABEL]
     assert set(line.get_ydata()) == {2.2} and ax.get_ylim()[0] < 2.2           # and in view
@@ -191,7 +192,7 @@ def test_a_best_so_far_that_was_not_bred_is_a_line_not_a_ring():
     ax = plot_lineage(bred, best_value=18.5)                                    # an individual holds it: ringed
     (ring,) = [c for c in ax.collections if c.get_label() == LINEAGE_BEST_LABEL]
     np.testing.assert_allclose(ring.get_offsets(), [[0.0, 18.5]])
-    assert not [line for line in ax.lines if line.get_label() == NOT_BRED_LABEL]
+    assert not [line for line in ax.lines if line.get_label() == NOT_BRED_LABEL and np.isfinite(line.get_ydata()).any()]
     plt.close("all")
 
 
@@ -446,4 +447,38 @@ def test_a_row_of_panels_sharing_y_labels_it_once():
     for ax in axs.ravel():
         PopulationPlot(ax).update(snap, space.axis("a"), None, (0,), legend=False)
     assert [ax.get_ylabel() for ax in axs.ravel()] == ["loss", "", "loss", ""]
+    plt.close("all")
+
+
+def test_a_lineage_plot_updated_in_place_shows_what_a_fresh_one_shows_with_the_same_artists():
+    """The Lab's population panel cleared and redrew its lineage after every trial (DESIGN.md
+    section 4: build once, move the artists)."""
+    from interactive_hpo.plots.lineage import LineagePlot
+
+    grown = [
+        (tree(), None),
+        (Lineage(ids=np.array([0, 1, 2]), generations=np.array([0, 1, 1]), values=np.array([18.5, 30.0, 19.0]),
+                 parents=((), (0,), (0,)), best=0, adopted={0: 4}), 2.2),  # not bred: a line, a labelled diamond
+        (Lineage(ids=np.array([0, 1, 2, 3]), generations=np.array([0, 1, 1, 2]),
+                 values=np.array([18.5, 30.0, 19.0, -3.0]), parents=((), (0,), (0,), (2,)), best=3), -3.0),
+        (Lineage(ids=np.array([5]), generations=np.array([0]), values=np.array([1.0]), parents=((),), best=5), 1.0),
+    ]
+
+    def seen(plot):
+        ax = plot.ax
+        return ([np.asarray(c.get_offsets()).tolist() for c in (plot.bred, plot.adopted, plot.ring)],
+                [[s.tolist() for s in c.get_segments()] for c in (plot.plain, plot.line)],
+                np.asarray(plot.not_bred.get_ydata(), dtype=float).tolist(),
+                [(a.get_text(), tuple(a.xy)) for a in plot.labels], [t.get_text() for t in ax.get_legend().get_texts()])
+
+    live = LineagePlot()
+    artists = [id(a) for a in (live.plain, live.line, live.bred, live.adopted, live.ring, live.not_bred)]
+    for lineage, best_value in grown:
+        live.update(lineage, best_value)
+        fresh = LineagePlot().update(lineage, best_value)
+        np.testing.assert_equal(seen(live), seen(fresh))
+        np.testing.assert_allclose([live.ax.get_xlim(), live.ax.get_ylim()], [fresh.ax.get_xlim(), fresh.ax.get_ylim()],
+                                   rtol=1e-12)  # the best's line passes through the view's transform
+        assert [id(a) for a in (live.plain, live.line, live.bred, live.adopted, live.ring, live.not_bred)] == artists
+        assert len(live.ax.collections) == 5 and len(live.ax.lines) == 1 and len(live.ax.texts) == len(live.labels)
     plt.close("all")

@@ -16,7 +16,7 @@ pytest.importorskip("botorch")
 
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
 from interactive_hpo.objectives import Forrester, FunctionObjective  # noqa: E402
-from interactive_hpo.ui import Lab  # noqa: E402
+from interactive_hpo.ui import Lab, lab_redraw  # noqa: E402
 from interactive_hpo.ui.surrogate_panel import WARPED_STD  # noqa: E402
 
 from .lab_helpers import FAST, LINE, lab_after, press, quad  # noqa: E402
@@ -360,7 +360,7 @@ def test_a_slider_snapped_by_the_browser_keeps_following_the_best_trial():
     assert not panel.follow_best.value
 
 
-def test_late_echoes_of_earlier_slider_positions_keep_following_the_best_trial():
+def test_late_echoes_of_earlier_slider_positions_keep_following_the_best_trial(monkeypatch):
     """After ``lab.run(n)`` the browser sends back earlier positions of a slider the panel moved
     to each new incumbent; compared with the latest position only, they unticked "slice through
     the best trial" without the user touching anything (issue 25, the second bug)."""
@@ -369,6 +369,7 @@ def test_late_echoes_of_earlier_slider_positions_keep_following_the_best_trial()
     slider = panel.anchors["b"]
     placed = []
     slider.observe(lambda change: placed.append(change["new"]), names="value")
+    monkeypatch.setattr(lab_redraw, "REDRAW_EVERY", 0.0)  # trials as slow as a redraw: each one redrawn
     lab.run(8)
     assert len(set(placed)) >= 2, "the test needs the incumbent to move"
     for stale in placed[:-1]:  # the echoes, oldest first, after the run

@@ -6,6 +6,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import pytest  # noqa: E402
+
 from interactive_hpo import Study  # noqa: E402
 from interactive_hpo.optimizers.base import Optimizer, Suggestion  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
@@ -59,3 +61,30 @@ def test_none_typed_in_an_optional_setting_is_none_not_the_string():
     optional = next(name for name, field in panel.fields.items() if field.placeholder == "auto")
     panel.fields[optional].value = " None "
     assert panel.settings()[optional] is None and panel.chosen() == ("cmaes", {})
+
+
+def test_a_lab_over_cmaes_imports_neither_torch_nor_botorch():
+    # The Optimizer tab asked each registered optimizer whether it schedules budgets by importing
+    # it, and built a form for "bo" first: 2 s of CPU in a kernel's first Lab().
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = ("import json, sys, matplotlib\nmatplotlib.use('Agg')\n"
+             "from interactive_hpo.objectives import Branin\nfrom interactive_hpo.ui import Lab\n"
+             "lab = Lab(Branin(), optimizer='cmaes', seed=0)\nlab.step()\n"
+             "print(json.dumps([lab.optimizer_panel.choice.value, 'bo' in lab.optimizer_panel.choice.options,"
+             " [m for m in ('torch', 'botorch', 'gpytorch') if m in sys.modules]]))")
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=root)
+    assert json.loads(out.stdout.splitlines()[-1]) == ["cmaes", True, []]
+
+
+def test_the_optimizer_shown_first_is_a_name_and_its_settings():
+    from interactive_hpo import InvalidParameterError
+    from interactive_hpo.ui.optimizer_panel import OptimizerPanel
+
+    assert OptimizerPanel(shown=("grid", {"resolution": 4})).fields["resolution"].value == 4
+    with pytest.raises(InvalidParameterError, match="`shown` of OptimizerPanel must be None or \\(name, settings\\)"):
+        OptimizerPanel(shown="grid")

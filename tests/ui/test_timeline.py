@@ -256,3 +256,28 @@ def test_a_branch_of_one_trial_is_drawn_as_a_dot(step):
     if step is not None:   # the proposal of the last step, faded and alone
         faded = [line for line in panel.ax.lines if line.get_alpha() is not None and line.get_alpha() < 1]
         assert [line.get_marker() for line in faded] == ["o"]
+
+
+def test_the_curves_grow_in_place_and_are_drawn_anew_only_when_the_branches_change():
+    # Each redraw cleared the Axes and plotted every branch again, its legend searched for the
+    # "best" place at each draw: a quarter of a Run's redraw.
+    from interactive_hpo.ui.errors import ErrorLog
+    from interactive_hpo.ui.timeline_panel import TimelinePanel
+
+    main, fork = np.minimum.accumulate(np.arange(12.0)[::-1] % 5), np.arange(6.0)[::-1]
+    panel = TimelinePanel(ErrorLog())
+
+    def seen(ax):
+        return ([(line.get_label(), line.get_xdata().tolist(), line.get_ydata().tolist()) for line in ax.lines],
+                ax.get_xlim(), ax.get_ylim(), [t.get_text() for t in ax.get_legend().get_texts()])
+
+    panel.update({"main": main[:3]}, "main", 3)
+    (line,) = panel.ax.lines
+    for n in (5, 12):  # a Run's trials
+        panel.update({"main": main[:n]}, "main", n)
+        fresh = TimelinePanel(ErrorLog())
+        fresh.update({"main": main[:n]}, "main", n)
+        assert list(panel.ax.lines) == [line] and seen(panel.ax) == seen(fresh.ax)
+    assert panel.ax.get_legend()._loc != 0  # a corner, not "best" (code 0)
+    panel.update({"main": main, "fork@2": fork}, "fork@2", 6)  # a branch more: drawn anew
+    assert len(panel.ax.lines) == 2 and line not in panel.ax.lines
