@@ -5,7 +5,8 @@
   (``ModelBased``, ``ModelPerObjective``, ``Scheduler``, ``PopulationMethod``, ``MultiObjective``,
   ``WarmStartable``, ``LearnsFromForeignTrials``, ``ReissuesWaitingStep``);
   ``registry``: optimizers by name; ``recorded``: whether one is built from a journal's settings;
-  ``finite``: the configurations of a small all-discrete space.
+  ``finite``: the configurations of a small all-discrete space; ``waiting``: the error of an
+  optimizer that waits for the trials it asked (and another study's).
 - ``feasibility``: Deb's feasibility rules, how the optimizers that rank trials rank those of a
   constrained study; ``warm_start``: related studies' trials as an optimizer sees them
   (:class:`~interactive_hpo.optimizers.warm_start.Source`).

@@ -31,6 +31,7 @@ from .._validation import as_finite, check_int, fail, float_array, seed_to_int, 
 from ..exceptions import SearchExhausted, TrialStateError
 from ..space import SearchSpace
 from ..trial import Trial, TrialState
+from .waiting import waiting_refusal
 
 __all__ = ["Suggestion", "Optimizer", "MAX_BATCH", "unit_rows"]
 
@@ -288,29 +289,8 @@ class Optimizer(ABC):
         ``running``: those this optimizer waits for are named by number; and ``elsewhere``, who
         holds those of them another study on its journal is evaluating (number -> "process 12 on
         host 'h'"): they are named as that study's, to wait for, not to tell here."""
-        elsewhere = elsewhere or {}
-        n = len(self.own_pending)
         numbers = [trial.number for trial in running if self._asked(trial)]
-        mine = [number for number in numbers if number not in elsewhere]
-        theirs = [number for number in numbers if number in elsewhere]
-        one = n == 1
-        text = f"{type(self).__name__} is waiting: {self._why_waiting}, and {n} {'is' if one else 'are'} still running"
-        if not theirs:
-            return TrialStateError(f"{text}{_numbered(mine, ' (', ')')}. Tell {'its' if one else 'their'} "
-                                   f"result{'' if one else 's'} first (state FAILED for one that will not finish), "
-                                   "then ask again.")
-        holders: dict[str, list[int]] = {}
-        for number in theirs:
-            holders.setdefault(elsewhere[number], []).append(number)
-        held = next(iter(holders)) if len(holders) == 1 else \
-            "; ".join(f"{_numbered(numbers)}: {holder}" for holder, numbers in holders.items())
-        yours = (f"{_numbered(mine)} of this study, and " if mine else "")
-        first = (f" Tell the result{'s' if len(mine) > 1 else ''} of {_numbered(mine)} first (state FAILED for one "
-                 "that will not finish)." if mine else "")
-        it = "it" if len(theirs) == 1 else "them"
-        return TrialStateError(f"{text}: {yours}{_numbered(theirs)}, which another study on this journal is "
-                               f"evaluating ({held}) and will tell.{first} Ask again once that study has told "
-                               f"{it} (study.refresh() reads the journal); Study.run waits for {it} by itself.")
+        return waiting_refusal(type(self).__name__, self._why_waiting, len(self.own_pending), numbers, elsewhere or {})
 
     def settings(self) -> dict[str, Any]:
         """The constructor arguments (seed included) that rebuild this optimizer, JSON-ready."""
@@ -387,13 +367,6 @@ class Optimizer(ABC):
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.settings().items())
         return f"{type(self).__name__}({args})"
-
-
-def _numbered(numbers: Sequence[int], before: str = "", after: str = "") -> str:
-    """"trial 8" or "trials [5, 6]" between ``before`` and ``after``; "" for none."""
-    if not numbers:
-        return ""
-    return f"{before}{f'trial {numbers[0]}' if len(numbers) == 1 else f'trials {shown(list(numbers))}'}{after}"
 
 
 def unit_rows(points: Any, dim: int, name: str, owner: str) -> np.ndarray:

@@ -30,7 +30,7 @@ from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
 from .read_only import opening_as
 from .recording import Recording, StudyEvent
-from .replay import copy_journal, read_header, rebuild_after_lost_ask, resume, spec_of, tell_history
+from .replay import copy_journal, read_header, resume, spec_of, tell_history
 from .results import finished_event, finished_fields, retell_note, told
 from .running import Running
 from .state import StudyState
@@ -188,22 +188,6 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
 
     def _queued_trial(self, params: Mapping[str, Any], later: int = 0) -> Trial:
         return self._new_trial(params, self.space.to_unit(params), later, source="enqueued")
-
-    def _record_asked(self, trials: list[Trial]) -> list[Trial]:
-        """Record the ``trials`` of one ask, numbered in turn, in one journal write: a write that
-        fails leaves none of them (a batch's first trials were left RUNNING, owned by this live
-        process, under an error saying nothing was recorded)."""
-        if not trials:
-            return []
-        try:
-            self._record(*({"event": "asked", "trial": trial.to_json(), "owner": self._owner} for trial in trials))
-        except BaseException as error:
-            rebuild_after_lost_ask(self, error)  # its proposals hold no trial
-            raise
-        for trial in trials:
-            self._state.add(trial, self._owner)
-            self._notify("asked", trial)
-        return trials
 
     def ask_batch(self, q: int) -> list[Trial]:
         """Create up to ``q`` trials to evaluate in parallel: enqueued params first, then the optimizer's

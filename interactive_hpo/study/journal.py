@@ -30,8 +30,9 @@ is an event if it parses whole (only the newline was lost); if it is the start o
 this package writes one (compact ASCII JSON, ``{"event":"...`` and not yet closed:
 ``journal_lines.is_cut_off``), it is a write a crash cut off: skipped with a warning, and cut
 off the file (under the lock, so never another writer's line) once the study has accepted the
-journal; so is every line of a write of several events not all in the file (the action never
-happened). Anything else that does not parse (a note appended by hand) is refused, byte for byte.
+journal, unless it is read-only (:mod:`.read_only`: it is left as it is); so is every line of a
+write of several events not all in the file (the action never happened). Anything else that
+does not parse (a note appended by hand) is refused, byte for byte.
 A new journal, or a copy (``Study.save``), is written whole to a temporary file and renamed
 into place, so a file that is not a whole header line and more is not one of ours: it is
 refused and left byte for byte as it was. The design follows Optuna's
@@ -48,32 +49,33 @@ from pathlib import Path
 from typing import IO, Any
 
 from .._signals import held_interrupt
-from .._validation import fail, is_int, shown, warn_user
 from ..exceptions import StorageError
 from .journal_files import (
     check_json_start,
+    cut_back,
     fcntl,
     first_line,
     open_journal,
     replace_whole,
     sync_folder,
     write_all,
-    write_failure,
 )
 from .journal_lines import (
     EVENTS,
     FORMAT,
     GROUP,
-    HEADER,
     STUDY_JOURNAL,
     VERSION,
     DuplicateKey,
     JournalFormat,
+    check_header,
     check_record,
     grouped,
     is_cut_off,
     refused_field,
     unfinished_write,
+    unparsable,
+    warn_cut_off,
 )
 from .journal_lines import decode as _decode  # module names the tests replace to count reads and fail writes
 from .journal_lines import encode as _line
@@ -242,17 +244,14 @@ class Journal:
         self._unterminated = False
 
     def _checked(self, records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        header = records[0]
-        version: Any = header.get("version")
-        if is_int(version) and version > self.kind.version:
-            raise StorageError(
-                f"{self.path} was written by a newer interactive_hpo (journal version "
-                f"{shown(version)}; this one reads up to {self.kind.version}). Upgrade interactive_hpo.")
-        if not is_int(version) or version < 1:  # not a newer one's: "upgrade" was the wrong advice
-            raise refused_field(self.path, 1, fail("version", HEADER, f"an int in [1, {self.kind.version}]", version))
+        check_header(records[0], self.path, self.kind)
+        self._note_search(records[0])
+        return records[0], records[1:]
+
+    def _note_search(self, header: Mapping[str, Any]) -> None:
+        """An HPOSearchCV search's journal (its ``header``) is read-only to anything but the search."""
         if "search" in header and not self._writes_search and self.read_only is None:
             self.read_only = search_journal(self.path)
-        return header, records[1:]
 
     # -- reading and writing --------------------------------------------------------------------
     def read_new(self) -> list[dict[str, Any]]:
@@ -261,8 +260,9 @@ class Journal:
         Reading writes nothing. A last line without its newline that is a complete event (the
         newline alone was lost) is an event. One that does not parse is a write whose process
         died (writers hold the lock, so it is nobody's write in progress): it is skipped with a
-        warning, and :meth:`mend` cuts it once the caller has accepted the journal, so a file
-        that is refused is left byte for byte. A file with no complete first line is refused.
+        warning, and :meth:`mend` cuts it once the caller has accepted the journal (not a read-only
+        one: the warning says it is left), so a file that is refused is left byte for byte. A file
+        with no complete first line is refused.
         """
         handle = self._handle
         found = os.fstat(handle.fileno())
@@ -285,6 +285,8 @@ class Journal:
         records = [self._parse(line, self._lines + i + 1) for i, line in enumerate(lines)]
         if self._offset == 0:
             self._header = lines[0] if lines else tail
+            if records:  # before a cut-off write is warned of: a search's journal is not mended
+                self._note_search(records[0])
         first = self._offset == 0 and not lines  # the tail is line 1: a header's start, not an event's
         last = self._parse(tail, self._lines + len(lines) + 1, last=True) if tail and not is_cut_off(
             tail, self.kind, first) else None
@@ -302,10 +304,7 @@ class Journal:
         self._torn = (len(tail) if last is None else 0) + sum(sizes[len(sizes) - cut:])
         if self._torn and self._warned_at != self._offset + len(raw) - self._torn:
             self._warned_at = self._offset + len(raw) - self._torn
-            what = f"the last write (one action's events, {cut} whole line(s) of it written)" if cut else \
-                "the last line"
-            warn_user(f"{self.path}: {what} was cut off mid-write (the process was probably killed); it is ignored, "
-                      "and cut off the file once a study accepts the journal.", RuntimeWarning)
+            warn_cut_off(self.path, cut, self.read_only is not None)
         self._unterminated = (last is not None and not cut) or (self._unterminated and not lines)
         self._offset += len(raw) - self._torn
         self._lines += len(records)
@@ -370,18 +369,8 @@ class Journal:
         try:
             write_all(handle, data)
             os.fsync(handle.fileno())
-        except OSError as error:
-            try:  # under the lock, so only this write's bytes; the disk that failed may refuse this too
-                handle.truncate(start)
-                os.fsync(handle.fileno())
-                left = ""
-            except OSError:
-                left = " (the part of it written could not be cut off: the next write does)"
-            raise StorageError(
-                f"{self.path}: the journal could not be written ({write_failure(error)}). Nothing of this change was "
-                f"recorded{left}: the journal and the study in memory are as they were before it. Once the disk "
-                "takes writes again, so does the study (tell again a trial whose result this was); meanwhile "
-                "study.save(another_path) keeps its trials.") from error
+        except OSError as error:  # under the lock, so the bytes cut back are this write's only
+            raise cut_back(handle, start, self.path, error) from error
         self._offset = start + len(data)
 
     def _parse(self, line: bytes, number: int, last: bool = False) -> dict[str, Any]:
@@ -392,20 +381,7 @@ class Journal:
         except DuplicateKey as error:  # JSON, but two values of one field
             raise refused_field(self.path, number, error) from None
         except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
-            if number == 1:
-                raise StorageError(f"{self.path} is not {self.kind.label}: its first line is not JSON "
-                                   f"({error}). It was left as it is.") from error
-            if not line.strip():  # an editor's, or an `echo >> file`
-                raise StorageError(f"{self.path}, line {number}: the line is blank; a journal has none. Delete it, "
-                                   "and the journal loads as it was.") from None
-            if last:  # the mending of a cut-off write must not take it for one: the user's bytes stay
-                raise StorageError(f"{self.path}, line {number}: not valid JSON ({error}). It is the last line, with "
-                                   "no newline, but not the start of an event as interactive_hpo writes one (which "
-                                   "is what a write cut off by a crash leaves), so it is not repaired: the file was "
-                                   "left as it is. Move those bytes out of the file (or delete them), and the "
-                                   "journal loads.") from error
-            raise StorageError(f"{self.path}, line {number}: not valid JSON ({error}). The file is corrupted; "
-                               "only a cut-off last line is repaired automatically.") from error
+            raise unparsable(self.path, self.kind, line, number, last, error)  # noqa: B904 - chained there
         return check_record(record, number, self.path, self.kind)
 
     @property

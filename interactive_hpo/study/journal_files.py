@@ -1,7 +1,7 @@
 """The journal's file operations that are not about its lines: the file opened and its first
 bytes checked, an unbuffered file written whole, a new journal written beside the path and
-renamed into place, its first line read in blocks, a rename made durable, a failed write said in
-words, and the name of a continuation's journal (:mod:`.journal` uses them under its lock)."""
+renamed into place, its first line read in blocks, a rename made durable, a failed write cut back
+and said in words, and the name of a continuation's journal (:mod:`.journal` uses them under its lock)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ try:  # POSIX; Windows has no flock, and a journal there has one writer
 except ImportError:  # pragma: no cover - not on the machines we test on
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["check_json_start", "fcntl", "first_line", "next_journal", "open_for_append", "open_journal",
+__all__ = ["check_json_start", "cut_back", "fcntl", "first_line", "next_journal", "open_for_append", "open_journal",
            "open_to_read", "replace_whole", "sync_folder", "write_all", "write_failure"]
 
 
@@ -32,6 +32,23 @@ def write_failure(error: OSError) -> str:
     (``"No space left on device: a full disk, or a quota or file size limit"``)."""
     full = error.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
     return f"{error.strerror or error}{': a full disk, or a quota or file size limit' if full else ''}"
+
+
+def cut_back(handle: IO[bytes], start: int, path: Path, error: OSError) -> StorageError:
+    """Cut a write to the journal at ``path`` that failed (``error``: a full disk, a quota, an I/O
+    error) back off the file, to ``start``, where it began, so the journal holds what the study's
+    memory does; return the StorageError that says so."""
+    try:  # the disk that failed may refuse this too
+        handle.truncate(start)
+        os.fsync(handle.fileno())
+        left = ""
+    except OSError:
+        left = " (the part of it written could not be cut off: the next write does)"
+    return StorageError(
+        f"{path}: the journal could not be written ({write_failure(error)}). Nothing of this change was "
+        f"recorded{left}: the journal and the study in memory are as they were before it. Once the disk "
+        "takes writes again, so does the study (tell again a trial whose result this was); meanwhile "
+        "study.save(another_path) keeps its trials.")
 
 
 def sync_folder(folder: Path) -> None:

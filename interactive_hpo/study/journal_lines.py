@@ -5,8 +5,10 @@ NaN, no infinity, no number past a float's range). Line 1 is the header naming t
 format; every later line of a study's journal is one of :data:`EVENTS`. ``is_cut_off`` tells a
 write a crash cut short from a whole last line that only lost its newline. A write of several
 events (the lines of one action) says so on each of its lines (:data:`GROUP`, :func:`grouped`), so
-that one a crash cut short is read whole or not at all (:func:`unfinished_write`). :mod:`.journal`
-owns the file, its lock and the order of lines.
+that one a crash cut short is read whole or not at all (:func:`unfinished_write`, and the warning of
+:func:`warn_cut_off`). A line that breaks these rules is refused with a StorageError naming the file
+and the line (:func:`check_header`, :func:`check_record`, :func:`unparsable`). :mod:`.journal` owns
+the file, its lock and the order of lines.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._validation import fail, is_int, shown
+from .._validation import fail, is_int, shown, warn_user
 from ..exceptions import StorageError
 
 __all__ = ["FORMAT", "VERSION", "EVENTS", "GROUP", "HEADER", "STUDY_JOURNAL", "DuplicateKey", "JournalFormat",
-           "check_record", "decode", "encode", "grouped", "is_cut_off", "refused_field", "unfinished_write"]
+           "check_header", "check_record", "decode", "encode", "grouped", "is_cut_off", "refused_field",
+           "unfinished_write", "unparsable", "warn_cut_off"]
 
 FORMAT = "interactive_hpo.journal"
 VERSION = 1
@@ -221,6 +224,51 @@ def unfinished_write(records: list[dict[str, Any]]) -> int:
     k, n = mark
     start = records[-k:] if k <= len(records) else []
     return k if [line.get(GROUP) for line in start] == [[i, n] for i in range(1, k + 1)] else 0
+
+
+def warn_cut_off(path: Path, cut: int, read_only: bool) -> None:
+    """Warn that the last write of the journal at ``path`` was cut off by a crash: the last line, or
+    (``cut`` > 0) one action's events, ``cut`` whole lines of it written. A study that writes the
+    journal cuts it off the file once it accepts the journal; a ``read_only`` one leaves it there."""
+    what = f"the last write (one action's events, {cut} whole line(s) of it written)" if cut else "the last line"
+    fate = ("left in the file as it is (this study is read-only); a study that may write the journal cuts it off "
+            "once it accepts the journal") if read_only else "cut off the file once a study accepts the journal"
+    warn_user(f"{path}: {what} was cut off mid-write (the process was probably killed); it is ignored, and {fate}.",
+              RuntimeWarning)
+
+
+def unparsable(path: Path, kind: JournalFormat, line: bytes, number: int, last: bool, error: ValueError
+               ) -> StorageError:
+    """The refusal of line ``number`` of the ``kind`` journal at ``path``, which :func:`decode` could
+    not read (``error``), chained to that error (not for a blank line, where it says nothing more);
+    ``last``: the file's last line, without a newline, that is not a cut-off write (:func:`is_cut_off`)."""
+    if number == 1:
+        refusal = StorageError(f"{path} is not {kind.label}: its first line is not JSON ({error}). It was left as "
+                               "it is.")
+    elif not line.strip():  # an editor's, or an `echo >> file`
+        refusal = StorageError(f"{path}, line {number}: the line is blank; a journal has none. Delete it, and the "
+                               "journal loads as it was.")
+    elif last:  # the mending of a cut-off write must not take it for one: the user's bytes stay
+        refusal = StorageError(f"{path}, line {number}: not valid JSON ({error}). It is the last line, with no "
+                               "newline, but not the start of an event as interactive_hpo writes one (which is what a "
+                               "write cut off by a crash leaves), so it is not repaired: the file was left as it is. "
+                               "Move those bytes out of the file (or delete them), and the journal loads.")
+    else:
+        refusal = StorageError(f"{path}, line {number}: not valid JSON ({error}). The file is corrupted; only a "
+                               "cut-off last line is repaired automatically.")
+    refusal.__cause__ = error if number == 1 or line.strip() else None  # as `raise ... from`
+    return refusal
+
+
+def check_header(header: dict[str, Any], path: Path, kind: JournalFormat) -> None:
+    """Refuse the header of the ``kind`` journal at ``path`` if its ``version`` is not one this
+    package reads: a newer one's (upgrade), or not a version at all."""
+    version: Any = header.get("version")
+    if is_int(version) and version > kind.version:
+        raise StorageError(f"{path} was written by a newer interactive_hpo (journal version {shown(version)}; this "
+                           f"one reads up to {kind.version}). Upgrade interactive_hpo.")
+    if not is_int(version) or version < 1:  # not a newer one's: "upgrade" was the wrong advice
+        raise refused_field(path, 1, fail("version", HEADER, f"an int in [1, {kind.version}]", version))
 
 
 def refused_field(path: Path, number: int, error: Exception) -> StorageError:

@@ -6,7 +6,9 @@ study would be taken for one, and chosen as the best).
 
 Everything that reads works on such a study (trials, plots, analyses, replays); the first write
 is refused by the journal (:meth:`~.journal.Journal.check_writable`) before anything changes, with
-a :class:`~interactive_hpo.exceptions.StorageError` naming the file, why, and how to go on.
+a :class:`~interactive_hpo.exceptions.StorageError` naming the file, why, and how to go on. Nor is
+such a journal mended: a last write a crash cut off is skipped, with a warning that says it is left
+in the file (a study that writes the journal cuts it off).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 from .._signals import held_interrupt
 from .._validation import fail, warn_user
 from ..trial import USER_INTERRUPT, Trial, TrialState
-from .replay import catch_up
+from .replay import catch_up, rebuild_after_lost_ask
 
 if TYPE_CHECKING:
     from .core import Study
@@ -55,6 +55,7 @@ class Recording:
     # Provided by Study.
     _state: StudyState
     _journal: Journal | None
+    _owner: dict[str, Any]
 
     def _init_recording(self) -> None:
         self._subscribers: list[Callable[[StudyEvent], Any]] = []
@@ -178,6 +179,22 @@ class Recording:
                 if self._state.trials[trial.number].state is TrialState.RUNNING:
                     cast("Study", self)._finish(trial, TrialState.FAILED, None, {"error": USER_INTERRUPT})
             raise
+
+    def _record_asked(self, trials: list[Trial]) -> list[Trial]:
+        """Record the ``trials`` of one ask, numbered in turn, in one journal write: a write that
+        fails leaves none of them (a batch's first trials were left RUNNING, owned by this live
+        process, under an error saying nothing was recorded)."""
+        if not trials:
+            return []
+        try:
+            self._record(*({"event": "asked", "trial": trial.to_json(), "owner": self._owner} for trial in trials))
+        except BaseException as error:
+            rebuild_after_lost_ask(cast("Study", self), error)  # its proposals hold no trial
+            raise
+        for trial in trials:
+            self._state.add(trial, self._owner)
+            self._notify("asked", trial)
+        return trials
 
     def _notify(self, kind: str, trial: Trial | None) -> None:
         """Within the transaction that made the change: queue it for the subscribers, who hear

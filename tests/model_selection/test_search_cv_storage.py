@@ -366,6 +366,21 @@ def test_a_plain_study_reads_a_searchs_journal_but_may_not_write_to_it(tmp_path,
     assert len(Study.load(tmp_path / "mine.jsonl").trials) == 4
 
 
+def test_a_plain_study_leaves_a_searchs_cut_off_write_and_says_so(tmp_path):
+    # A plain study reads a search's journal read-only, so it never cuts a crash's half line off:
+    # the warning said it would ("cut off the file once a study accepts the journal").
+    path = tmp_path / "search.jsonl"
+    search(n_trials=2, storage=path).fit(X, Y)
+    with path.open("ab") as file:
+        file.write(b'{"event":"finished","trial":{"num')
+    before = path.read_bytes()
+    with pytest.warns(RuntimeWarning, match=r"cut off mid-write .*left in the file as it is \(this study is "
+                                            r"read-only\)") as seen:
+        study = Study.load(path)
+    assert not any("cut off the file" in str(w.message) for w in seen)
+    assert len(study.trials) == 2 and path.read_bytes() == before
+
+
 def test_trials_no_search_scored_are_left_out_of_a_resumed_search(tmp_path):
     # As an older interactive_hpo let a Study write them (or an edit of the journal): complete
     # without fold scores, or added by hand. The search chose them as its best.

@@ -4,7 +4,7 @@
 - ``ladder``: rung budgets and Hyperband brackets (the settings' arithmetic).
 - ``rungs``: the bookkeeping of jobs in rungs and brackets.
 - ``overrides``: a person's promotions and stops, beside the scheduler's rule.
-- ``sampling``: ``sampler="bo"``'s proposals, none of the configurations started.
+- ``sampling``: ``sampler="bo"``'s proposals and random draws, none of the configurations started.
 """
 
 from .halving import ASHA, HalvingScheduler, Hyperband, SuccessiveHalving

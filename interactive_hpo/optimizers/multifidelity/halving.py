@@ -55,7 +55,7 @@ from ..finite import FiniteSpace
 from .ladder import checked_budgets, checked_rungs, hyperband_brackets
 from .overrides import PromotionOverrides
 from .rungs import Bracket, Job
-from .sampling import proposal
+from .sampling import proposal, unstarted
 
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
 
@@ -121,7 +121,7 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
             self._model_class: type[GaussianProcessBO] = GaussianProcessBO
         # sampler="bo" on a small all-discrete space: its random draws are new configurations too.
         self._finite = FiniteSpace.of(space) if self.sampler == "bo" else None
-        self._started: dict[int, tuple[int, ...]] = {}  # config number -> its key in _finite, once each
+        self._started: dict[int, tuple[int, ...]] = {}  # config number -> its key in _finite (sampling.unstarted)
 
     # -- what subclasses decide ---------------------------------------------------------------
     @abstractmethod
@@ -275,7 +275,7 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
         configuration started.
         """
         explore = rng.random() < self.random_fraction
-        x = self._unstarted(rng.random(self.space.dim), rng)
+        x = unstarted(self._finite, self._configs, self._started, rng.random(self.space.dim), rng)
         if self.sampler == "random" or explore:
             return x
         for budget in sorted(self._models, reverse=True):
@@ -284,25 +284,6 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
                 return proposal(model, self._configs, self._told.get(budget, set()),
                                 np.array([s.x for s in self.pending]).reshape(-1, self.space.dim), x)
         return x
-
-    def _unstarted(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """The random draw ``x`` (d,), or, with ``sampler="bo"`` on a finite space where its
-        configuration was started, a random one of those not started (``x`` if none is left).
-
-        The GP proposes no configuration started again, but a share of the new ones
-        (``random_fraction``) and those before a GP has enough data are random draws: on a
-        48-configuration space 12 of 120 starts repeated one (ASHA and Hyperband, seeds 0-3, 20
-        trials each).
-        """
-        if self._finite is None:
-            return x
-        for config in self._configs.keys() - self._started.keys():
-            self._started[config] = self._finite.key(self._configs[config])
-        started = set(self._started.values())
-        if self._finite.key(x) not in started:
-            return x
-        drawn = self._finite.draw(started, rng)
-        return x if drawn is None else drawn
 
     def _model(self, budget: float) -> Any:
         if budget not in self._models:
