@@ -171,6 +171,10 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
             bracket.enter(job.config, job.rung)
             self._ready.appendleft(job)
             return
+        self._score(bracket, job, loss, trial)
+
+    def _score(self, bracket: Bracket, job: Job, loss: float | np.ndarray | None, trial: Trial) -> None:
+        """Put ``trial``'s result (None: inf) in ``job``'s rung, and queue what it promotes."""
         bracket.finish(job, math.inf if loss is None else float(loss) if np.ndim(loss) == 0 else
                        tuple(float(v) for v in np.ravel(loss)), trial.number, violation_of(trial.constraints))
         if bracket.sizes is not None:

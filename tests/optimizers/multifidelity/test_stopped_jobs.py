@@ -140,6 +140,21 @@ def test_a_job_a_person_stops_again_and_again_is_never_its_configuration_s_failu
     assert row(study, trial.user_attrs["config"], trial.user_attrs["rung"])["loss"] < math.inf
 
 
+@pytest.mark.parametrize("name", ["halving", "asha"])
+def test_a_person_s_stop_ends_a_job_queued_to_run_again(tmp_path, name):
+    """A configuration that hangs, stopped with Ctrl-C, was the first job of every resume, and
+    study.stop(trial) was accepted but changed nothing (r348): now it ends the job there."""
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, name, seed=0, storage=path, optimizer_settings=SETTINGS)
+    trial = study.ask()
+    study.tell(trial, state="FAILED", user_attrs={"error": "interrupted by the user (KeyboardInterrupt)"})
+    study.stop(trial)
+    for reopened_study in (study, Study.load(path)):  # the override is journaled, and replayed
+        shown = row(reopened_study, trial.user_attrs["config"], trial.user_attrs["rung"])
+        assert shown["loss"] == math.inf and shown["human"] == "stop"
+        assert job(reopened_study.ask()) != job(trial)
+
+
 class LostAfterCtrlC(ThreadPoolExecutor):
     """An executor whose ``at``-th task presses Ctrl-C in the study's process, then loses its worker
     (a pool of your own that the Ctrl-C broke)."""
