@@ -161,7 +161,7 @@ def _class_bytes(cls: type, where: str, context: _Context) -> bytes:
     inner = context._replace(names=context.names.union(
         *(names_read(method.__code__) for method in methods if isinstance(method, types.FunctionType))))
     parts = [f"class:{cls.__module__}.{cls.__qualname__}:".encode(),
-             _value_bytes(list(cls.__bases__), f"a base of {named}", inner)]
+             *(_value_bytes(base, f"a base of {named}", inner) for base in cls.__bases__), b"members:"]
     for key, member in members.items():
         parts.append(key.encode() + b"=" + (b"slot" if isinstance(member, types.MemberDescriptorType) else  # its name
                                             _value_bytes(member, f"the attribute `{key}` of {named}", inner)))
@@ -171,17 +171,18 @@ def _class_bytes(cls: type, where: str, context: _Context) -> bytes:
 def _function_bytes(function: types.FunctionType, where: str, context: _Context) -> bytes:
     """:func:`.splitting.function_bytes` of ``function`` (reached as ``where``) plus the exact
     bytes of its defaults, the values it closes over and the globals it reads."""
-    name = function.__qualname__ if where == function.__qualname__ else f"{function.__qualname__} ({where})"
+    name = function.__qualname__
+    reached = "" if where == name else f" ({where})"   # a helper: how the function hashed reaches it
     context = context._replace(names=frozenset(names_read(function.__code__)))
     parts = [function_bytes(function, values=False),  # its values, exactly, follow
-             _value_bytes(function.__defaults__, f"the defaults of {name}", context),
-             _value_bytes(function.__kwdefaults__, f"the keyword defaults of {name}", context)]
+             _value_bytes(function.__defaults__, f"the defaults of {name}{reached}", context),
+             _value_bytes(function.__kwdefaults__, f"the keyword defaults of {name}{reached}", context)]
     for variable, value in zip(function.__code__.co_freevars, closed_over(function), strict=True):
-        parts.append(_value_bytes(value, f"the value `{variable}` {name} closes over", context))
+        parts.append(_value_bytes(value, f"the value `{variable}` {name} closes over{reached}", context))
     scope = function.__globals__
     for variable in sorted(context.names & scope.keys()):  # not builtins, nor attributes' names
         parts.append(variable.encode() + b"=" +
-                     _value_bytes(scope[variable], f"the global `{variable}` {name} reads", context))
+                     _value_bytes(scope[variable], f"the global `{variable}` {name} reads{reached}", context))
     return b"function:" + b"\0".join(parts)
 
 
