@@ -42,6 +42,7 @@ __all__ = ["Unfingerprintable", "function_fingerprint"]   # Unfingerprintable fr
 _PLAIN = (bool, int, float, complex, str, bytes, type(None), type(Ellipsis), range, slice, PurePath, enum.Enum,
           np.generic, np.dtype)
 _PACKAGE = __name__.split(".")[0]
+_ARRAY_FUNCTION = type(np.mean)   # numpy's functions (numpy >= 2: not Python functions), keyed as builtins
 _LRU_CACHE = type(functools.lru_cache(lambda: None))
 # A NamedTuple's field accessor: its fields are in `_fields`, which is hashed.
 _TUPLEGETTER = type(vars(collections.namedtuple("_Probe", "field"))["field"])
@@ -68,7 +69,9 @@ def function_fingerprint(function: Callable[..., Any]) -> str:
         functions, classes, modules, a numpy Generator, or an object with a str ``fingerprint``):
         a fitted model, an open file, an object whose repr is its address. The message names it.
     """
-    context = _Context(getattr(function, "__module__", None) or "__main__", frozenset(), frozenset())
+    context = _Context("", frozenset(), frozenset())
+    if not isinstance(function, types.FunctionType) or _library_of(function, context) is None:  # a library's: by name
+        context = context._replace(home=getattr(function, "__module__", None) or "__main__")
     name = getattr(function, "__qualname__", None) or type(function).__name__
     try:
         return hashlib.sha256(_value_bytes(function, name, context)).hexdigest()[:16]
@@ -126,7 +129,7 @@ def _value_bytes(value: Any, where: str, context: _Context) -> bytes:
         return b"method:" + _value_bytes(value.__self__, f"the object {where} is bound to", context) + \
             _value_bytes(value.__func__, where, context)
     if isinstance(value, (types.BuiltinFunctionType, types.WrapperDescriptorType, types.MethodWrapperType,
-                          types.MethodDescriptorType, types.ClassMethodDescriptorType, np.ufunc)):
+                          types.MethodDescriptorType, types.ClassMethodDescriptorType, np.ufunc, _ARRAY_FUNCTION)):
         bound = getattr(value, "__self__", None)   # a builtin method reads its object (rng.random its state)
         owner = b"" if bound is None or isinstance(bound, types.ModuleType) else \
             _value_bytes(bound, f"the object {where} is bound to", context)

@@ -164,8 +164,9 @@ def test_a_helper_in_another_module_of_yours_is_keyed_by_its_code(tmp_path, monk
         assert edited[0] not in before and edited[1] not in before
     finally:
         sys.modules.pop("fp_user_helpers", None)
-    # a library's by its name and version: an upgrade may change its values
-    reads_numpy = cell("def loss(p): return np.sum(p['x'])")
+    # a library's by its name and version: an upgrade may change its values (numpy 2's functions are not
+    # Python functions: `from numpy import mean` was refused a cache)
+    reads_numpy = cell("def loss(p): return np.sum(p['x']) + mean(p['x'])", mean=np.mean)
     installed = function_fingerprint(reads_numpy)
     monkeypatch.setattr(np, "__version__", "0.0.0")
     fingerprints._version.cache_clear()
