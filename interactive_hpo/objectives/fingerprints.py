@@ -16,6 +16,7 @@ refuses to cache rather than guess.
 
 from __future__ import annotations
 
+import abc
 import collections
 import enum
 import functools
@@ -157,10 +158,12 @@ def _class_bytes(cls: type, where: str, context: _Context) -> bytes:
     a module it holds is read by them)."""
     named = f"class `{cls.__qualname__}` ({where})"
     members = {key: member for key, member in vars(cls).items()  # its methods, __init__ too; not __dict__
-               if key != "_abc_impl" and not isinstance(member, _TUPLEGETTER) and  # an ABC's registry; see _fields
+               if not (key == "_abc_impl" and isinstance(cls, abc.ABCMeta)) and  # an ABC's registry of subclasses
+               not isinstance(member, _TUPLEGETTER) and  # a NamedTuple's field: its `_fields` are hashed
                (not (key.startswith("__") and key.endswith("__")) or
                 isinstance(member, (types.FunctionType, staticmethod, classmethod, property)))}
-    methods = [getattr(member, "__func__", member) for member in members.values()]
+    methods = [getattr(member, attribute, member) for member in members.values()  # a property's too
+               for attribute in ("__func__", "fget", "fset", "func")]
     inner = context._replace(names=context.names.union(
         *(names_read(method.__code__) for method in methods if isinstance(method, types.FunctionType))))
     parts = [f"class:{cls.__module__}.{cls.__qualname__}:".encode(),
