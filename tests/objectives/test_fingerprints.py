@@ -4,6 +4,7 @@ new process gives the same, and a value that cannot be hashed reliably is named,
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import re
 import subprocess
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 
 from interactive_hpo import Float, InvalidParameterError, SearchSpace
-from interactive_hpo.objectives import Branin, FunctionObjective, MultiFidelity
+from interactive_hpo.objectives import Branin, FunctionObjective, MultiFidelity, fingerprints
 from interactive_hpo.objectives.fingerprints import Unfingerprintable, function_fingerprint
 
 LINE = SearchSpace([Float("x", 0.0, 1.0)])
@@ -139,3 +140,87 @@ def test_a_noisy_synthetic_function_shows_and_keys_its_seed():
         MultiFidelity(Branin(noise_std=1, seed=1)).fingerprint
     assert repr(MultiFidelity(Branin(), noise_std=2, seed=3)) == \
         "MultiFidelity(Branin(dim=2, noise_std=0.0), bias=1.0, noise_std=2.0, seed=3)"
+
+
+def test_a_helper_in_another_module_of_yours_is_keyed_by_its_code(tmp_path, monkeypatch):
+    """A helpers.py beside the notebook was keyed by its name: edited, the cache returned its old values."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)   # a reload within the second reads the source
+    source = tmp_path / "fp_user_helpers.py"
+    source.write_text("SCALE = 1\ndef loss(x):\n    return SCALE * x\n")
+    try:
+        helpers = importlib.import_module("fp_user_helpers")
+        by_module = cell("def loss(p): return helpers.loss(p['x'])", helpers=helpers)
+        imported = cell("def loss(p): return helper(p['x'])", helper=helpers.loss)   # from helpers import loss
+        before = function_fingerprint(by_module), function_fingerprint(imported)
+        helpers.SCALE = 2   # set as it runs, unedited
+        assert function_fingerprint(by_module) != before[0]
+        assert function_fingerprint(imported) != before[1]
+        source.write_text("SCALE = 1\ndef loss(x):\n    return SCALE * x ** 2\n")
+        importlib.reload(helpers)
+        assert by_module({"x": 0.5}) == 0.25
+        edited = function_fingerprint(by_module), function_fingerprint(cell("def loss(p): return helper(p['x'])",
+                                                                            helper=helpers.loss))
+        assert edited[0] not in before and edited[1] not in before
+    finally:
+        sys.modules.pop("fp_user_helpers", None)
+    # a library's by its name and version: an upgrade may change its values (numpy 2's functions are not
+    # Python functions: `from numpy import mean` was refused a cache)
+    reads_numpy = cell("def loss(p): return np.sum(p['x']) + mean(p['x'])", mean=np.mean)
+    installed = function_fingerprint(reads_numpy)
+    monkeypatch.setattr(np, "__version__", "0.0.0")
+    fingerprints._version.cache_clear()
+    try:
+        assert function_fingerprint(reads_numpy) != installed
+    finally:
+        fingerprints._version.cache_clear()
+    made = types.ModuleType("made_here")
+    with pytest.raises(Unfingerprintable, match=re.escape(
+            "the global `made` loss reads is the module `made_here`, which has no file")):
+        function_fingerprint(cell("def loss(p): return made.f(p['x'])", made=made))
+
+
+def test_a_categorical_column_is_keyed_by_its_categories_and_their_order():
+    pd = pytest.importorskip("pandas")
+    reads = "def loss(p): return DATA['a'].cat.codes.sum() * p['x']"
+
+    def keyed(categories, ordered=False):
+        frame = pd.DataFrame({"a": pd.Categorical(["x", "y"], categories=categories, ordered=ordered)})
+        return function_fingerprint(cell(reads, DATA=frame))
+
+    assert keyed(["x", "y"]) == keyed(["x", "y"])
+    assert len({keyed(["x", "y"]), keyed(["y", "x"]), keyed(["x", "y", "z"]), keyed(["x", "y"], ordered=True)}) == 4
+
+
+@pytest.mark.parametrize(("source", "before", "after"), [
+    ("import abc\nclass Base(abc.ABC):\n    @abc.abstractmethod\n    def f(self, v): ...\n"
+     "class Impl(Base):\n    def f(self, v): return v\ndef loss(p): return Impl().f(p['x'])", "return v", "return -v"),
+    ("import typing\nclass Scales(typing.Protocol):\n    def f(self, v): return v\n"
+     "def loss(p): return isinstance(p, Scales) + p['x']", "return v", "return -v"),
+    ("import typing\nclass Options(typing.NamedTuple):\n    scale: int = 1\n    shift: int = 0\n"
+     "def loss(p): return Options().scale * p['x']", "scale: int = 1", "scale: int = 2"),
+    ("class Slotted:\n    __slots__ = ('k',)\n    def __init__(self): self.k = 1\n"
+     "def loss(p): return Slotted().k * p['x']", "self.k = 1", "self.k = 2"),
+    ("import functools\n@functools.lru_cache\ndef helper(v): return v\ndef loss(p): return helper(p['x'])",
+     "return v", "return -v"),
+    ("import functools\nclass Lazy:\n    @functools.cached_property\n    def k(self): return 1\n"
+     "def loss(p): return Lazy().k * p['x']", "return 1", "return 2"),
+], ids=["abc", "protocol", "namedtuple", "slots", "lru_cache", "cached_property"])
+def test_common_classes_and_decorators_of_yours_are_keyed_by_their_code(source, before, after):
+    """Each was refused a cache (an ABC's `_abc_impl`, a slot's descriptor, an lru_cache wrapper...)."""
+    first = function_fingerprint(cell(source))
+    assert first == function_fingerprint(cell(source))
+    assert first != function_fingerprint(cell(source.replace(before, after)))
+
+
+def test_what_cannot_be_hashed_in_a_class_or_a_dict_is_named_readably():
+    model = type("Model", (), {})()
+    with pytest.raises(Unfingerprintable, match=re.escape(
+            "the attribute `model` of class `Impl` (a base of class `Child` (the global `Child` loss reads)) "
+            "is of type Model")):
+        function_fingerprint(cell("class Impl:\n    model = MODEL\nclass Child(Impl): pass\n"
+                                  "def loss(p): return Child().model", MODEL=model))
+    with pytest.raises(Unfingerprintable, match=re.escape(
+            "the item 'model' of the global `OPTIONS` helper reads (the global `helper` loss reads) is of type Model")):
+        function_fingerprint(cell("def helper(): return OPTIONS['model']\ndef loss(p): return helper()",
+                                  OPTIONS={"model": model}))
