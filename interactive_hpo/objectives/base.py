@@ -113,7 +113,8 @@ class FunctionObjective:
     @property
     def fingerprint(self) -> str:
         """A hash (16 hex digits) of what decides the values: ``fn``'s code, defaults, the values
-        it closes over and the globals it reads, as they are now
+        it closes over and the globals it reads, as they are now, through your own modules' code
+        too (a library's functions by its name and version)
         (:func:`~interactive_hpo.objectives.fingerprints.function_fingerprint`), or the
         ``fingerprint`` given; the space and the direction. It keys the landscape cache.
 
