@@ -76,7 +76,9 @@ def _holder(owner: Any) -> str:
     if not isinstance(owner, Mapping):
         return "a study whose process is unknown"
     if owner.get("host") == socket.gethostname() and owner.get("pid") == os.getpid():
-        return "another Study object of this process"
+        # Not "will tell" alone: that object tells it only from another thread, or after this run
+        # (a run in the same thread waited until its timeout for it: r348).
+        return "another Study object of this process, which must tell it: a run in the same thread cannot wait for it"
     return f"process {shown(owner.get('pid'))} on host {shown(owner.get('host'))}"
 
 

@@ -70,7 +70,8 @@ def test_a_run_waits_for_the_job_another_study_runs_then_goes_on(held, parallel)
 def test_ask_names_the_job_as_the_other_study_s_and_does_not_advise_telling_it(held):
     _, _, b = held
     with pytest.raises(TrialStateError, match=r"trial 8, which another study on this journal is evaluating "
-                                              r"\(another Study object of this process\)") as error:
+                                              r"\(another Study object of this process, which must tell it: a run "
+                                              r"in the same thread cannot wait for it\)") as error:
         b.ask()
     assert "Tell" not in str(error.value) and "FAILED" not in str(error.value)
 
