@@ -18,6 +18,7 @@ from ..execution.simulation import Schedule, simulate_counterpart
 from ..study.core import Study, StudyEvent, check_study
 from ..study.running import check_objective
 from ..study.steering import HUMAN_ACTIONS
+from ..study.waiting import OthersWait, held_elsewhere
 from ..trial import CANCELLED, Trial
 from ._checks import check_callback, check_step
 from .beliefs import ShownBelief, past_belief, present_belief
@@ -184,7 +185,8 @@ class LabController(Branches):
     def steps(self, n_trials: int) -> Iterator[Trial | None]:
         """Step up to ``n_trials`` times, yielding each trial; the caller may pause in between
         (the app's background run lets the kernel handle a Stop click there). A parallel run
-        also yields None every half second while no trial finishes, for the same reason. The run starts
+        also yields None every half second while no trial finishes, and a run waiting for jobs
+        another study on the journal runs at each read of the journal, for the same reason. The run starts
         in the present; a step viewed during it stays. Refused at once: a bad ``n_trials``, a run going on."""
         n_trials = check_int(n_trials, "n_trials", "Lab.run", 0)
         self.check_idle("Run")
@@ -206,9 +208,15 @@ class LabController(Branches):
                 if self.run_settings.parallel:
                     yield from self._parallel_steps(n_trials)
                     return
-                for _ in range(n_trials):
+                others, done = OthersWait(self.study, "Lab.run"), 0
+                while done < n_trials:
                     if self._stop_requested or not self.can_step:
                         return
+                    if held_elsewhere(self.study):  # a synchronous rung's last jobs, another study's (r348)
+                        others.poll()  # reads the journal: a short sleep, then what the others told
+                        yield None  # the caller redraws, and Stop works, between polls
+                        continue
+                    done += 1
                     yield self.study.step(self._call)
         finally:
             self.running = False

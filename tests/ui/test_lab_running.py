@@ -186,3 +186,32 @@ def test_evaluate_in_your_trials_is_off_and_says_why_for_an_objective_that_requi
     panel = lab.manual_panel
     assert panel.evaluate.disabled and "requires <code>budget</code>" in panel.evaluate_note.value
     assert not Lab(quad, space=LINE, seed=0).manual_panel.evaluate.disabled
+
+
+def test_a_lab_run_waits_for_the_job_another_study_on_the_journal_runs(tmp_path, monkeypatch):
+    """Halving on a shared journal, its rung's last job held by another study: the Lab's serial
+    Run raised "SuccessiveHalving is waiting" at once, where Study.run waits for it (r348)."""
+    import threading
+
+    from interactive_hpo import Float, SearchSpace
+    from interactive_hpo.study import waiting
+
+    monkeypatch.setattr(waiting, "POLL_SECONDS", 0.02)
+    space, settings = SearchSpace([Float("x", 0.0, 1.0)]), {"min_budget": 1, "max_budget": 9}
+    path = tmp_path / "shared.jsonl"
+
+    def objective(params, *, budget):
+        return params["x"] / budget
+
+    a = Study(space, "halving", seed=0, storage=path, optimizer_settings=settings)
+    held = [a.ask() for _ in range(9)]
+    for trial in held[:-1]:
+        a.tell(trial, objective(trial.params, budget=trial.budget))
+    lab = Lab(Study(space, "halving", seed=0, storage=path, optimizer_settings=settings), objective)
+    b = lab.study
+    assert b.optimizer.waiting  # built before the other study tells its job
+    timer = threading.Timer(0.3, lambda: a.tell(held[-1], objective(held[-1].params, budget=held[-1].budget)))
+    timer.start()
+    done = lab.run(3)
+    timer.join()
+    assert len(done) == 3 and b.trials[8].state.value == "COMPLETE" and all(t.number > 8 for t in done)
