@@ -354,7 +354,8 @@ def test_a_cache_with_losses_of_the_wrong_length_or_type_is_refused_naming_the_k
         build_landscape(objective, resolution=3, cache_dir=tmp_path)
 
 
-@pytest.mark.parametrize("text", ["{", '{"losses": {"valid": [1.0]}}', "[]"])
+@pytest.mark.parametrize("text", ["{", '{"losses": {"valid": [1.0]}}', "[]", '{"losses": {"valid": [1.0, 2.0, 3.0]}}',
+                                  '{"key": 3, "objective": "mine", "losses": {"valid": [1.0, 2.0, 3.0]}}'])
 def test_a_cache_file_that_is_not_this_grids_is_refused_clearly_and_left_as_it_is(tmp_path, text):
     space = SearchSpace([Float("x", 0, 1)])
     objective = FunctionObjective(lambda p: p["x"], space)

@@ -112,18 +112,6 @@ def test_a_cache_file_of_another_key_is_refused_and_left_as_it_is(tmp_path):
     assert path.read_text() == theirs.read_text()
 
 
-@pytest.mark.parametrize("text", ['{"key": 3, "objective": "mine", "losses": {"valid": [1.0, 2.0, 3.0]}}',
-                                  '{"losses": {"valid": [1.0, 2.0, 3.0]}}'])
-def test_a_file_that_is_not_recognisably_a_cache_is_refused_and_left_as_it_is(tmp_path, text):
-    objective = FunctionObjective(lambda p: p["lr"], RATE)
-    build_landscape(objective, resolution=3, cache_dir=tmp_path)
-    (path,) = tmp_path.glob("landscape-*.json")
-    path.write_text(text)
-    with pytest.raises(StorageError, match="is not a landscape cache of this grid .* left as it is. Delete it"):
-        build_landscape(objective, resolution=3, cache_dir=tmp_path)
-    assert path.read_text() == text
-
-
 def test_a_cache_written_before_caches_held_their_key_is_evaluated_again_and_replaced(tmp_path):
     """Such a file may hold another function's losses under this one's name: not trusted."""
     calls = []
