@@ -2,10 +2,17 @@
 
 DESIGN.md section 4: with the ipympl backend (``%matplotlib widget``) the live canvas sits in the
 app's layout, and :meth:`LiveFigure.redraw` renders it and sends the image to the browser at
-once; without it (plain nbconvert, the inline backend) the figure is shown as a static image in
-an ``Output`` that each redraw replaces, and a figure on a hidden tab is drawn at the end of the
-cell that changed it (:func:`_draw_hidden_figures`), so a saved notebook or its HTML export shows
-every tab as it is, not empty axes.
+once; without it (plain nbconvert, the inline backend) the figure is shown as a PNG in an
+``ipywidgets.Image`` whose value each redraw replaces, and a figure on a hidden tab is drawn at the
+end of the cell that changed it (:func:`_draw_hidden_figures`), so a saved notebook or its HTML
+export shows every tab as it is, not empty axes.
+
+Not an ``Output`` holding ``display(Image)``: nbclient (nbconvert, nbval) copies each output an
+``Output`` captures back to the kernel as a message on the shell channel, and a kernel's reply
+that arrives while that message is sent can go unread, so the run waits forever
+(jupyter/nbclient#312). Notebook 13, whose hidden tabs are drawn at the end of each cell, right
+before its reply, hung in 3 of 6 runs (audit a350); with the ``Image`` none of 6 did, and the
+runner sent the kernel no widget message at all (31 in a run that hung).
 """
 
 from __future__ import annotations
@@ -74,7 +81,8 @@ class LiveFigure:
     ----------
     fig : matplotlib.figure.Figure
     widget : ipywidgets.DOMWidget
-        The ipympl canvas (live) or an ``Output`` holding the last drawn image.
+        The ipympl canvas (live) or an ``ipywidgets.Image`` holding the last drawn PNG, at the
+        figure's size in pixels at its dpi (twice the pixels for HiDPI screens).
     live : bool
         True when ``widget`` is the canvas: clicks on the figure reach :meth:`on_click` callbacks.
     shown : bool
@@ -94,7 +102,7 @@ class LiveFigure:
     >>> matplotlib.use("Agg")
     >>> figure = LiveFigure((3, 2))
     >>> figure.live, type(figure.widget).__name__
-    (False, 'Output')
+    (False, 'Image')
     >>> figure.redraw()  # no front end here: nothing to show, nothing raised
     >>> figure.shown = False
     >>> figure.redraw()  # hidden: not drawn, only marked out of date
@@ -167,8 +175,6 @@ class LiveFigure:
             else:  # an image sent before the browser's view has started would never show
                 canvas.draw_idle()
             return
-        from IPython.display import Image, display
-
         shell = get_ipython()
         if shell is None:  # no front end (a plain script or test): nothing to show it to
             return
@@ -181,9 +187,7 @@ class LiveFigure:
             # The picture drawn once, as laid out, as the widget canvas would show it (not
             # display(fig): IPython's tight box measures and lays it out again).
             png = drawn_png(self.fig)
-        self.widget.clear_output(wait=True)
-        with self.widget:
-            display(Image(data=png, format="png", retina=retina))
+        self.widget.value = png
 
 
 #: Figures without the widget canvas that a redraw found hidden: :func:`_draw_hidden_figures` draws them.
@@ -243,4 +247,7 @@ def _new_figure(figsize: tuple[float, float]) -> tuple[Any, Any]:
     # Not registered with pyplot, so an inline backend never shows it a second time by itself.
     fig = Figure(figsize=figsize, layout="constrained")
     FigureCanvasAgg(fig)  # LiveFigure.redraw renders it into a PNG
-    return fig, widgets.Output()
+    # Sized in CSS pixels at the figure's dpi: a PNG drawn for HiDPI screens (twice the pixels)
+    # shows at the figure's size, as IPython's retina images do.
+    width = widgets.Layout(width=f"{round(fig.get_figwidth() * fig.dpi)}px")
+    return fig, widgets.Image(format="png", layout=width)

@@ -5,10 +5,10 @@ objective and a feasibility column, its Pareto set in bold, and the Pareto tab d
 
 Figures are built once and updated in place (DESIGN.md section 4): with the ipympl backend the
 live canvas sits in the layout; otherwise (plain nbconvert, Agg) each figure is shown as a static
-image in an ``Output`` that is refreshed on update. While the Lab's History tab is hidden an
-update only keeps the trials: the plots and the table are brought up to date when it is shown
-or, without the widget canvas, when the cell ends (:class:`~.figures.LiveFigure`'s ``shown``);
-they were rebuilt after every trial of a Run, unseen.
+image in an ``ipywidgets.Image`` that is refreshed on update. While the Lab's History tab is
+hidden an update only keeps the trials: the plots and the table are brought up to date when it is
+shown or, without the widget canvas, when the cell ends (:class:`~.figures.LiveFigure`'s
+``shown``); they were rebuilt after every trial of a Run, unseen.
 """
 
 from __future__ import annotations

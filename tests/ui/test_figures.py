@@ -60,9 +60,13 @@ def test_a_hidden_figure_is_laid_out_when_it_is_drawn():
 
 
 def test_a_figure_without_the_widget_canvas_is_shown_as_one_png_drawn_once(monkeypatch):
-    """Without ipympl (an inline notebook, nbval) the Output shows a PNG of the figure drawn once,
-    as laid out; display(fig) had IPython save it with a tight box: a layout pass, a measuring
-    pass, then the picture."""
+    """Without ipympl (an inline notebook, nbval) an ipywidgets.Image shows a PNG of the figure
+    drawn once, as laid out (display(fig) had IPython save it with a tight box: a layout pass, a
+    measuring pass, then the picture), and nothing is displayed: an Output holding the image had
+    nbclient send each image back to the kernel, and a reply that came meanwhile went unread, so
+    nbconvert hung on notebook 13 (jupyter/nbclient#312)."""
+    import ipywidgets
+
     shown = []
     monkeypatch.setattr(IPython, "get_ipython", lambda: object())  # a front end is there
     monkeypatch.setattr(IPython.display, "display", lambda *objects, **_: shown.extend(objects))
@@ -71,8 +75,13 @@ def test_a_figure_without_the_widget_canvas_is_shown_as_one_png_drawn_once(monke
     draws = []
     figure.fig.canvas.mpl_connect("draw_event", draws.append)
     figure.redraw()
-    assert len(shown) == 1 and isinstance(shown[0], IPython.display.Image)
-    assert shown[0].data.startswith(b"\x89PNG") and len(draws) == 1
+    assert isinstance(figure.widget, ipywidgets.Image) and figure.widget.format == "png" and shown == []
+    assert bytes(figure.widget.value).startswith(b"\x89PNG") and len(draws) == 1
+    assert figure.widget.layout.width == f"{3 * figure.fig.dpi:g}px"
+    first = bytes(figure.widget.value)
+    figure.fig.axes[0].lines[0].set_ydata([0, 1])
+    figure.redraw()   # the same widget, its image replaced
+    assert bytes(figure.widget.value) != first and len(draws) == 2 and shown == []
 
 
 def test_a_shell_set_for_hidpi_screens_gets_twice_the_pixels_shown_at_the_figure_s_size(monkeypatch):
@@ -85,15 +94,14 @@ def test_a_shell_set_for_hidpi_screens_gets_twice_the_pixels_shown_at_the_figure
     printer = functools.partial(retina_figure, base64=True)  # what IPython registers for "retina"
     formatter = SimpleNamespace(lookup_by_type=lambda _type: printer)
     shell = SimpleNamespace(display_formatter=SimpleNamespace(formatters={"image/png": formatter}))
-    shown = []
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
-    monkeypatch.setattr(IPython.display, "display", lambda *objects, **_: shown.extend(objects))
     figure = LiveFigure((3, 2))
     figure.fig.subplots().plot([0, 1], [1, 0])
     figure.redraw()
-    width, height = int.from_bytes(shown[0].data[16:20], "big"), int.from_bytes(shown[0].data[20:24], "big")
-    assert (width, height) == (6 * figure.fig.dpi, 4 * figure.fig.dpi) and shown[0].width == width // 2
-
+    png = bytes(figure.widget.value)
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (6 * figure.fig.dpi, 4 * figure.fig.dpi)
+    assert figure.widget.layout.width == f"{width // 2}px"
 
 
 def _shell(monkeypatch):
@@ -108,7 +116,6 @@ def _shell(monkeypatch):
     shell = SimpleNamespace()
     shell.events = EventManager(shell, available_events)
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
-    monkeypatch.setattr(IPython.display, "display", lambda *objects, **_: None)
     drawn: dict[object, int] = {}
     real = figures.drawn_png
     monkeypatch.setattr(figures, "drawn_png", lambda fig: drawn.update({fig: drawn.get(fig, 0) + 1}) or real(fig))

@@ -81,9 +81,9 @@ def test_panel_layout_and_figures():
     panel = HistoryPanel(SPACE)
     assert "ihpo-history" in panel.widget._dom_classes
     assert panel.parallel_plot is not None
-    # Agg: the figures are shown as static images in Output widgets.
-    outputs = [child for child in panel.widget.children if isinstance(child, widgets.Output)]
-    assert len(outputs) == 2
+    # Agg: the figures are shown as static images in Image widgets.
+    images = [child for child in panel.widget.children if isinstance(child, widgets.Image)]
+    assert len(images) == 2
     assert panel.errors.view in panel.widget.children
     assert panel.table_rows == [] and "no trials yet" in panel.table.value
     assert panel.sort_by.options == ("number", "state", "source", "value", "lr", "layers", "act")
@@ -94,7 +94,7 @@ def test_two_parameters_get_no_parallel_coordinates_and_a_shared_error_log():
     panel = HistoryPanel(SearchSpace([Float("x", 0, 1), Float("y", 0, 1)]), errors=errors)
     assert panel.parallel_plot is None and panel.errors is errors
     assert errors.view not in panel.widget.children  # the app places its own log
-    assert sum(isinstance(child, widgets.Output) for child in panel.widget.children) == 1
+    assert sum(isinstance(child, widgets.Image) for child in panel.widget.children) == 1
 
 
 def test_update_redraws_in_place():
