@@ -16,8 +16,9 @@ once into a PNG (``drawn_png``).
 """
 
 from ._axes import integer_ticks, wipe
+from .brackets import BracketsInfo, brackets_info, plot_brackets
 from .curves import BudgetTraceInfo, CurvesInfo, budget_trace_info, curves_info, plot_budget_trace, plot_learning_curves
-from .fidelity import BracketsInfo, RungsInfo, brackets_info, plot_brackets, plot_rungs, rungs_info, stopped_configs
+from .fidelity import RungsInfo, plot_rungs, rungs_info, stopped_configs
 from .gradient import (
     TangentsInfo,
     plot_approximation_error,
