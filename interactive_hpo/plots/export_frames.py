@@ -26,7 +26,8 @@ from ..goals import feasible_mask, unknown_feasibility_mask
 from ..study.core import Study
 from ..study.results import at_full_budget
 from ..trial import TrialState
-from ._axes import far_out, integer_ticks
+from ._axes import integer_ticks
+from ._far_out import far_out
 from .export_pareto import draw_front_step
 from .pareto import pareto_info
 from .search_axes import axis_positions, not_drawn, style_axis

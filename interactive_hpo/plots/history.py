@@ -16,7 +16,8 @@ import numpy as np
 
 from ..direction import Direction
 from ..views import History
-from ._axes import axes_or_new, check_axes, drawn_entries, far_out, integer_ticks, legend_in_band, markers_whole
+from ._axes import axes_or_new, check_axes, drawn_entries, integer_ticks, legend_in_band, markers_whole
+from ._far_out import far_out
 from ._history_checks import check_history
 from .parallel import (  # parallel coordinates have their own module; their names stay importable here
     ParallelCoordinatesInfo,
@@ -67,7 +68,7 @@ class BestSoFarInfo:
         Numbers of FAILED and PRUNED trials: they have no value to plot.
     off_scale : ndarray of shape (n_o,)
         Numbers of COMPLETE trials whose value lies far out on the bad side
-        (:func:`~interactive_hpo.plots._axes.far_out`) or beyond ±:data:`DRAWABLE` on either side:
+        (:func:`~interactive_hpo.plots._far_out.far_out`) or beyond ±:data:`DRAWABLE` on either side:
         ``ylim`` leaves them out.
     off_scale_manual : ndarray of shape (n_o,), dtype bool
         Which of ``off_scale`` are manual trials.

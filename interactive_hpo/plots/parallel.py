@@ -17,7 +17,8 @@ import numpy as np
 from .._compat import set_colorbar_extend
 from ..direction import Direction
 from ..views import AxisLevels, History
-from ._axes import axes_or_new, category_xticks, check_axes, colour_limits, slot_characters, wrap_name
+from ._axes import axes_or_new, category_xticks, check_axes, slot_characters, wrap_name
+from ._far_out import colour_limits
 from ._history_checks import check_axes_levels, check_history
 from .search_axes import to_line
 
@@ -132,7 +133,7 @@ def _parallel_coordinates_info(history: History, axes_levels: list[AxisLevels], 
 class ParallelCoordinatesPlot:
     """Every COMPLETE trial as a polyline across the parameter axes, coloured by value.
 
-    Far-out bad values (:func:`~interactive_hpo.plots._axes.colour_limits`: a failing
+    Far-out bad values (:func:`~interactive_hpo.plots._far_out.colour_limits`: a failing
     configuration's 0.2 among accuracies of 0.97-0.99) share the worst colour, and the colour
     bar's arrow on that side says so; tick labels start clear of a manual trial's star.
 

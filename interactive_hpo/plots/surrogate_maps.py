@@ -18,7 +18,8 @@ from .._compat import set_colorbar_extend
 from .._validation import check_bool
 from ..direction import Direction
 from ..views import SurfaceGrid, SurrogatePrediction
-from ._axes import colour_limits, markers_whole
+from ._axes import markers_whole
+from ._far_out import colour_limits
 from ._surrogate_checks import check_map_axes, check_map_inputs
 from .acquisition_display import acquisition_colours, acquisition_title, finite_limits
 from .search_axes import cell_edges, style_axis
@@ -199,7 +200,7 @@ class SurrogateMaps:
         direction : {"minimize", "maximize"}, optional
             The study's: the mean is then bright where it is better (``viridis_r`` when
             minimizing), as the trials are on parallel coordinates, and its colour bar says which
-            way is better; far-out bad values (:func:`~interactive_hpo.plots._axes.colour_limits`)
+            way is better; far-out bad values (:func:`~interactive_hpo.plots._far_out.colour_limits`)
             share the worst colour, and the bar's arrow on that side says so. None: bright where
             high, unlabelled, every value in the colours.
         any_feasible : bool, default=True
