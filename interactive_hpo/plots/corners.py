@@ -34,8 +34,14 @@ def emptiest_corner(ax: Any, points: Any) -> str:
     >>> emptiest_corner(ax, [[9, 9], [1, 9], [1, 1]])
     'lower right'
     """
-    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    spots = (np.asarray(points, dtype=float).reshape(-1, 2) - [x0, y0]) / [x1 - x0, y1 - y0]
+    xy = np.asarray(points, dtype=float).reshape(-1, 2)
+    spots = np.empty_like(xy)
+    # Where each point sits across the view (0 to 1), through the axis' scale (a log axis too);
+    # get_*lim first: it applies a pending autoscale, which ax.transData would not see.
+    for column, (axis, limits) in enumerate(((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim()))):
+        scale = axis.get_transform()
+        low, high = scale.transform(np.asarray(limits, dtype=float))
+        spots[:, column] = (scale.transform(xy[:, column]) - low) / (high - low)
     width, height = CORNER_SHARE
 
     def crowd(right: int, top: int) -> int:
