@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from ._json_values import check_attrs
 from ._validation import (
     accepts_keyword,
     as_finite,
@@ -28,7 +29,7 @@ from ._validation import (
 )
 from .exceptions import TrialPruned
 from .goals import read_constraints
-from .trial import Evaluation, TrialState, check_attrs, read_values
+from .trial import PRUNED_REASON, Evaluation, TrialState, read_values
 
 __all__ = ["MOVED_PREFIX", "PRUNED_REASON", "Measured", "Outcome", "StudyPruned", "budget_range_of", "call_objective",
            "cannot_run_at", "check_budget_keyword", "check_budget_range",
@@ -118,12 +119,6 @@ def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any], owner
     if value is not None and as_finite(value) is None:
         raise fail("value", owner, "a finite real number or None for a PRUNED trial", value)
     return Outcome(state, None if value is None else float(value), attrs)
-
-
-#: The ``user_attrs`` key of the reason an objective gave when it pruned its trial itself
-#: (``raise TrialPruned("no progress in 5 epochs")``; ``pruned_by`` is then "objective"). A pruner's
-#: reason is its verdict's (``user_attrs["pruner"]["reason"]``).
-PRUNED_REASON = "pruned_reason"
 
 
 class StudyPruned(TrialPruned):

@@ -3,12 +3,12 @@
 A :class:`Trial` never changes; the study replaces it with an updated copy when it
 finishes. Its JSON form is what the journal stores; in memory it pickles and copies whole and
 read-only (:class:`~interactive_hpo.views.KeepsReadOnly`), so a worker process can return one.
+What its ``user_attrs`` may hold (what JSON keeps as it was) is checked in :mod:`._json_values`.
 """
 
 from __future__ import annotations
 
 import enum
-import json
 import math
 import numbers
 from collections.abc import Mapping
@@ -18,12 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_finite, as_list, as_scalar, check_one_of, fail, is_real, shown
+from ._json_values import check_attrs  # Evaluation's check; also a 0.1 name of this module
+from ._validation import as_finite, as_list, as_scalar, check_one_of, fail, is_real
 from .goals import read_constraints
 from .views import KeepsReadOnly, read_only
 
-__all__ = ["CANCELLED", "CARRIED", "CUT_SHORT", "INTERRUPTED", "NOT_SUBMITTED", "RUN_ENDED", "RUN_INTERRUPTED",
-           "USER_INTERRUPT", "TrialState", "Trial",
+__all__ = ["CANCELLED", "CARRIED", "CUT_SHORT", "INTERRUPTED", "NOT_SUBMITTED", "PRUNED_REASON", "RUN_ENDED",
+           "RUN_INTERRUPTED", "USER_INTERRUPT", "TrialState", "Trial",
            "Evaluation", "carried_from", "check_attrs", "check_step", "parse_state", "read_values"]
 
 #: The error of a trial a Ctrl-C (Kernel -> Interrupt) cut short, recorded FAILED: a person stopped
@@ -47,6 +48,12 @@ CUT_SHORT = (USER_INTERRUPT, CANCELLED, NOT_SUBMITTED)
 #: study records it when the journal is opened again (``study.replay``).
 INTERRUPTED = "interrupted: the process stopped before this trial finished"
 
+#: The ``user_attrs`` key of the reason an objective gave when it pruned its trial itself
+#: (``raise TrialPruned("no progress in 5 epochs")``; ``pruned_by`` is then "objective"), read as
+#: :attr:`Trial.pruned_reason`. A pruner's reason is its verdict's (``user_attrs["pruner"]["reason"]``).
+#: Also importable from :mod:`interactive_hpo.outcome`, which records it.
+PRUNED_REASON = "pruned_reason"
+
 #: The source of a trial that a fork or a remap (``study.branching``) carried into a new study; its
 #: old source and attributes are kept under ``carried_source`` and ``carried_attrs``.
 CARRIED = "carried"
@@ -63,88 +70,6 @@ class TrialState(enum.StrEnum):
     @property
     def is_finished(self) -> bool:
         return self is not TrialState.RUNNING
-
-
-def check_json(value: Any, name: str, owner: str, given: Any = None) -> Any:
-    """Return ``value`` if the journal can store it and read back the same: it survives
-    ``json.dumps`` without NaN, and every dict key is a str (JSON would turn ``1`` into ``"1"``).
-    An error shows ``given`` (what the person typed, before conversion) if not None."""
-    given = value if given is None else given
-    rule = "JSON-serializable (str, numbers, bool, None, lists, dicts with str keys)"
-    key = _non_str_key(value)
-    if key is not None:
-        raise fail(name, owner, rule, given, hint=f"The key {shown(key)} is not a str; a journal would "
-                                                  f"read it back as {json.dumps(str(key))}.")
-    try:
-        json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError, OverflowError) as error:
-        raise fail(name, owner, rule, given, hint=str(error)) from error
-    return value
-
-
-def _non_str_key(value: Any) -> Any:
-    """The first dict key in ``value`` (searched recursively) that is not a str, or None."""
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                return key
-            inner = _non_str_key(item)
-            if inner is not None:
-                return inner
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            inner = _non_str_key(item)
-            if inner is not None:
-                return inner
-    return None
-
-
-def check_attrs(user_attrs: Any, owner: str) -> dict[str, Any]:
-    """``user_attrs`` as a new dict, if it is None or a mapping the journal stores faithfully.
-
-    NumPy scalars and arrays (what ``cross_val_score`` or a metric returns) become the Python
-    numbers and nested lists JSON holds, as the journal would read them back. JSON has no NaN
-    or infinity: a non-finite float (a diverged fold's score) is kept as None, as
-    ``JSON.stringify`` and ``pandas.DataFrame.to_json`` write it, so that the trial and its
-    other details are kept rather than refused for one diagnostic.
-    """
-    if user_attrs is None:
-        return {}
-    if not isinstance(user_attrs, Mapping):
-        raise fail("user_attrs", owner, "a dict of JSON values with str keys, or None", user_attrs)
-    try:
-        plain = _plain(dict(user_attrs), ())
-    except (_ContainsItself, RecursionError) as error:  # recursion: nested past Python's limit
-        what = "a list or dict that contains itself" if isinstance(error, _ContainsItself) else \
-            "values nested too deep to follow"
-        raise fail("user_attrs", owner, "a dict of JSON values with str keys, or None", what) from None
-    return check_json(plain, "user_attrs", owner, given=user_attrs)
-
-
-class _ContainsItself(Exception):
-    """A container of ``user_attrs`` inside itself (see :func:`_plain`)."""
-
-
-def _plain(value: Any, inside: tuple[int, ...]) -> Any:
-    """``value`` with NumPy scalars and arrays, at any depth, as Python numbers and lists, and
-    non-finite floats as None; ``inside``: the ids of the containers it is in (a container
-    inside itself, ``log["parent"] = log``, is refused: it recursed until Python gave up, and a
-    run stopped with its trial RUNNING)."""
-    if isinstance(value, (np.generic, np.ndarray)):
-        value = value.tolist()
-        if not isinstance(value, list):  # a NumPy scalar: now a Python one, maybe non-finite
-            return _plain(value, inside)
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, (Mapping, list, tuple)):
-        if id(value) in inside:
-            raise _ContainsItself
-        inside = (*inside, id(value))
-    if isinstance(value, Mapping):
-        return {key: _plain(item, inside) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item, inside) for item in value]
-    return value
 
 
 def read_values(result: Any) -> float | tuple[float, ...] | dict[str, float] | None:
@@ -251,7 +176,9 @@ class Trial(KeepsReadOnly):
     generation : int or None
         Generation number, for population methods.
     user_attrs : mapping
-        JSON details: fold scores, fit time, and ``"error"`` with the reason a trial FAILED.
+        JSON details: fold scores, fit time, ``"error"`` with the reason a trial FAILED (read as
+        ``error``) and ``"pruned_reason"`` with the message an objective pruned it with
+        (``pruned_reason``).
     intermediate_values : mapping
         What the objective reported while it ran (a learning curve): step -> value in the
         objective's direction; a non-finite value (a diverged run) is kept as NaN.
@@ -295,6 +222,23 @@ class Trial(KeepsReadOnly):
         """Why the trial failed, or None: a trial that did not fail may keep an "error" of its own
         among its user_attrs (an error rate), which is no reason."""
         return self.user_attrs.get("error") if self.state is TrialState.FAILED else None
+
+    @property
+    def pruned_reason(self) -> str | None:
+        """Why the objective pruned the trial, or None.
+
+        Returns
+        -------
+        str or None
+            The message the objective stopped a PRUNED trial with (``raise TrialPruned("no
+            progress in 5 epochs")``), kept under ``user_attrs["pruned_reason"]``
+            (:data:`PRUNED_REASON`). None for a trial that is not PRUNED (its own attribute of
+            that name is no reason) and for one pruned without a message: a bare ``TrialPruned()``,
+            a person's Stop (``user_attrs["human"]``) or a pruner, whose reason is its verdict's
+            (``user_attrs["pruner"]["reason"]``).
+        """
+        reason = self.user_attrs.get(PRUNED_REASON) if self.state is TrialState.PRUNED else None
+        return reason if isinstance(reason, str) else None
 
     @property
     def cut_short(self) -> bool:

@@ -64,6 +64,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from .._json_values import check_attrs
 from .._paths import check_path
 from .._validation import as_finite, check_bool, check_no_seed_setting, fail, import_optional, seed_to_int, warn_user
 from ..direction import Direction
@@ -74,7 +75,7 @@ from ..optimizers.registry import check_settings, optimizers_serving_several
 from ..space import SearchSpace
 from ..study.core import Study
 from ..study.learnt import warn_not_learnt
-from ..trial import Trial, TrialState, check_attrs
+from ..trial import Trial, TrialState
 from .optuna_constraints import check_constraint_names, constraint_values, unmeasured_constraint
 from .optuna_journal import check_new, resumed, saved
 from .optuna_notices import listed, unread_attrs, warn_recorded_names, warn_slow_fit

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .._json_values import check_attrs
 from .._paths import check_path
 from .._validation import as_scalar, check_bool, check_int, fail, is_int, seed_to_int
 from ..exceptions import StorageError, TrialStateError
@@ -21,7 +22,7 @@ from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.registry import check_rebuilt_by_name, check_study_optimizer
 from ..outcome import Outcome, keep_record
 from ..space import SearchSpace
-from ..trial import Trial, TrialState, check_attrs, parse_state
+from ..trial import Trial, TrialState, parse_state
 from .introspection import Introspection
 from .journal import Journal
 from .learnt import tell, warn_not_learnt, warn_short_of_full

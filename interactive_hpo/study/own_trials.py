@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, cast
 
+from .._json_values import check_attrs
 from .._validation import fail, shown, warn_user
 from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
@@ -16,7 +17,7 @@ from ..optimizers.base import Optimizer
 from ..optimizers.recorded import recorded
 from ..outcome import Measured, call_objective
 from ..space import SearchSpace
-from ..trial import Trial, TrialState, check_attrs, parse_state
+from ..trial import Trial, TrialState, parse_state
 from .calls import study_method
 from .learnt import tell, warn_not_learnt
 from .owners import owner_status

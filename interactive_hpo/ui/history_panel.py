@@ -108,11 +108,15 @@ def _numeric_columns(rows: Sequence[tuple], width: int) -> list[bool]:
     return [all(is_number(row[j]) for row in rows if row[j] is not None) for j in range(width)]
 
 
-def _row_html(row: tuple, numeric: Sequence[bool], best: bool, error: str | None) -> str:
-    """One trial's ``<tr>``: the best trial in bold, a FAILED state in red with its error as a tooltip."""
+def _row_html(row: tuple, numeric: Sequence[bool], best: bool, why: str | None) -> str:
+    """One trial's ``<tr>``: the best trial in bold, a FAILED state in red; ``why`` it FAILED (its
+    error) or was PRUNED (its :attr:`~interactive_hpo.trial.Trial.pruned_reason`) as the state's tooltip.
+    A PRUNED state keeps the table's colour: red says something went wrong, and a pruned trial is
+    the study saving time as asked (a muted grey would read as a row of no account)."""
     state = _cell(row[1])
-    if row[1] == "FAILED":
-        state = f'<span style="color:#b00020" title="{html.escape(error or "", quote=True)}">{state}</span>'
+    if row[1] == "FAILED" or why:
+        colour = ' style="color:#b00020"' if row[1] == "FAILED" else ""
+        state = f'<span{colour} title="{html.escape(why or "", quote=True)}">{state}</span>'
     cells = [_cell(row[0]), state, *map(_cell, row[2:])]
     style = ' style="font-weight:bold"' if best else ""
     return f"<tr{style}>" + "".join(map(body_cell, cells, numeric)) + "</tr>"
@@ -305,10 +309,11 @@ class HistoryPanel:
         arrow = " ▲" if self.order.value == "ascending" else " ▼"
         head = "".join(head_cell(html.escape(name) + (arrow if name == column else ""), is_numeric)
                        for name, is_numeric in zip(self.table_columns, numeric, strict=True))
-        errors = {t.number: t.error for t in self.trials if t.error}
+        # Why a trial FAILED or was PRUNED (a trial has at most one of the two): its state's tooltip.
+        reasons = {t.number: why for t in self.trials if (why := t.error or t.pruned_reason)}
         bold = self.bold
         shown = self._table_rows[:MAX_TABLE_ROWS]
-        body = "".join(_row_html(row, numeric, row[0] in bold, errors.get(row[0])) for row in shown)
+        body = "".join(_row_html(row, numeric, row[0] in bold, reasons.get(row[0])) for row in shown)
         span = f'colspan="{len(self.table_columns)}"'
         hidden = len(self._table_rows) - len(shown)
         if hidden:

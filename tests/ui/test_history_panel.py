@@ -19,7 +19,7 @@ import ipywidgets as widgets  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from interactive_hpo import Categorical, Float, Int, SearchSpace, Study  # noqa: E402
+from interactive_hpo import Categorical, Float, Int, SearchSpace, Study, TrialPruned  # noqa: E402
 from interactive_hpo.ui import ErrorLog  # noqa: E402
 from interactive_hpo.ui.history_panel import HistoryPanel, sort_trial_rows, trial_rows  # noqa: E402
 
@@ -134,6 +134,23 @@ def test_table_rows_hold_every_trial_and_column():
     assert html_rows(panel) == [row[0] for row in panel.table_rows]
     assert re.search(r'<tr style="font-weight:bold"><td[^>]*>15</td>', panel.table.value)  # the best stands out
     assert "out of memory" in panel.table.value  # a failed trial's reason, as a tooltip
+
+
+
+def test_a_pruned_trial_s_reason_is_its_state_s_tooltip_escaped():
+    """As a FAILED trial's error: the History table showed PRUNED and never why."""
+    def gives_up(params):
+        if params["layers"] > 4:
+            raise TrialPruned('loss > 3 & "rising"')
+        raise TrialPruned
+
+    study = Study(SPACE, "random", seed=0)
+    study.enqueue({**MANUAL, "layers": 8})
+    study.enqueue(MANUAL)  # pruned with no reason
+    study.run(gives_up, n_trials=2)
+    panel = HistoryPanel(SPACE).update(study.history(), study.trials)
+    assert '<span title="loss &gt; 3 &amp; &quot;rising&quot;">PRUNED</span>' in panel.table.value
+    assert panel.table.value.count("<span") == 1  # no tooltip, and no colour, without a reason
 
 
 @pytest.mark.parametrize("n_trials", [3, 15])
