@@ -24,7 +24,7 @@ from .goals import read_constraints
 from .views import KeepsReadOnly, read_only
 
 __all__ = ["CANCELLED", "CARRIED", "CUT_SHORT", "INTERRUPTED", "NOT_SUBMITTED", "PRUNED_REASON", "RUN_ENDED",
-           "RUN_INTERRUPTED", "USER_INTERRUPT", "TrialState", "Trial",
+           "RUN_INTERRUPTED", "STOPPED_BY_PERSON", "USER_INTERRUPT", "TrialState", "Trial",
            "Evaluation", "carried_from", "check_attrs", "check_step", "parse_state", "read_values"]
 
 #: The error of a trial a Ctrl-C (Kernel -> Interrupt) cut short, recorded FAILED: a person stopped
@@ -53,6 +53,9 @@ INTERRUPTED = "interrupted: the process stopped before this trial finished"
 #: :attr:`Trial.pruned_reason`. A pruner's reason is its verdict's (``user_attrs["pruner"]["reason"]``).
 #: Also importable from :mod:`interactive_hpo.outcome`, which records it.
 PRUNED_REASON = "pruned_reason"
+
+#: :attr:`Trial.pruned_reason` of a trial a person stopped (the Lab's Stop, ``study.stop``).
+STOPPED_BY_PERSON = "stopped by a person"
 
 #: The source of a trial that a fork or a remap (``study.branching``) carried into a new study; its
 #: old source and attributes are kept under ``carried_source`` and ``carried_attrs``.
@@ -225,20 +228,29 @@ class Trial(KeepsReadOnly):
 
     @property
     def pruned_reason(self) -> str | None:
-        """Why the objective pruned the trial, or None.
+        """Why the trial was pruned, or None.
 
         Returns
         -------
         str or None
-            The message the objective stopped a PRUNED trial with (``raise TrialPruned("no
-            progress in 5 epochs")``), kept under ``user_attrs["pruned_reason"]``
-            (:data:`PRUNED_REASON`). None for a trial that is not PRUNED (its own attribute of
-            that name is no reason) and for one pruned without a message: a bare ``TrialPruned()``,
-            a person's Stop (``user_attrs["human"]``) or a pruner, whose reason is its verdict's
-            (``user_attrs["pruner"]["reason"]``).
+            For a PRUNED trial, what stopped it (``user_attrs["pruned_by"]``): a pruner's verdict's
+            reason (``user_attrs["pruner"]["reason"]``); :data:`STOPPED_BY_PERSON` for a person's
+            Stop; else the message the objective pruned it with (``raise TrialPruned("no
+            progress in 5 epochs")``, kept under ``user_attrs["pruned_reason"]``,
+            :data:`PRUNED_REASON`). None for a trial that is not PRUNED (its own attribute of that
+            name is no reason) and for one pruned without a message (a bare ``TrialPruned()``).
         """
-        reason = self.user_attrs.get(PRUNED_REASON) if self.state is TrialState.PRUNED else None
-        return reason if isinstance(reason, str) else None
+        if self.state is not TrialState.PRUNED:
+            return None
+        by = self.user_attrs.get("pruned_by")
+        if by == "human":
+            return STOPPED_BY_PERSON
+        if by == "pruner":
+            verdict = self.user_attrs.get("pruner")
+            reason = verdict.get("reason") if isinstance(verdict, Mapping) else None
+        else:
+            reason = self.user_attrs.get(PRUNED_REASON)
+        return reason if isinstance(reason, str) and reason else None
 
     @property
     def cut_short(self) -> bool:

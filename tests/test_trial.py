@@ -21,15 +21,23 @@ def test_pruned_reason_is_the_message_an_objective_pruned_its_trial_with():
                                                                    (TrialState.PRUNED, None)]
 
 
-def test_a_trial_a_pruner_stopped_has_no_pruned_reason_its_verdict_has_one():
+def test_a_trial_a_pruner_stopped_gives_the_verdicts_reason():
     study = Study(LINE, seed=0, pruner=MedianStoppingRule(n_startup_trials=1))
     for x in (0.1, 0.9):
         study.enqueue({"x": x})
     study.run(curve, n_trials=2)
     pruned = study.trials[1]
     assert pruned.state is TrialState.PRUNED and pruned.user_attrs["pruned_by"] == "pruner"
-    assert pruned.pruned_reason is None and pruned.user_attrs["pruner"]["reason"]
+    assert pruned.pruned_reason == pruned.user_attrs["pruner"]["reason"] != ""
     assert study.trials[0].pruned_reason is None  # COMPLETE
+
+
+def test_a_trial_a_person_stopped_says_so():
+    study = Study(LINE, seed=0)
+    running = study.ask()
+    study.stop(running)
+    assert study.report(running, 0.2, 1) is True
+    assert study.tell(running, state="PRUNED").pruned_reason == trial.STOPPED_BY_PERSON
 
 
 def test_an_attribute_of_that_name_on_a_trial_not_pruned_is_no_reason():
