@@ -24,7 +24,9 @@ The room map (each folder's ``__init__`` says what lives there; arrows point dow
                   subspace (one space inside another), trial, direction, goals (one objective or
                   several), pareto (fronts, hypervolume), outcome, views, _readonly (records
                   that stay read-only), exceptions,
-                  _validation, _registry (classes by the name a journal records),
+                  _validation, _names (did-you-mean hints), _paths (file paths),
+                  _json_values (what a journal keeps as it was), _registry (classes by the
+                  name a journal records),
                   _signals (Ctrl-C held back), _compat (private third-party names), _moved
                   (old paths)
 

@@ -204,6 +204,8 @@ def test_every_room_says_what_lives_there():
     room_map = ast.get_docstring(ast.parse((PACKAGE / "__init__.py").read_text()))
     for folder in sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"):
         assert f"{folder}/" in room_map, f"the room map in interactive_hpo/__init__.py does not mention {folder}/"
+    named = set(re.findall(r"\b(_?[a-z][a-z_]*)\b", room_map[room_map.index("vocabulary"):]))
+    assert VOCABULARY <= named, f"the room map's vocabulary does not name {sorted(VOCABULARY - named)}"
 
 
 def test_every_room_in_the_rules_exists_and_every_room_has_rules():

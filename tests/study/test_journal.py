@@ -120,10 +120,12 @@ def test_resuming_with_the_same_code_keeps_the_optimizer(tmp_path):
 def test_resuming_with_another_optimizer_records_a_switch(tmp_path):
     path = tmp_path / "study.jsonl"
     Study(SPACE, "random", seed=0, storage=path).run(quadratic, 3)
-    with pytest.warns(RuntimeWarning, match="switching"):
+    with pytest.warns(RuntimeWarning, match="switching to the optimizer given, 'sobol'.$"):
         again = Study(SPACE, "sobol", seed=0, storage=path)
     assert again.optimizer.name == "sobol"
-    assert [e["optimizer"]["name"] for e in events(path) if e["event"] == "switched"] == ["sobol"]
+    with pytest.warns(RuntimeWarning, match=r"given, 'grid' with \{'resolution': 3\}.$"):
+        Study(SPACE, "grid", seed=0, storage=path, optimizer_settings={"resolution": 3})
+    assert [e["optimizer"]["name"] for e in events(path) if e["event"] == "switched"] == ["sobol", "grid"]
 
 
 @pytest.mark.parametrize("line", [1, 8])  # the header, or a "switched" event
