@@ -197,10 +197,12 @@ class SurrogateView(Protocol):
     hyperparameters: KernelSummary
     direction: Direction
 
-    def predict(self, X: Any) -> SurrogatePrediction:
+    def predict(self, X: Any, *, std_units: str | None = None) -> SurrogatePrediction:
         """The belief at ``X`` of shape (m, d) in the unit cube: arrays of shape (m,), empty for
         m = 0 (as numpy computes on an empty array); another number of columns, a point outside
-        the cube or NaN is refused naming ``X`` and the shape expected."""
+        the cube or NaN is refused naming ``X`` and the shape expected. ``std_units`` ("objective"
+        or "model"; None: the mean's) gives the std in other units than the mean, from the same
+        posterior evaluation: "model" is ``model_units().predict(X).std``."""
         ...
 
     def sample_paths(self, X: Any, n_samples: int = 5, seed: int = 0) -> np.ndarray:

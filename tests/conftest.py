@@ -18,6 +18,7 @@ Tests that switch matplotlib's backend keep it with ``backend_kept``.
 import gc
 import signal
 
+import numpy as np
 import pytest
 
 
@@ -44,6 +45,47 @@ def backend_kept():
 
     plt.close("all")
     plt.switch_backend(before)
+
+
+@pytest.fixture(scope="session")
+def warped_gp_study():
+    """A maximized study on the unit square of 10 manual scores near 0.97, one of them 0.19 (an
+    outlier the output warp squeezes), whose "bo" GP (the default rank-log warp) is fitted by
+    ``study.surrogate()``: the surrogate view's and the Model tab's tests share it; read-only."""
+    pytest.importorskip("botorch")
+    from interactive_hpo import Float, SearchSpace, Study
+
+    study = Study(SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)]), "bo", seed=0, direction="maximize")
+    for i, (x, y) in enumerate(np.random.default_rng(0).random((10, 2))):
+        score = 0.19 if i == 3 else 0.97 - 0.04 * ((x - 0.3) ** 2 + (y - 0.6) ** 2)
+        study.add_manual({"x": float(x), "y": float(y)}, float(score))
+    return study
+
+
+class CountingPredictor:
+    """A surrogate view's posterior predictor that counts its evaluations (any other attribute
+    is the wrapped predictor's)."""
+
+    def __init__(self, predictor):
+        self.predictor, self.calls = predictor, 0
+
+    def __call__(self, points):
+        self.calls += 1
+        return self.predictor(points)
+
+    def __getattr__(self, name):
+        return getattr(self.predictor, name)
+
+
+@pytest.fixture
+def counted_warped_view(warped_gp_study):
+    """``warped_gp_study``'s surrogate view, its predictor a :class:`CountingPredictor`
+    (``view._predictor.calls``), counting from 0."""
+    from dataclasses import replace
+
+    view = warped_gp_study.surrogate()
+    assert view.warp.kind == "rank-log"
+    return replace(view, _predictor=CountingPredictor(view._predictor))
 
 
 @pytest.hookimpl(hookwrapper=True)

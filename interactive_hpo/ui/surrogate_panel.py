@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 import ipywidgets as widgets
@@ -279,10 +278,8 @@ class SurrogatePanel:
                 if not off_star.any():
                     star = [float(axis_positions(surface.x_axis, proposal[ix:ix + 1])[0]),
                             float(axis_positions(surface.y_axis, proposal[iy:iy + 1])[0])]
-            points = surface.points.reshape(-1, d)
-            belief = view.predict(points)
-            if warped and not self.as_seen.value:  # the std as the GP sees it (WARPED_STD says why)
-                belief = replace(belief, std=view.model_units().predict(points).std)
+            # Warped, the std as the GP sees it whatever the mean's units (WARPED_STD says why).
+            belief = view.predict(surface.points.reshape(-1, d), std_units="model" if warped else None)
             self.maps.update(surface, belief, observed=on_axes,
                              observed_alpha=alpha[kept], proposal=star, direction=history.direction,
                              any_feasible=any_feasible)

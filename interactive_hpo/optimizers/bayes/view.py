@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..._validation import check_int, fail, float_array
+from ..._validation import check_int, check_one_of, fail, float_array
 from ...direction import Direction
 from ...views import KeepsReadOnly, KernelSummary, SurrogatePrediction
 from . import acquisition as acq
@@ -29,11 +29,14 @@ from .warping import OutputWarp
 if TYPE_CHECKING:
     from ...space import SearchSpace
 
-__all__ = ["MAX_PATHS", "GPSurrogateView", "acquisition_scale", "check_draws", "kernel_summary", "lengthscales_of"]
+__all__ = ["MAX_PATHS", "UNITS", "GPSurrogateView", "acquisition_scale", "check_draws", "kernel_summary",
+           "lengthscales_of"]
 
 #: Most sample paths drawn at once: each holds 1024 random-feature weights (80 MB for all), and
 #: its values at m points m more.
 MAX_PATHS = 10_000
+#: What a :class:`GPSurrogateView` reports in (its ``units``, ``predict``'s ``std_units``).
+UNITS = ("objective", "model")
 
 
 def check_draws(n_samples: Any, seed: Any, owner: str) -> tuple[int, int]:
@@ -172,7 +175,11 @@ class GPSurrogateView(KeepsReadOnly):
     def to_objective(self, utilities: np.ndarray) -> np.ndarray:
         """Warped utilities (any shape) in the units this view reports: ``direction``'s values
         of the loss, or of the warped utility's negative in model units."""
-        if self.units == "model":
+        return self._in_units(utilities, self.units)
+
+    def _in_units(self, utilities: np.ndarray, units: str) -> np.ndarray:
+        """Warped utilities (any shape) as :meth:`to_objective` reports them in ``units``."""
+        if units == "model":
             return self.direction.to_value(-np.asarray(utilities))
         return self.direction.to_value(-self.factor * self.warp.inverse(utilities))
 
@@ -198,17 +205,39 @@ class GPSurrogateView(KeepsReadOnly):
         objective: the teaching view of the output warp."""
         return replace(self, units="model")
 
-    def predict(self, X: Any) -> SurrogatePrediction:
-        """Mean, epistemic std, noise std and acquisition at ``X`` of shape (m, d) in the unit cube
-        (arrays of shape (m,); for m = 0, empty). Any other shape, or a point outside the cube, is
-        refused naming ``X`` and the shape expected (:meth:`points`)."""
-        points = self.points(X, "GPSurrogateView.predict")
+    def predict(self, X: Any, *, std_units: str | None = None) -> SurrogatePrediction:
+        """The belief at ``X``: mean, epistemic std, noise std and acquisition.
+
+        Parameters
+        ----------
+        X : array-like of shape (m, d)
+            Points of the unit cube (one point may be given as shape (d,); m = 0 gives empty
+            arrays). Any other shape, or a point outside the cube, is refused naming ``X`` and the
+            shape expected (:meth:`points`).
+        std_units : {"objective", "model"} or None, keyword-only
+            The units of the std: None, this view's :attr:`units` (those of the mean); "model",
+            the GP's own epistemic std, as ``model_units().predict(X).std`` (small by the trials
+            even where the warp's inverse stretches the objective, as the Lab's std map draws it);
+            "objective", the one-sd band mapped through the warp's inverse. Either is computed
+            from the one posterior evaluation the mean and the acquisition use.
+
+        Returns
+        -------
+        SurrogatePrediction
+            ``mean``, ``std``, ``noise_std`` and ``acquisition``, each of shape (m,).
+        """
+        owner = "GPSurrogateView.predict"
+        points = self.points(X, owner)
+        std_units = self.units if std_units is None else check_one_of(std_units, "std_units", owner, UNITS)
         mean_s, var_s = self._predictor(points)  # once: the mean, the std and the acquisition all use it
         utility_mean, std = self.unstandardize(mean_s), np.sqrt(var_s) * self._predictor.scale
         mean = self.to_objective(utility_mean)
-        # The std in objective units: half the width of the one-sd band mapped through the
-        # warp's inverse (the warp is monotone, so the band stays a band; exact when unwarped).
-        std = 0.5 * np.abs(self.to_objective(utility_mean + std) - self.to_objective(utility_mean - std))
+        # In model units the std is the GP's own (they are utilities up to a sign). In the
+        # objective's, half the width of the one-sd band mapped through the warp's inverse (the
+        # warp is monotone, so the band stays a band; exact when unwarped).
+        if std_units == "objective":
+            high, low = (self._in_units(utility_mean + sign * std, "objective") for sign in (1.0, -1.0))
+            std = 0.5 * np.abs(high - low)
         # Scaled utilities are what BoTorch saw, so the acquisition is computed in them.
         if self.acquisition_name in acq.CLOSED_FORM:  # the function the proposal maximized
             acquisition = self._acquisition.from_latent(torch.from_numpy(mean_s), torch.from_numpy(var_s)).numpy()
