@@ -64,13 +64,21 @@ class CachedConstrainedLayout(ConstrainedLayoutEngine):
 
 def _layout_key(fig: Any) -> tuple:
     """What decides the margins: the axes themselves, labels, scales, what the tick labels take
-    (:func:`_tick_labels`), titles and the number of legend entries.
+    (:func:`_tick_labels`), and how far the title and the legend reach past the Axes
+    (:func:`_reach`, :func:`_legend_reach`).
 
     The Axes objects, not their ids: a figure cleared and built again (an export's Pareto frame,
     the Lab's second worker simulation) has new axes to lay out, which looked like the old
     (same labels, same limits) and were drawn where matplotlib first puts them; an id may be
     an old one's again once that is freed, an object held in the key cannot.
+
+    The title's reach above and below, not its text: "generation 2" after "generation 1" laid
+    the Lab's population panel out again at every generation, for the same margins (its width
+    sizes none: the layout counts a title 1 px wide).
     """
+    # The draw's renderer, as ConstrainedLayoutEngine.execute measures with (a savefig at another
+    # dpi or to PDF has its own); a Text's own is the last draw's.
+    renderer = fig._get_renderer()
     key: list[Any] = []
     for ax in fig.axes:
         key.append(ax)
@@ -78,10 +86,39 @@ def _layout_key(fig: Any) -> tuple:
             limits = sorted(axis.get_view_interval())
             key.append((axis.get_label_text(), axis.get_scale(), _tick_labels(axis.major, limits),
                         _tick_labels(axis.minor, limits)))
-        key.append(ax.get_title())
-        legend = ax.get_legend()  # one above the axes takes more height as its entries wrap
-        key.append(0 if legend is None else len(legend.get_texts()))
+        key.append(_reach(ax.title.get_window_extent(renderer), ax)[1::2] if ax.get_title() else None)
+        key.append(_legend_reach(ax.get_legend(), ax, renderer))
     return tuple(key)
+
+
+def _legend_reach(legend: Any, ax: Any, renderer: Any) -> tuple | int | None:
+    """What of ``ax``'s ``legend`` sizes the margins: how far it reaches past the Axes
+    (:func:`_reach`); None without one (or one hidden, or left out of the layout).
+
+    Its reach, not its number of entries: the Lab's population legend, beside the Axes, lost
+    "unasked" at each generation's last trial and had it back at the next generation's first,
+    and each change laid the panel out again for the same margins (about 50 ms of CPU more
+    than a redraw's 70 ms); a legend inside its Axes (the lineage's) sizes none. A legend placed by
+    ``loc="best"`` keeps the number of its entries: measuring it would search its place once
+    more in every draw (:mod:`.corners`), and it sits inside the Axes when it fits there.
+    """
+    if legend is None or not legend.get_visible() or not legend.get_in_layout():
+        return None
+    # matplotlib has no public getter for the location; without the attribute: as "best".
+    if getattr(legend, "_loc", 0) == 0:
+        return len(legend.get_texts())
+    return _reach(legend.get_window_extent(renderer), ax)
+
+
+def _reach(extent: Any, ax: Any) -> tuple[float, ...]:
+    """How far ``extent`` (a Bbox in display pixels) reaches past ``ax``'s box on each side
+    (left, bottom, right, top), 0 where it stays within, in points (the same at any dpi: a HiDPI
+    picture is drawn at twice the figure's), rounded to 0.1 pt (float noise of the Axes' moves
+    is no change)."""
+    box = ax.bbox
+    points = 72.0 / ax.figure.dpi
+    return tuple(round(max(0.0, float(beyond)) * points, 1)
+                 for beyond in (box.x0 - extent.x0, box.y0 - extent.y0, extent.x1 - box.x1, extent.y1 - box.y1))
 
 
 def _tick_labels(ticker: Any, limits: list[float]) -> tuple:

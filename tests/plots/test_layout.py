@@ -58,3 +58,35 @@ def test_tick_labels_grown_wider_are_laid_out_again_and_the_y_label_stays_on_the
     ax.set_ylim(0.9726, 0.9888)   # other limits, the same tick labels: not laid out again
     fig.canvas.draw()
     assert layouts == []
+
+
+def test_a_legend_beside_the_axes_is_laid_out_again_only_when_it_reaches_further(monkeypatch):
+    """The Lab's population legend, beside its Axes, lost "unasked" at each generation's last
+    trial and had it back at the next's first, and the title counted generations: each change
+    laid the panel out again for the same margins. A legend inside its Axes sizes none."""
+    layouts = []
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: layouts.append(fig))
+    fig = Figure(figsize=(6, 3), dpi=100)
+    fig.set_layout_engine(CachedConstrainedLayout())
+    FigureCanvasAgg(fig)
+    ax, inside = fig.subplots(1, 2)
+    lines = {label: ax.plot([0, 1], [0, k], label=label)[0]
+             for k, label in enumerate(["told", "unasked", "true objective (darker: better)"])}
+    kept = inside.plot([0, 1], [0, 1], label="individual")[0], inside.plot([0, 1], [1, 0], label="best")[0]
+
+    def draw(generation, labels, inside_entries):
+        ax.set_title(f"generation {generation}")
+        ax.legend([lines[label] for label in labels], labels, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        inside.legend(kept[:inside_entries], [str(line.get_label()) for line in kept[:inside_entries]],
+                      loc="upper right")
+        fig.canvas.draw()
+
+    for generation in range(1, 4):
+        draw(generation, ["told", "unasked", "true objective (darker: better)"], 1 + generation % 2)
+        draw(generation, ["told", "true objective (darker: better)"], 2 - generation % 2)
+    assert len(layouts) == 1
+    draw(4, ["told", "unasked"], 2)  # its widest entry gone: it reaches less far to the right
+    assert len(layouts) == 2
+    ax.set_title("generation 4\n2 members left off")  # a line more: it reaches higher
+    fig.canvas.draw()
+    assert len(layouts) == 3
