@@ -17,7 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 __all__ = ["CHECKED_AGAINST", "botorch_ei_helpers", "canvas_ready", "executor_closed", "executor_workers",
-           "forget_figure", "mlp_solver", "redraw_thompson_path", "set_colorbar_extend", "without_fused_ehvi_kernel"]
+           "figure_renderer", "forget_figure", "legend_placed_best", "mlp_solver", "redraw_thompson_path",
+           "set_colorbar_extend", "without_fused_ehvi_kernel"]
 
 #: The versions the private names below were last checked against (``tests/test_compat.py``).
 CHECKED_AGAINST = {"matplotlib": "3.11.2", "botorch": "0.18.1", "scikit-learn": "1.9.1", "python": "3.11.7",
@@ -44,6 +45,36 @@ def forget_figure(figure: Any) -> None:
     if hasattr(manager, "_cidgcf"):  # clicking the canvas would make it current again
         figure.canvas.mpl_disconnect(manager._cidgcf)
     Gcf.figs.pop(manager.num, None)
+
+
+def figure_renderer(figure: Any) -> Any:
+    """The renderer a draw of ``figure`` measures text and legends with.
+
+    Reaches ``Figure._get_renderer``, which ``ConstrainedLayoutEngine.execute`` itself calls to
+    measure; checked with matplotlib 3.11.2. The layout cache (``plots.layout``) measures how far
+    a legend or a title reaches past its Axes before deciding whether to lay out again, and must
+    measure as the layout would (a canvas's public ``get_renderer`` exists on Agg canvases only).
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+    """
+    return figure._get_renderer()
+
+
+def legend_placed_best(legend: Any) -> bool:
+    """Whether ``legend`` is placed by ``loc="best"`` (searched for at each draw).
+
+    Reads the private ``Legend._loc`` (0 for "best"; a code or a position otherwise), checked
+    with matplotlib 3.11.2: matplotlib has ``set_loc`` but no public getter. Without the
+    attribute (a future matplotlib), every legend counts as "best", the layout cache's safe side
+    (it then keys such a legend by its number of entries).
+
+    Parameters
+    ----------
+    legend : matplotlib.legend.Legend
+    """
+    return getattr(legend, "_loc", 0) == 0
 
 
 def set_colorbar_extend(colorbar: Any, extend: str) -> None:

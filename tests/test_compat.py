@@ -27,7 +27,9 @@ from interactive_hpo._compat import (
     canvas_ready,
     executor_closed,
     executor_workers,
+    figure_renderer,
     forget_figure,
+    legend_placed_best,
     mlp_solver,
     redraw_thompson_path,
     set_colorbar_extend,
@@ -90,6 +92,26 @@ def test_forget_figure_takes_a_figure_out_of_pyplot_for_good():
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # ipympl's own Toolbar, built by its manager
+def test_figure_renderer_is_the_renderer_constrained_layout_measures_with():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2), dpi=100)
+    FigureCanvasAgg(fig)
+    renderer = figure_renderer(fig)
+    assert isinstance(renderer, RendererAgg) and (renderer.width, renderer.height) == (300, 200), \
+        changed("matplotlib", "Figure._get_renderer", "it no longer gives the canvas's Agg renderer")
+
+
+def test_legend_placed_best_reads_whether_a_legend_searches_its_place():
+    from matplotlib.figure import Figure
+
+    ax = Figure().subplots()
+    ax.plot([0, 1], label="a")
+    placed = [legend_placed_best(ax.legend(loc=loc)) for loc in ("best", "upper left", (0.5, 0.5))]
+    assert placed == [True, False, False], changed("matplotlib", "Legend._loc", "it no longer holds 0 for 'best'")
+
+
 def test_canvas_ready_follows_the_browser_views_initialized_message(backend_kept):
     pytest.importorskip("ipympl")
     from ipympl.backend_nbagg import Canvas, FigureManager

@@ -108,9 +108,9 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
                   RuntimeWarning)
         study._switch_pruner(given_pruner)
     if optimizer is not None and not _is_current(study, optimizer, settings):
-        given = optimizer if isinstance(optimizer, str) else type(optimizer).__name__
+        named = optimizer if isinstance(optimizer, str) else type(optimizer).__name__
         with_settings = f" with {dict(settings)}" if settings else ""
-        warn_user(f"{path} was using {study.optimizer!r}; switching to the optimizer given, {given!r}{with_settings}.",
+        warn_user(f"{path} was using {study.optimizer!r}; switching to the optimizer given, {named!r}{with_settings}.",
                   RuntimeWarning)
         study.switch_optimizer(optimizer, **dict(settings or {}))
 
