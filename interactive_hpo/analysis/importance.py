@@ -26,6 +26,7 @@ from ..optimizers.capabilities import ModelBased
 from ..study import Study
 from ..study.core import check_study
 from ..study.learnt import tell
+from ..study.past import full_budget_at
 from ..study.results import at_full_budget
 from ..trial import TrialState
 from ._checks import MAX_SAMPLES, MAX_SEED
@@ -80,9 +81,15 @@ def _checked(study: Any, objective: Any, step: Any, owner: str, arguments: str =
     return objective, None if step is None else check_int(step, "step", owner, 0, len(study.trials))
 
 
+def _full(study: Study, step: int | None) -> float:
+    """The full budget the analyses count at: the study's, or as it stood at ``step``: a scheduler
+    switched to later with a larger ``max_budget`` left that step's full evaluations out."""
+    return study.full_budget if step is None else full_budget_at(study.state, step)
+
+
 def _completed(study: Study, objective: int, step: int | None) -> tuple[np.ndarray, np.ndarray]:
     trials = study.trials if step is None else study.trials[:step]
-    full = study.full_budget
+    full = _full(study, step)
     rows = [(t.x, study.goals.losses(values)[objective]) for t in trials
             if t.state is TrialState.COMPLETE and at_full_budget(t, full)
             and (values := study.goals.values_of(t)) is not None]
@@ -94,14 +101,15 @@ def _completed(study: Study, objective: int, step: int | None) -> tuple[np.ndarr
 
 def below_full_budget(study: Study, step: int | None = None) -> int:
     """How many COMPLETE trials of ``study`` (before ``step`` if given) ran below its full budget
-    (``study.full_budget``): the analyses here leave them out (see :func:`trial_data`), and say so."""
+    (``study.full_budget``, or as it stood at ``step``): the analyses here leave them out (see
+    :func:`trial_data`), and say so."""
     check_study(study, "below_full_budget")
     return _below(study, None if step is None else check_int(step, "step", "below_full_budget", 0, len(study.trials)))
 
 
 def _below(study: Study, step: int | None) -> int:
     """:func:`below_full_budget` of checked arguments."""
-    full = study.full_budget
+    full = _full(study, step)
     return sum(t.state is TrialState.COMPLETE and not at_full_budget(t, full) for t in study.trials[:step])
 
 
@@ -111,7 +119,7 @@ def _left_out(study: Study, step: int | None, owner: str) -> None:
     fifth of a Hyperband study's trials should not pass for one from all of them."""
     if below := _below(study, step):
         warn_user(f"{owner}: {below} completed trial(s){_before(step)} ran below the full budget "
-                  f"({study.full_budget:g}) and are left out, as best_trial leaves them out: a scheduler's lower "
+                  f"({_full(study, step):g}) and are left out, as best_trial leaves them out: a scheduler's lower "
                   "rungs measure a cheaper, biased objective.", UserWarning)
 
 
@@ -121,7 +129,7 @@ def _too_few(study: Study, step: int | None, n: int, needed: str, purpose: str, 
     which is then the argument named) where ``purpose`` needs ``needed`` ("at least 4 completed
     trials")."""
     below = _below(study, step)
-    lower = f", nor do {below} completed below the full budget ({study.full_budget:g})" if below else ""
+    lower = f", nor do {below} completed below the full budget ({_full(study, step):g})" if below else ""
     told = f"{n} (PRUNED and FAILED trials do not count{lower}).{hint}"
     if step is None:
         return fail("study", owner, f"a study with {needed} {purpose}", study, hint=f"Trials completed: {told}")
@@ -230,7 +238,7 @@ def _refitted(study: Study, step: int | None) -> Any:
     in the study's direction; None for fewer than two. Told as the study tells its optimizer
     (:func:`~interactive_hpo.study.learnt.tell`): a scheduler's lower rungs are not learnt."""
     fresh = type(study.optimizer)(study.space, **study.optimizer.settings())
-    full = study.full_budget
+    full = _full(study, step)
     for trial in study.trials[:step]:
         if trial.state.is_finished:  # a trial still running then is not told, as in the study
             tell(fresh, study.goals, trial, full)

@@ -193,9 +193,19 @@ class LocalReports:
 
     def __init__(self) -> None:
         self._manager = SyncManager(ctx=local_context())
-        self._manager.start(initializer=end_with, initargs=(os.getpid(),))  # it ends with this process
-        self._inbox = self._manager.Queue()
         self._answers: dict[int, Any] = {}
+        try:
+            # Ctrl-C held until the server is up and known: one while the study waited for the
+            # server's address left the server writing it to a pipe the study had closed (a
+            # BrokenPipeError traceback on stderr) and running, with nothing to shut it down. The
+            # server itself ignores Ctrl-C (multiprocessing's), and started with it blocked (local_context).
+            with held_interrupt():
+                self._manager.start(initializer=end_with, initargs=(os.getpid(),))  # it ends with this process
+                self._inbox = self._manager.Queue()
+        except BaseException:  # a held Ctrl-C included: no run, so nobody else closes it
+            if hasattr(self._manager, "shutdown"):  # what start sets once the server is up
+                self._manager.shutdown()
+            raise
 
     def reporter(self, number: int) -> RemoteReport:
         self._answers[number] = self._manager.Queue()

@@ -24,6 +24,7 @@ from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import feasible_mask, unknown_feasibility_mask
 from ..study.core import Study
+from ..study.past import best_so_far, full_budget_at
 from ..study.results import at_full_budget
 from ..trial import TrialState
 from ._axes import integer_ticks
@@ -99,7 +100,8 @@ class StepFrames:
                 *self.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))))
             curve.update(grid.axis, view.predict(grid.points), observed_x=axis_positions(grid.axis, X[:, 0]),
                          observed_y=values, proposal=float(axis_positions(grid.axis, trial.x[:1])[0]))
-        elif view is not None and (anchor := _slice_anchor(study, done, values, trial.params, self.names)) is not False:
+        elif view is not None and (anchor := _slice_anchor(study, step, done, values, trial.params,
+                                                           self.names)) is not False:
             x_name, y_name = self.names
             surface = space.slice2d(x_name, y_name, at=anchor, resolution=50)
             ix, iy = space.names.index(x_name), space.names.index(y_name)
@@ -149,10 +151,13 @@ def _draw_front(study: Study, step: int, fig: Any, chosen: list[str], reference:
     names, directions = list(goals.names), [d.value for d in goals.directions]
     values = np.column_stack([study.history(objective=j).values for j in range(goals.n)])
     feasible = feasible_mask(study.trials)  # as best_trials counts them: without constraints, unknown
-    full = np.array([at_full_budget(t, study.full_budget) for t in study.trials], dtype=bool)  # as best_trials counts
+    # As best_trials counts them: the reference at today's full budget (one for every frame), the
+    # front at the step's (a scheduler switched to later with a larger max_budget changes none of it).
+    full, then = (np.array([at_full_budget(t, budget) for t in study.trials], dtype=bool)
+                  for budget in (study.full_budget, full_budget_at(study.state, step)))
     point = _reference(reference, values, feasible, directions, full)
     info = draw_front_step(fig, values, feasible, directions, names, point, step,
-                           pair=(names.index(chosen[0]), names.index(chosen[1])), full=full,
+                           pair=(names.index(chosen[0]), names.index(chosen[1])), full=then,
                            unknown=unknown_feasibility_mask(study.trials))
     trial = study.trials[step]
     outcome = trial.state.value.lower() if trial.values is None else \
@@ -197,13 +202,14 @@ def lacking(space: Any, X: Any, columns: Sequence[int]) -> np.ndarray:
     return ~space.conditions.active_mask(points)[:, list(columns)]
 
 
-def _slice_anchor(study: Study, done: list[Any], values: np.ndarray, proposed: Any, names: list[str]) -> Any:
-    """Where the frame's heatmaps cut the space: through the best trial known (as
-    ``Study.best_trial`` counts, by the study's rule now as ``history().best_values``: feasible,
-    at the full budget; the lowest loss if none is), else
+def _slice_anchor(study: Study, step: int, done: list[Any], values: np.ndarray, proposed: Any,
+                  names: list[str]) -> Any:
+    """Where the frame of step ``step`` cuts the space: through the best trial known (as
+    ``Study.best_trial`` counted then: feasible, at the full budget of that step,
+    :func:`~interactive_hpo.study.past.full_budget_at`; the lowest loss if none is), else
     (in a conditional space, where the pair may not exist there) through the proposal, else the
     centre; False when the pair is active at none of them (the frame then shows the trials)."""
-    full = study.full_budget
+    full = full_budget_at(study.state, step)
     feasible = feasible_mask(study.trials)
     counted = np.array([feasible[t.number] and at_full_budget(t, full) for t in done], dtype=bool)
     losses = study.direction.to_loss(values)
@@ -218,9 +224,12 @@ def _slice_anchor(study: Study, done: list[Any], values: np.ndarray, proposed: A
 
 class _TrialsView:
     """The model-free frame: the trials known at a step and the one proposed (left), in the
-    parameters' units, and the best so far (right). Limits are those of the whole study, so the
-    frames of an animation do not jump; a far-out bad value (a diverged run) is left off the
-    value scales, as on the History tab, rather than squashing every frame."""
+    parameters' units, and the best so far (right) as the study counted it at that step (at its
+    full budget then, :func:`~interactive_hpo.study.past.full_budget_at`: after a switch to a
+    scheduler with a larger ``max_budget`` the earlier steps' full evaluations still count there).
+    Limits are those of the whole study, so the frames of an animation do not jump; a far-out bad
+    value (a diverged run) is left off the value scales, as on the History tab, rather than
+    squashing every frame."""
 
     def __init__(self, fig: Any, study: Study, names: list[str], trials: list[Any]):
         space = study.space
@@ -245,14 +254,17 @@ class _TrialsView:
             self.ax.set_ylabel("value")
             self.proposed = self.ax.axvline(np.nan, color="C3", ls=":", label="proposed")
         self.ax.legend(fontsize="small")
-        self.best = study.history().best_values
-        (self.best_line,) = self.best_ax.plot(np.arange(len(self.best)), self.best, drawstyle="steps-post")
+        # The best so far at each full budget the study's steps had.
+        self.full_at = [full_budget_at(study.state, step) for step in range(len(trials))]
+        self.best = {full: best_so_far(study, full) for full in set(self.full_at)}
+        every_best = np.concatenate([np.empty(0), *self.best.values()])
+        (self.best_line,) = self.best_ax.plot([], [], drawstyle="steps-post")
         self.best_ax.set(xlabel="trial", ylabel="best so far", xlim=(0, max(len(trials) - 1, 1)))
         integer_ticks(self.best_ax.xaxis)
         self.ax.autoscale_view()
-        best_kept = np.isfinite(self.best) & ~far_out(self.best, high=bad_high)
+        best_kept = np.isfinite(every_best) & ~far_out(every_best, high=bad_high)
         if best_kept.any():
-            low, high = self.best[best_kept].min(), self.best[best_kept].max()
+            low, high = every_best[best_kept].min(), every_best[best_kept].max()
             margin = 0.05 * (high - low) or 0.05 * max(abs(low), 1.0)
             self.best_ax.set_ylim(low - margin, high + margin)
         for ax in (self.ax, self.best_ax):
@@ -276,4 +288,4 @@ class _TrialsView:
             self.proposed.set_offsets(where)
         else:  # one parameter: always active, so the proposal is always there
             self.proposed.set_xdata([where[0, 0]] * 2)
-        self.best_line.set_data(np.arange(step), self.best[:step])
+        self.best_line.set_data(np.arange(step), self.best[self.full_at[step]][:step])

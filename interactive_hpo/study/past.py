@@ -11,20 +11,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
+
 from .._validation import accepts_keyword, fail
+from ..direction import Direction
 from ..exceptions import StorageError
+from ..goals import feasible_mask
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import ModelBased
 from ..optimizers.recorded import recorded
 from ..optimizers.registry import make_optimizer, optimizer_class
 from .learnt import tell
-from .results import full_budget_of, scheduler_budget
+from .results import at_full_budget, full_budget_of, scheduler_budget
 from .state import StudyState, carried_budget
 
 if TYPE_CHECKING:
     from .core import Study
 
-__all__ = ["Context", "context_of", "model_behind", "past_population", "past_surrogate"]
+__all__ = ["Context", "best_so_far", "context_of", "full_budget_at", "model_behind", "past_population",
+           "past_surrogate"]
 
 
 class Context(NamedTuple):
@@ -79,6 +84,29 @@ def context_of(state: StudyState, number: int) -> Context:
     # The carried budgets of the trials finished then, read once the undone ones are taken out.
     budgets += [carried_budget(state.trials[done]) for done in finished]
     return context._replace(largest_budget=max((b for b in budgets if b is not None), default=None))
+
+
+def full_budget_at(state: StudyState, number: int) -> float:
+    """What counted as a full evaluation when trial ``number`` was asked (``number`` past the last
+    trial: now): ``Study.full_budget`` as it stood then (:attr:`Context.largest_budget`, else 1).
+
+    A past step's view counts its best trials, and the data of its analyses, at this budget:
+    counted at today's, after a switch to a scheduler with a larger ``max_budget`` (9, then 27),
+    that step's full evaluations passed for lower rungs, and its best trial for none.
+    """
+    return full_budget_of(None, context_of(state, number).largest_budget)
+
+
+def best_so_far(study: Study, full_budget: float, objective: int | str | None = None) -> np.ndarray:
+    """``study.history(objective).best_values``, shape (n_trials,), with the trials counted at
+    ``full_budget`` (a past step's, :func:`full_budget_at`) instead of today's: the running best
+    of the feasible COMPLETE trials at that budget or without one, NaN before the first."""
+    trials = study.trials
+    history = study.history(objective)
+    trials = trials[:len(history.values)]  # another thread's ask may have grown the study in between
+    counted = feasible_mask(trials) & np.array([at_full_budget(t, full_budget) for t in trials], dtype=bool)
+    # history.values: NaN where a trial is not COMPLETE.
+    return Direction(history.direction).running_best(np.where(counted, history.values, np.nan))
 
 
 def _optimizer_at(study: Study, number: int) -> Optimizer:

@@ -38,6 +38,7 @@ from ..plots.pareto import pareto_info
 from ..space import SearchSpace
 from ..study.core import Study
 from ..study.journal import Journal
+from ..study.past import best_so_far
 from ..study.results import at_full_budget
 from ..study.warm_start import WarmStart
 from ..trial import TrialState
@@ -238,21 +239,26 @@ def model_note(study: Study, step: int | None = None, objective: int | None = No
             "losses with these weights. The Pareto tab shows the objectives themselves.")
 
 
-def progress_curves(branches: Mapping[str, Study], reference: np.ndarray | None) -> tuple[dict[str, np.ndarray], str]:
+def progress_curves(branches: Mapping[str, Study], reference: np.ndarray | None,
+                    full_budget: float | None = None) -> tuple[dict[str, np.ndarray], str]:
     """The timeline's curves, one per branch, and their label: the best value so far (one
     objective) or the hypervolume over trials from ``reference`` (several; NaN until it is fixed).
 
     ``reference``: ndarray of shape (m,) in objective units (m objectives), or None. Each curve
-    is an ndarray of shape (n_trials,), the branch's trials in order."""
+    is an ndarray of shape (n_trials,), the branch's trials in order. ``full_budget``: the budget
+    the trials are counted at (a past step's, :func:`~interactive_hpo.study.past.full_budget_at`);
+    None: each branch's own now (``study.full_budget``)."""
     first = next(iter(branches.values()))
     if not first.goals.multi:
-        return {name: branch.history().best_values for name, branch in branches.items()}, "best so far"
+        return {name: branch.history().best_values if full_budget is None else best_so_far(branch, full_budget)
+                for name, branch in branches.items()}, "best so far"
     directions = [d.value for d in first.goals.directions]
     curves = {}
     for name, branch in branches.items():
         trials = branch.trials  # one copy: another thread's ask may grow the study meanwhile
         values, feasible = objective_values(branch.goals, trials)
-        full = np.array([at_full_budget(t, branch.full_budget) for t in trials], dtype=bool)  # as the Pareto tab
+        full = np.array([at_full_budget(t, branch.full_budget if full_budget is None else full_budget)
+                         for t in trials], dtype=bool)  # as the Pareto tab
         curves[name] = np.full(len(values), np.nan) if reference is None else \
             pareto_info(values, directions, feasible, reference=reference, full=full).hypervolume
     return curves, "hypervolume"

@@ -17,10 +17,12 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
+import numpy as np
 
 from ..goals import any_constraints
 from ..optimizers.capabilities import ModelBased, PopulationMethod
 from ..study.core import Study
+from ..study.past import full_budget_at
 from ..study.results import at_full_budget
 from . import lab_goals
 from .closing import close_widgets, widgets_of
@@ -210,7 +212,7 @@ class LabRedraw:
         else:
             shown = self.controller.past(viewing, history, objective)
             self.what_if.describe(None, None)  # what-ifs are about the present
-        full = study.full_budget  # what best_trial(s) count: full evaluations only
+        full = study.full_budget  # what best_trial(s) count now: the tabs below show the present at any step
         counted = [t for t in study.trials if at_full_budget(t, full)]
         if self.pareto_panel is not None:
             self.pareto_panel.update(study.trials, full)  # every trial (its positions are numbers); counts full ones
@@ -218,8 +220,14 @@ class LabRedraw:
         self.surrogate_panel.update(shown.view, shown.history, shown.proposal, unavailable=shown.why,
                                     note=lab_goals.model_note(study, viewing, objective),
                                     any_feasible=shown.any_feasible)
-        curves, label = lab_goals.progress_curves(self.branches, None if self.pareto_panel is None else
-                                                  self.pareto_panel.reference)
+        reference = None if self.pareto_panel is None else self.pareto_panel.reference
+        curves, label = lab_goals.progress_curves(self.branches, reference)
+        if viewing is not None and (then := full_budget_at(study.state, viewing)) != study.full_budget:
+            # The solid part, what was known at the step, counted as it was then: after a switch to a
+            # scheduler with a larger max_budget, a step before it had full evaluations, and a best.
+            past, _ = lab_goals.progress_curves({self.branch_name: study}, reference, then)
+            curves[self.branch_name] = np.concatenate([past[self.branch_name][:viewing],
+                                                       curves[self.branch_name][viewing:]])
         self.timeline.update(curves, self.branch_name, len(study.trials), shown.caption, viewing, ylabel=label)
         self._draw_population(shown.population, viewing, shown.proposal if viewing is not None else None)
         self.fidelity_panel.update(fidelity_records(study))

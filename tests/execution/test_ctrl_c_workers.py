@@ -17,6 +17,7 @@ from interactive_hpo.trial import USER_INTERRUPT
 SPACE = SearchSpace([Float("x", -5.0, 5.0)])
 
 CTRL_C = """
+import multiprocessing
 import os
 import signal
 import sys
@@ -60,6 +61,31 @@ def on_a_pool_of_your_own_ignoring_ctrl_c(study):
             study.run(quick, 1, executor=pool)
 
 
+def reported(params, report):
+    report(params["x"], 1)
+    return params["x"]
+
+
+def ctrl_c_as_the_report_server_starts(study):
+    from interactive_hpo.execution import worker
+
+    real = worker._QuietStart.start
+
+    def start(process):
+        real(process)  # started: the study has yet to read the server's address from it
+        if process.name.startswith("SyncManager"):
+            os.killpg(os.getpgid(0), signal.SIGINT)
+
+    worker._QuietStart.start = start
+    try:
+        study.run(reported, 1, n_workers=2)
+    finally:
+        left = multiprocessing.active_children()
+        for process in left:  # a server left running kept this process from ending (joined at exit)
+            process.kill()
+        assert left == []  # the server was shut down, not left running
+
+
 if __name__ == "__main__":  # one trial on a pool of two: one worker process (started at the first submit)
     study = Study(SearchSpace([Float("x", -5.0, 5.0)]), "random", seed=0, storage=sys.argv[2])
     os.environ["STUDY_PID"] = str(os.getpid())
@@ -67,7 +93,8 @@ if __name__ == "__main__":  # one trial on a pool of two: one worker process (st
            "timeout": lambda: study.run(ctrl_c_then_waits, 1, n_workers=2, trial_timeout=600),
            "lost": lambda: study.run(ctrl_c_then_dies, 1, n_workers=2, on_worker_loss="requeue"),
            "starting": lambda: study.run(quick, 1, n_workers=2, on_worker_loss="requeue"),
-           "own": lambda: on_a_pool_of_your_own_ignoring_ctrl_c(study)}[sys.argv[1]]
+           "own": lambda: on_a_pool_of_your_own_ignoring_ctrl_c(study),
+           "reports": lambda: ctrl_c_as_the_report_server_starts(study)}[sys.argv[1]]
     if sys.argv[1] == "starting":
         os.environ["CTRL_C_AS_A_WORKER_STARTS"] = "1"  # the worker inherits it
     try:
@@ -104,6 +131,15 @@ def test_a_worker_still_starting_survives_ctrl_c_and_runs_its_trial(tmp_path):
     # Now the worker starts with Ctrl-C blocked, drops it, and runs the trial the study waits for.
     trials = run_script(tmp_path, "starting")
     assert [(t.state, t.value) for t in trials] == [(TrialState.COMPLETE, trials[0].params["x"])]
+
+
+@pytest.mark.timeout(60)
+def test_ctrl_c_as_the_report_queues_server_starts_ends_the_run_cleanly(tmp_path):
+    # Before: the study's KeyboardInterrupt closed the pipe the server was about to write its
+    # address to: "Process SyncManager-1: Traceback ... BrokenPipeError" on stderr, and the server
+    # was left running (nothing had been set to shut it down). Now the start completes, the run
+    # ends on the interrupt (with its note, and no trial), and the server is shut down.
+    assert run_script(tmp_path, "reports") == []
 
 
 @pytest.mark.timeout(60)

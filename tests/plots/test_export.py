@@ -379,7 +379,7 @@ def test_a_frame_cuts_the_model_through_the_best_trial_as_the_study_counts_it():
     study.add_manual({"x": 0.1, "y": 0.0}, 0.1)  # the lowest value, without constraints: unknown
     done = study.trials
     values = np.array([t.value for t in done])
-    assert _slice_anchor(study, done, values, None, ["x", "y"]) == study.best_params
+    assert _slice_anchor(study, len(done), done, values, None, ["x", "y"]) == study.best_params
 
 
 def test_frames_leave_off_the_trials_and_the_proposal_lacking_a_parameter_shown():
