@@ -109,7 +109,8 @@ class Optimizer(ABC):
     #: The most points one :meth:`ask_batch` proposes (fewer where they are chosen jointly).
     max_batch: int = MAX_BATCH
     #: Whether :meth:`tell` takes a PRUNED trial's loss (its last report, in a study of one
-    #: objective; None without one): the multi-fidelity schedulers rank a pruned job in its rung by it.
+    #: objective; None without one): the multi-fidelity schedulers rank a pruned job in its rung by it,
+    #: Bayesian optimization fits it there (``study.learnt`` says which trials keep one).
     ranks_pruned: ClassVar[bool] = False
 
     def __init__(self, space: SearchSpace, *, seed: int | np.random.Generator | None = None):

@@ -6,8 +6,9 @@ cheaper, biased objective (a few epochs, a subset of the data). An optimizer of 
 (Bayesian optimization, ParEGO, EHVI, CMA-ES, ...) switched to after one, rebuilt from its
 journal, or carrying a fork's trials, would take those losses for full-budget ones: its GP
 models one function and has no budget input. The study tells it such a trial as what it is for
-that optimizer, a configuration stopped before its full budget: PRUNED, with no loss, as a pruned
-trial is told (its point still counts as tried). ``best_trial`` and the analyses
+that optimizer, a configuration stopped before its full budget: PRUNED, with no loss, as a
+person's Stop is told (its point still counts as tried; a GP does not fit it, nor take it for a
+failure), and so is a lower rung's job a pruner stopped. ``best_trial`` and the analyses
 (:func:`~interactive_hpo.analysis.trial_data`) leave these trials out for the same reason.
 
 Measured (2 cores, 5 seeds): 40 Hyperband trials (budgets 1 to 27, one of them at 27) of a
@@ -52,8 +53,12 @@ def learns(optimizer: Optimizer, trial: Trial, full_budget: float) -> bool:
     :class:`~interactive_hpo.optimizers.capabilities.Scheduler`: its ``Suggestion`` carries the
     budget); another optimizer every trial but a COMPLETE one below ``full_budget`` (the study's
     :attr:`~interactive_hpo.study.Study.full_budget`)."""
-    return (isinstance(optimizer, Scheduler) or trial.source == optimizer.name
-            or trial.state is not TrialState.COMPLETE or at_full_budget(trial, full_budget))
+    return trial.state is not TrialState.COMPLETE or _at_its_budget(optimizer, trial, full_budget)
+
+
+def _at_its_budget(optimizer: Optimizer, trial: Trial, full_budget: float) -> bool:
+    """Whether ``trial``'s values measure what ``optimizer`` models (:func:`learns`, whatever the state)."""
+    return isinstance(optimizer, Scheduler) or trial.source == optimizer.name or at_full_budget(trial, full_budget)
 
 
 def as_told(goals: Goals, trial: Trial, optimizer: Optimizer, full_budget: float
@@ -62,12 +67,15 @@ def as_told(goals: Goals, trial: Trial, optimizer: Optimizer, full_budget: float
     (:func:`~.results.loss_of`), or, for a result below ``full_budget`` that it does not learn
     (:func:`learns`), the trial as PRUNED (its last value kept as a pruned trial's, no values of
     several objectives) with no loss. An optimizer that :attr:`~.Optimizer.ranks_pruned` (a
-    scheduler) is told the value of a trial its pruner or its objective pruned as its loss; one a
-    person stopped (``Study.stop``) keeps no loss: "no further" is the person's verdict on it."""
+    scheduler, Bayesian optimization) is told the value of a trial its pruner or its objective
+    pruned as its loss, if that value measures what it models (a scheduler's every rung, else the
+    full budget: a scheduler's job pruned in a lower rung keeps no loss for a GP, as its completed
+    ones); one a person stopped (``Study.stop``) keeps no loss: "no further" is the person's verdict on it."""
     if learns(optimizer, trial, full_budget):
         # A person's stop ranked by its last report was promoted by the scheduler (r348).
         if optimizer.ranks_pruned and trial.state is TrialState.PRUNED and trial.value is not None \
-                and math.isfinite(trial.value) and not goals.multi and trial.user_attrs.get("pruned_by") != "human":
+                and math.isfinite(trial.value) and not goals.multi and trial.user_attrs.get("pruned_by") != "human" \
+                and _at_its_budget(optimizer, trial, full_budget):
             # Its rung ranks it by its last report: a job pruned at its last (at budget 1, its only
             # one: 10 of 40 Hyperband jobs beside the median rule) had been thrown away as inf.
             return trial, float(goals.losses((trial.value,))[0])

@@ -4,6 +4,7 @@ without a loss, and the trials it does not learn from are counted in a warning."
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
 
@@ -43,6 +44,16 @@ def test_a_scheduler_learns_every_rung_and_failed_or_pruned_trials_are_told_as_t
     gp = make_optimizer("bo", SPACE, seed=0)
     for trial in (_trial(1, 1 / 3, TrialState.FAILED), _trial(2, 1 / 3, TrialState.PRUNED)):
         assert learns(gp, trial, 1.0) and as_told(ONE, trial, gp, 1.0) == (trial, None)
+
+
+def test_a_gp_is_told_a_pruned_trial_s_last_report_at_the_full_budget_unless_a_person_stopped_it():
+    # A PRUNED trial was told with no loss, not even taken: the GP proposed it again and again.
+    gp = make_optimizer("bo", SPACE, seed=0)
+    by = {who: dataclasses.replace(_trial(0, None, TrialState.PRUNED), user_attrs={"pruned_by": who})
+          for who in ("pruner", "objective", "human")}
+    assert [as_told(ONE, by[who], gp, 1.0)[1] for who in by] == [0.25, 0.25, None]
+    lower = dataclasses.replace(by["pruner"], budget=1 / 3)  # a scheduler's job pruned in a lower rung
+    assert as_told(ONE, lower, gp, 1.0) == (lower, None)
 
 
 def test_several_objectives_lose_their_values_when_told_as_pruned():

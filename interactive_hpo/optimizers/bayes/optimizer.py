@@ -1,8 +1,9 @@
 """Bayesian optimization with a Gaussian process you can look inside.
 
 ``GaussianProcessBO`` (registered as "bo") starts with ``n_initial`` scrambled Sobol points,
-then fits a GP (``bayes.model``) to every completed trial it was told, its own or not, and
-proposes the maximizer of an acquisition function (``bayes.acquisition``).
+then fits a GP (``bayes.model``) to every completed trial it was told, its own or not (failed
+and pruned ones as ``bayes.training`` says), and proposes the maximizer of an acquisition
+function (``bayes.acquisition``).
 
 What makes it inspectable and replayable:
 
@@ -47,7 +48,7 @@ from .constrained import ConstraintModels
 from .held_fit import HeldFit
 from .search import bin_centres
 from .snapshots import Snapshots
-from .training import TrainingData
+from .training import TrainingData, unusable
 from .transfer import WarmSources
 from .warm_fit import WarmFit, record_of
 from .warping import WARPS
@@ -104,7 +105,7 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
     num_restarts, raw_samples : int
         Acquisition optimization effort (multi-start L-BFGS from the best of raw samples).
     allow_repeats : bool
-        False (default) never proposes a configuration already evaluated, failed or pending. On
+        False (default) never proposes a configuration already evaluated, failed, pruned or pending. On
         a space of integers and categoricals only (up to 20,000 configurations) the acquisition
         is evaluated at every other one, and the optimizer is :attr:`exhausted` when none is
         left. On other spaces a single proposal is the best point of the acquisition search that
@@ -127,6 +128,9 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
     """
 
     name = "bo"
+    # The study tells a PRUNED trial's last report as its loss (``study.learnt``): fitted there, as
+    # Optuna's TPE ranks a pruned trial, pessimistic for a learning curve that still falls.
+    ranks_pruned = True
     setting_choices = {"acquisition": acq.ACQUISITIONS, "kernel": KERNELS, "noise": NOISE, "output_warp": WARPS}
 
     def __init__(self, space: SearchSpace, *, acquisition: str = "logei", beta: float = 2.0, xi: float = 0.0,
@@ -155,6 +159,7 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
         self._data: list[tuple[np.ndarray, float]] = []  # completed trials: (x, loss)
         # Failed trials, (x, params): fitted below the worst loss.
         self._failed: list[tuple[np.ndarray, dict[str, Any]]] = []
+        self._stopped: list[np.ndarray] = []  # PRUNED trials told without a loss: never proposed again, not fitted
         self._fits = WarmFit()  # the GP's fit, and the hyperparameters the next one starts from
         self._next: tuple[tuple, Suggestion] | None = None  # (state key, the proposal made in it)
         self._cat_dims = [i for i, kind in enumerate(space.kinds) if kind == "categorical"]
@@ -210,8 +215,10 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
                 self._fits.fit = self._fits.key = self._next = None
                 self._fits.data = -1
             self._failed = kept
-        elif trial.state is TrialState.FAILED and not trial.cut_short:  # cut short: its point is untried
+        elif (trial.state is TrialState.FAILED and not trial.cut_short) or unusable(trial):  # cut short: untried
             self._failed.append((trial.x.copy(), dict(trial.params)))
+        elif trial.state is TrialState.PRUNED:  # a person's Stop, a lower rung, a loss of several: taken only
+            self._stopped.append(trial.x.copy())
         if self._finite is not None and not trial.cut_short:
             self._tried.add(self._finite.key(trial.x))
         # Asked in this run: its fit is the one held. Else: replayed, told on a switch, carried.

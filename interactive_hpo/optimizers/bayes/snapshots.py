@@ -53,6 +53,7 @@ class Snapshots:
     n_seen: int
     _data: list[tuple[np.ndarray, Any]]
     _failed: list[tuple[np.ndarray, dict[str, Any]]]
+    _stopped: list[np.ndarray]
     _pending: list[Any]
     _n_told: int
     _cat_dims: list[int]
@@ -127,7 +128,8 @@ class Snapshots:
             raise fail("overrides", owner, f"settings among {sorted(self.settings())}", unknown[0])
         variant = cast("type[GaussianProcessBO]", type(self))(self.space, **settings)  # the class it is mixed into
         variant._data, variant._pending, variant._n_told = list(self._data), list(self._pending), self._n_told
-        variant._failed, variant._constraints = list(self._failed), self._constraints.copy()
+        variant._failed, variant._stopped = list(self._failed), list(self._stopped)
+        variant._constraints = self._constraints.copy()
         variant._initial = self._initial.copy()
         variant._sources = self._sources.copy()
         variant._fits = self._fits.copy()  # its fit is kept only for the same data and settings (its key)

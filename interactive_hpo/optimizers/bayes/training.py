@@ -4,6 +4,13 @@
 points, and turns them into what BoTorch sees: inputs, and utilities (``-loss``) divided by the
 losses' spread and warped (``bayes.warping``), failed points at the warp's failed value. The
 optimizers of several objectives (``parego``, ``ehvi``) override how losses become utilities.
+
+A PRUNED trial is fitted at the loss of its last report, which the study tells (``study.learnt``;
+above the final loss of a learning curve that still falls: the side to err on), as a failure when
+its objective pruned it before any report (:func:`unusable`), and is only taken (never proposed
+again, not fitted) when it has no loss to tell: a person's Stop, a scheduler's lower rung after a
+switch, a trial of several objectives. Before this, the GP's best point was the pruned one again,
+and a run with a pruner proposed it to the end (8 of 14 trials at lr = 1.0 on a 1-D learning curve).
 """
 
 from __future__ import annotations
@@ -13,11 +20,12 @@ from typing import Any
 import numpy as np
 
 from ...space import SearchSpace
+from ...trial import Trial, TrialState
 from ..base import unit_rows
 from .search import repeats
 from .warping import OutputWarp
 
-__all__ = ["TrainingData", "loss_spread"]
+__all__ = ["TrainingData", "loss_spread", "unusable"]
 
 
 def loss_spread(losses: np.ndarray) -> np.ndarray:
@@ -34,6 +42,14 @@ def loss_spread(losses: np.ndarray) -> np.ndarray:
     return peak * np.std(losses / np.where(peak > 0, peak, 1.0), axis=0)
 
 
+def unusable(trial: Trial) -> bool:
+    """Whether ``trial`` was PRUNED by its objective before it reported anything (``raise
+    TrialPruned("invalid")`` for a configuration it refuses; ``pruned_by`` "objective", no
+    intermediate value): its configuration cannot be evaluated, which the GP learns as a failure."""
+    return (trial.state is TrialState.PRUNED and trial.user_attrs.get("pruned_by") == "objective"
+            and not trial.intermediate_values)
+
+
 class TrainingData:
     """The data a Bayesian optimizer's GP is fitted on; mixed into :class:`~.optimizer.GaussianProcessBO`."""
 
@@ -42,6 +58,7 @@ class TrainingData:
     output_warp: str
     _data: list[tuple[np.ndarray, float]]  # completed trials: (x, loss)
     _failed: list[tuple[np.ndarray, dict[str, Any]]]  # failed trials: (x, params); fitted below the worst loss
+    _stopped: list[np.ndarray]  # PRUNED trials told without a loss, each (d,): taken, not fitted
     allow_repeats: bool
     pending: list[Any]  # the optimizer's asks not yet told (Suggestions)
 
@@ -77,12 +94,13 @@ class TrainingData:
         return spread if spread > 0 else max(float(np.abs(losses).max(initial=0.0)), 1.0)
 
     def _taken_points(self, pending: np.ndarray, avoid: np.ndarray | None = None) -> np.ndarray:
-        """The points a proposal must not repeat, shape (m, d): completed, failed, ``pending``
-        (p, d) and ``avoid`` (k, d). Each row where its configuration is (``SearchSpace.snap``):
-        a trial's point is, a pending one is as proposed (an initial design's Sobol point has
-        its integers and categoricals anywhere in their bins)."""
+        """The points a proposal must not repeat, shape (m, d): completed, failed, pruned,
+        ``pending`` (p, d) and ``avoid`` (k, d). Each row where its configuration is
+        (``SearchSpace.snap``): a trial's point is, a pending one is as proposed (an initial
+        design's Sobol point has its integers and categoricals anywhere in their bins)."""
         asked = pending if avoid is None else np.vstack([pending, avoid])
         return np.vstack([self._observed()[0], *[x.reshape(1, -1) for x, _ in self._failed],
+                          *[x.reshape(1, -1) for x in self._stopped],
                           *[self.space.snap(x).reshape(1, -1) for x in asked]])
 
     def _pending_points(self, elsewhere: np.ndarray | None = None) -> np.ndarray:

@@ -86,14 +86,15 @@ def nine(tmp_path_factory):
 
 @pytest.mark.parametrize("before", ["pending", "pruned"])
 def test_a_proposal_s_gp_is_fitted_to_its_own_weights_after_an_ask_that_brought_no_data(nine, tmp_path, before):
-    """Two workers (the first ask still running), or a pruned trial: no data arrived since the
-    last fit, but the next ask draws other weights; its GP models that scalarization, not the
-    last one's."""
+    """Two workers (the first ask still running), or a trial a person stopped (one pruned before
+    reporting is a failure, data): no data arrived since the last fit, but the next ask draws
+    other weights; its GP models that scalarization, not the last one's."""
     shutil.copy(nine / "live.jsonl", tmp_path / "study.jsonl")
     study = Study.load(tmp_path / "study.jsonl")
     first = study.ask()
     if before == "pruned":
-        study.tell(first, state="PRUNED")
+        study.stop(first)
+        assert study.tell(first, state="PRUNED").user_attrs["pruned_by"] == "human"
     second = study.ask()
     weights = [np.array(t.user_attrs["parego_weights"]) for t in (first, second)]
     assert not np.allclose(*weights)
