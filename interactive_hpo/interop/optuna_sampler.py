@@ -108,7 +108,7 @@ class IHPOSampler(BaseSampler):
         self.optimizer = optimizer
         self.seed = seed_to_int(seed, owner)
         self.settings = dict(settings)
-        check_settings(optimizer, self.settings, argument="optimizer", owner=owner)(
+        check_settings(optimizer, self.settings, argument="optimizer", owner=owner, seed_apart=True)(
             SearchSpace([Float("probe", 0.0, 1.0)]), seed=self.seed, **self.settings)
         self._independent = RandomSampler(seed=self.seed % 2**32)
         # One per study: Optuna's caches the trials it has read and refuses (or, in memory,
@@ -191,17 +191,21 @@ class IHPOSampler(BaseSampler):
     def _trial(self, other: FrozenTrial, space: SearchSpace, search_space: dict[str, BaseDistribution],
                goals: Goals, proposal: tuple[dict[str, Any], dict[str, Any]] | None) -> Trial | None:
         """An Optuna trial as ours over ``space``, or None if it has no values there (WAITING, other
-        distributions, or a value outside its range). A RUNNING trial this sampler proposed has its
-        proposal's params (those of ``space``: the relative space shrinks when a parameter turns out
-        conditional).
+        distributions, or a value outside its range). A trial this sampler proposed that lacks some
+        parameters of ``space`` has its proposal's values for them: RUNNING, what it will suggest
+        unless fixed; finished (FAIL or PRUNED: ``space`` is read off the COMPLETE trials), those it
+        never suggested (raised first, or inactive on the branch it took), so the optimizer learns
+        of every trial it proposed (left out, it proposed the same point again).
         A finished one counts as proposed only if it ran at the proposal (not at enqueued params)."""
         state = _STATES.get(other.state)
         if state is None:  # WAITING: not run yet
             return None
         proposed, info = proposal if proposal is not None else (None, {})
         fits = all(other.distributions.get(name) == d for name, d in search_space.items())
-        if state is TrialState.RUNNING and proposed is not None and all(name in proposed for name in search_space):
-            # What it suggested so far, the proposal for the rest (what it will suggest unless fixed).
+        # Those it suggested with the distribution of ``space``; the proposal stands for the others.
+        fits_so_far = all(other.distributions.get(name, d) == d for name, d in search_space.items())
+        if (state is TrialState.RUNNING or (not fits and fits_so_far)) and proposed is not None \
+                and all(name in proposed for name in search_space):
             params = {name: other.params.get(name, proposed[name]) for name in search_space}
         elif fits:
             params = {name: other.params[name] for name in search_space}

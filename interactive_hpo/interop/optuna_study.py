@@ -46,6 +46,13 @@ datetimes            naive local datetimes <-> Unix timestamps     the same
 
 So ours -> Optuna -> ours gives back the params, states, values, curves, user attributes (plus
 ``ihpo_source``), budgets and times; Optuna -> ours -> Optuna the same on Optuna's side.
+The imported trials are Optuna's (source "optuna"), not carried as a fork's (source "carried"
+says a branch of this study held them, and nests their attributes): the optimizer that goes on
+reads what it can of them. With the same seed, "random", "grid" and "sobol" go on as the exported
+study would have ("sobol" at the position its trials' ``sobol_index`` names, checked against its
+sequence; a configuration imported without one is skipped when the sequence reaches it), and so
+does "bo"'s initial design; its GP is fitted afresh, and a population method breeds from them as
+from trials it did not propose (its population does not make the round trip).
 A FAILED trial whose params do not fit the space of the COMPLETE and PRUNED trials (Optuna
 records what was suggested before the objective raised) is left out, with a warning; so are
 PRUNED trials that do not fit one space with the COMPLETE ones (pruned before suggesting every
@@ -66,7 +73,7 @@ from typing import Any
 
 from .._json_values import check_attrs
 from .._paths import check_path
-from .._validation import as_finite, check_bool, check_no_seed_setting, fail, import_optional, seed_to_int, warn_user
+from .._validation import as_finite, check_bool, fail, import_optional, seed_to_int, warn_user
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import Goals
@@ -274,9 +281,8 @@ def _check_optimizer(optimizer: Any, settings: Any, goals: Goals, owner: str) ->
     ``owner``, not the Study it builds): registered, settings it takes, several objectives served."""
     if settings is not None and not isinstance(settings, Mapping):
         raise fail("optimizer_settings", owner, "a dict or None", settings)
-    check_no_seed_setting(settings, owner)
     kind = check_settings(optimizer, settings or {}, argument="optimizer", settings_argument="optimizer_settings",
-                          owner=owner)
+                          owner=owner, seed_apart=True)
     if goals.multi and not issubclass(kind, MultiObjective):
         raise fail("optimizer", owner, f"an optimizer that serves several objectives for {goals.describe()}",
                    optimizer, hint=f"These do: {optimizers_serving_several()}.")

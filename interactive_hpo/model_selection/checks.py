@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._validation import check_no_seed_setting, fail
+from .._validation import fail
 from ..exceptions import InvalidParameterError
 from ..objectives.sklearn_checks import check_estimator, check_space, make_scorer
 from ..optimizers.capabilities import MultiObjective
@@ -45,10 +45,9 @@ def check_optimizer(optimizer: Any, settings: Any, space: SearchSpace, owner: st
                    hint="Each search builds its own optimizer, so pass a name, not an instance.")
     if settings is not None and not isinstance(settings, Mapping):
         raise fail("optimizer_settings", owner, "a dict or None", settings)
-    check_no_seed_setting(settings, owner)
     # An unknown name or setting gets the registry's error, in the caller's words.
     cls = check_settings(optimizer, settings or {}, argument="optimizer", settings_argument="optimizer_settings",
-                         owner=owner)
+                         owner=owner, seed_apart=True)
     if issubclass(cls, HalvingScheduler):
         raise fail("optimizer", owner, "an optimizer that evaluates every trial on the full data", optimizer,
                    hint="Successive halving, Hyperband and ASHA compare configurations at smaller budgets, "

@@ -13,7 +13,7 @@ from typing import Any
 
 from .._names import did_you_mean
 from .._registry import Registry
-from .._validation import fail
+from .._validation import check_no_seed_setting, fail
 from ..exceptions import MissingDependencyError
 from ..goals import Goals
 from ..space import SearchSpace
@@ -141,11 +141,17 @@ def optimizer_class(name: str, *, argument: str = "name", owner: str = "make_opt
 
 
 def check_settings(name: str, settings: Mapping[str, Any], *, argument: str = "name",
-                   settings_argument: str = "settings", owner: str | None = None) -> type[Optimizer]:
+                   settings_argument: str = "settings", owner: str | None = None,
+                   seed_apart: bool = False) -> type[Optimizer]:
     """The class registered under ``name``, once every key of ``settings`` is one of its keywords
-    (arguments as for :func:`make_optimizer`)."""
+    (arguments as for :func:`make_optimizer`). ``seed_apart``: ``owner`` takes the seed as an
+    argument of its own (``from_optuna(seed=...)``), so "seed" is refused among the settings
+    (``check_no_seed_setting``) and not listed among the keywords they may be."""
+    if seed_apart:
+        check_no_seed_setting(settings, owner or "make_optimizer")
     cls = optimizer_class(name, argument=argument, owner=owner or "make_optimizer")
-    accepted = [n for n in inspect.signature(cls.__init__).parameters if n not in ("self", "space")]
+    accepted = [n for n in inspect.signature(cls.__init__).parameters
+                if n not in ("self", "space") and not (seed_apart and n == "seed")]
     for key in settings:
         if key not in accepted:
             wrapped = key == "optimizer_settings" and settings_argument != key  # Study's word, where keywords go

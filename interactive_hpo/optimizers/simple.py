@@ -12,7 +12,7 @@ import numpy as np
 from .._validation import check_bool, is_int
 from ..conditions import INACTIVE_UNIT
 from ..space import SearchSpace
-from ..trial import Trial, carried_from
+from ..trial import CARRIED, Trial, carried_from
 from .base import Optimizer, Suggestion
 from .capabilities import MultiObjective
 
@@ -85,7 +85,12 @@ class SobolSequence:
         its params. A branch keeps its study's seed, so its sequence is the original's: without
         this it proposed the configurations it carried again."""
         carried = carried_from(trial, name)
-        position: Any = None if carried is None else carried.get(key)
+        return self.drew(None if carried is None else carried.get(key), trial, space)
+
+    def drew(self, position: Any, trial: Trial, space: SearchSpace) -> int | None:
+        """``position`` if it is a position of this sequence whose point decodes to ``trial``'s
+        params (a position recorded with the trial, checked: a record from another seed's
+        sequence, or typed by hand, is no position of this one), else None."""
         if not (is_int(position) and 0 <= position < MAX_SOBOL_POINTS):
             return None
         twin = self.copy()
@@ -93,12 +98,19 @@ class SobolSequence:
         return int(position) if space.from_unit(twin.point()) == dict(trial.params) else None
 
 
+def _configuration(params: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """``params`` as a hashable key (the values of a search space are hashable)."""
+    return tuple(sorted(params.items()))
+
+
 class SobolSearch(Optimizer, MultiObjective):
     """Scrambled Sobol' points: quasi-random, filling the cube more evenly than random points.
 
-    Points are handed out in sequence order. Trials proposed by another instance of this
-    optimizer (a study replayed from disk) advance the sequence, so a resumed study continues
-    where it stopped; manual trials do not.
+    Points are handed out in sequence order. Trials drawn from this sequence elsewhere (a study
+    replayed from disk, a fork's, one taken to Optuna and back: the ``sobol_index`` they record,
+    checked against the sequence) move it on past them, so the study continues where it stopped.
+    A point that decodes to the configuration of another trial (a person's, another optimizer's,
+    an imported one) is skipped, once per such trial: no configuration is proposed again for it.
 
     Parameters
     ----------
@@ -124,19 +136,50 @@ class SobolSearch(Optimizer, MultiObjective):
         super().__init__(space, seed=seed)
         self.scramble = check_bool(scramble, "scramble", "SobolSearch")
         self._sequence = SobolSequence(space.dim, self.seed, self.scramble)
+        # Configurations of trials from elsewhere (a person's, another optimizer's, imported), each
+        # with how many such trials took it: the first sequence point that decodes to one is
+        # skipped, as if that trial had been it (bounded: a finite space is not skipped for ever).
+        self._elsewhere: dict[tuple[tuple[str, Any], ...], int] = {}
 
     def _ask(self, rng: np.random.Generator) -> Suggestion:
-        x = self._sequence.point()
-        self._sequence.advance()
-        return Suggestion(x=x, info={"sobol_index": self._sequence.position - 1})
+        while True:
+            x = self._sequence.point()
+            self._sequence.advance()
+            if not self._elsewhere or not self._used_up(self.space.from_unit(x)):
+                return Suggestion(x=x, info={"sobol_index": self._sequence.position - 1})
+
+    def _used_up(self, params: dict[str, Any]) -> bool:
+        """Whether a trial from elsewhere took ``params`` and no point of the sequence has stood
+        for it yet (that point is then skipped, and stands for it)."""
+        key = _configuration(params)
+        if not self._elsewhere.get(key):
+            return False
+        self._elsewhere[key] -= 1
+        return True
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
-        if suggestion is None and trial.source == self.name:
-            self._sequence.advance()  # a replayed Sobol trial: it used up one point of the sequence
-        elif suggestion is None:  # a fork's trial drawn from this sequence: its point is not proposed again
-            taken = self._sequence.took(trial, self.name, "sobol_index", self.space)
-            if taken is not None:
-                self._sequence.position = max(self._sequence.position, taken + 1)
+        if suggestion is not None:
+            return
+        # Drawn from this very sequence, at the position its record names: replayed, carried by a
+        # fork, or imported with its record (from_optuna keeps "sobol_index" as a user attribute):
+        # the sequence goes on after it, as the study that drew it would have.
+        recorded = trial.user_attrs.get("sobol_index")
+        if trial.source == self.name and recorded == self._sequence.position:
+            self._sequence.advance()  # a replay in order: checking its point would change nothing, at a cost
+            return
+        taken = self._sequence.took(trial, self.name, "sobol_index", self.space) if trial.source == CARRIED \
+            else self._sequence.drew(recorded, trial, self.space) if recorded is not None else None
+        if taken is not None:
+            while self._elsewhere and self._sequence.position < taken:
+                # Skipped when it was asked, standing for a trial from elsewhere: stands for it again.
+                self._used_up(self.space.from_unit(self._sequence.point()))
+                self._sequence.advance()
+            self._sequence.position = max(self._sequence.position, taken + 1)
+        elif trial.source == self.name:
+            self._sequence.advance()  # a replayed Sobol trial without its record: it used up one point
+        else:  # a person's, another optimizer's, an imported one: its configuration is not proposed again
+            key = _configuration(trial.params)
+            self._elsewhere[key] = self._elsewhere.get(key, 0) + 1
 
     def _taken(self, trial: Trial) -> Suggestion | None:
         if trial.source != self.name:

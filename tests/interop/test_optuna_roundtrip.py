@@ -547,6 +547,8 @@ def test_a_non_finite_constraint_makes_the_trial_failed_with_the_reason(tmp_path
 @pytest.mark.parametrize("optimizer, settings, message", [
     ("bx", None, r"`optimizer` of from_optuna must be one of \[.*\]; got 'bx'\."),
     ("bo", {"n_init": 3}, r"`optimizer_settings` of from_optuna must be keywords among \[.*\]; got 'n_init'\."),
+    # "seed" is no setting here (refused: from_optuna takes seed=): it listed it among them.
+    ("sobol", {"n": 3}, r"`optimizer_settings` of from_optuna must be keywords among \['scramble'\]; got 'n'\."),
 ])
 def test_a_typo_in_the_optimizer_is_named_as_typed_and_nothing_is_written(tmp_path, optimizer, settings, message):
     theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
@@ -749,3 +751,36 @@ def test_ours_to_optuna_and_back_keeps_a_condition_the_trials_could_not_tell():
     for layers in (1, 2, 3):
         ours.add_manual({"layers": layers, **({"skip": 0.5} if layers != 2 else {})}, 1.0)
     assert from_optuna(to_optuna(ours), "random").space == space
+
+
+@pytest.mark.parametrize("storage", [None, "journal"])
+def test_a_sobol_study_to_optuna_and_back_goes_on_as_it_would_have(tmp_path, storage):
+    # Imported trials are Optuna's (source "optuna"); Sobol started its sequence over and asked
+    # the 6 configurations it had evaluated again. Their "sobol_index", checked against the
+    # sequence, says where it goes on.
+    ours = Study(MIXED, "sobol", seed=3)
+    ours.run(loss, n_trials=6)
+    exported = optuna.storages.InMemoryStorage()
+    to_optuna(ours, exported, study_name="out")
+    theirs = optuna.load_study(study_name="out", storage=exported)
+    back = from_optuna(theirs, "sobol", seed=3, storage=None if storage is None else tmp_path / "back.jsonl")
+    ours.run(loss, n_trials=6)
+    back.run(loss, n_trials=6)
+    assert [t.params for t in back.trials] == [t.params for t in ours.trials]
+    assert len({tuple(sorted(t.params.items())) for t in back.trials}) == 12
+    assert [t.user_attrs["sobol_index"] for t in back.trials] == list(range(12))
+
+
+def test_a_plain_optuna_study_s_configurations_are_not_proposed_again_by_sobol():
+    # Trials Optuna ran at the first Sobol points of seed 0, with no record of it: the sequence
+    # reached them and proposed them again.
+    fresh = Study(SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)]), "sobol", seed=0)
+    fresh.run(lambda p: p["x"] + p["y"], n_trials=5)
+    theirs = optuna.create_study()
+    for trial in fresh.trials[:3]:
+        theirs.enqueue_trial(dict(trial.params))
+    theirs.optimize(lambda t: t.suggest_float("x", 0.0, 1.0) + t.suggest_float("y", 0.0, 1.0), n_trials=3)
+    back = from_optuna(theirs, "sobol", seed=0)
+    back.run(lambda p: p["x"] + p["y"], n_trials=2)
+    assert [t.source for t in back.trials[:3]] == ["optuna"] * 3
+    assert [t.params for t in back.trials] == [t.params for t in fresh.trials]

@@ -120,6 +120,9 @@ def test_settings_are_checked_where_they_are_typed():
         IHPOSampler("gp")
     with pytest.raises(InvalidParameterError, match="not a setting of RandomSearch"):
         IHPOSampler("random", n_initial=3)
+    # seed is IHPOSampler's own argument: listed among the settings, it was then refused there.
+    with pytest.raises(InvalidParameterError, match=r"keywords among \['scramble'\]; got 'n'"):
+        IHPOSampler("sobol", n=3)
     assert repr(IHPOSampler("sobol", seed=3)) == "IHPOSampler('sobol', seed=3)"
 
 
@@ -290,3 +293,30 @@ def test_constraints_func_is_refused_saying_how_constraints_reach_the_sampler():
             "`constraints_func` of IHPOSampler must be left out (Optuna 5 deprecates it); got <function") + ".*"
             + re.escape("Measure the constraints in the objective with trial.set_constraint(name, value)")):
         IHPOSampler("bo", constraints_func=lambda frozen: [0.0])
+
+
+@pytest.mark.parametrize("optimizer, settings", [("sobol", {}), ("bo", FAST)])
+def test_a_failed_trial_on_a_branch_without_a_parameter_is_told_and_not_proposed_again(optimizer, settings):
+    # The relative space (read off the COMPLETE trials, all with k "b") holds d; trial 2 failed with
+    # k "a", so without d: it was left out, the optimizer never told, and trial 3 was its point again.
+    if optimizer == "bo":
+        pytest.importorskip("botorch")
+
+    def objective(trial):
+        k = trial.suggest_categorical("k", ["a", "b"])
+        x = trial.suggest_float("x", 1e-3, 1.0, log=True)
+        if k == "b":
+            trial.suggest_int("d", 1, 3)
+        if trial.number == 2:
+            raise ValueError("boom")
+        return x
+
+    study = optuna.create_study(sampler=IHPOSampler(optimizer, seed=0, **settings))
+    study.optimize(objective, n_trials=4, catch=(ValueError,))
+    failed, after = study.trials[2], study.trials[3]
+    assert failed.state.name == "FAIL" and "d" not in failed.params  # the case: d inactive where it failed
+    assert all("d" in t.params for t in study.trials[:2])
+    assert after.params != failed.params
+    proposals = study.sampler.proposals
+    key = "sobol_index" if optimizer == "sobol" else "sobol_position"
+    assert (proposals[2][key], proposals[3][key]) == (1, 2)

@@ -284,7 +284,7 @@ CASES = [
     ("settings not a dict", lambda: fitted(optimizer_settings=[("scramble", False)]),
      "`optimizer_settings` of HPOSearchCV must be a dict or None; got [('scramble', False)]."),
     ("unknown optimizer setting", lambda: nested(optimizer="sobol", optimizer_settings={"resolution": 3}),
-     "`optimizer_settings` of nested_cv must be keywords among ['scramble', 'seed']; got 'resolution'."),
+     "`optimizer_settings` of nested_cv must be keywords among ['scramble']; got 'resolution'."),
     ("space name not a parameter", lambda: nested(space=SearchSpace([Float("CC", 0.1, 1.0)])),
      "`space` of nested_cv must be a SearchSpace whose names are parameters of SVC; got ['CC']. "
      "Unknown: 'CC' (did you mean 'C'?)."),

@@ -232,3 +232,12 @@ def test_which_optimizers_schedule_budgets_is_known_without_importing_the_built_
         unregister_optimizer("mine")
     with pytest.raises(InvalidParameterError, match="`name` of schedules_budgets must be one of"):
         schedules_budgets("baysian")
+
+
+def test_seed_is_no_setting_where_the_seed_is_an_argument_of_its_own():
+    # from_optuna and IHPOSampler take seed=: their message listed 'seed' among the settings, then refused it.
+    with pytest.raises(InvalidParameterError, match=r"keywords among \['scramble'\]; got 'n'"):
+        check_settings("sobol", {"n": 3}, settings_argument="optimizer_settings", owner="from_optuna", seed_apart=True)
+    with pytest.raises(InvalidParameterError, match=r"settings without 'seed'.*pass seed=3 instead"):
+        check_settings("sobol", {"seed": 3}, settings_argument="optimizer_settings", owner="from_optuna",
+                       seed_apart=True)

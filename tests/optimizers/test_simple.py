@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy.stats import qmc
 
 from interactive_hpo import Categorical, Float, GridSearch, Int, RandomSearch, SearchSpace, SobolSearch, Study
@@ -52,3 +53,37 @@ def test_random_search_is_uniform_over_the_cube():
     points = np.array([optimizer.ask().x for _ in range(2000)])
     np.testing.assert_allclose(points.mean(axis=0), 0.5, atol=0.03)
     assert np.all(np.abs(np.corrcoef(points.T) - np.eye(4)) < 0.08)
+
+
+@pytest.mark.parametrize("space", [SearchSpace([Float("x", 0, 1), Categorical("c", ["a", "b"])]),
+                                   SearchSpace([Int("x", 0, 3)])], ids=["continuous", "finite"])
+def test_sobol_skips_the_point_a_configuration_evaluated_elsewhere_took_and_a_replay_skips_it_too(tmp_path, space):
+    # Before, a configuration added by hand (or imported) was proposed again when the sequence reached it.
+    # On a finite space the sequence repeats configurations: the replay skips point 1 only (as the
+    # study did), not a later point that decodes to the same configuration.
+    fresh = Study(space, "sobol", seed=0)
+    fresh.run(lambda p: p["x"], n_trials=4)
+    path = tmp_path / "sobol.jsonl"
+    study = Study(space, "sobol", seed=0, storage=path)
+    study.run(lambda p: p["x"], n_trials=1)
+    study.add_manual(fresh.trials[1].params, 0.5)
+    study.run(lambda p: p["x"], n_trials=2)
+    assert [t.params for t in study.trials] == [t.params for t in fresh.trials]
+    assert [t.user_attrs.get("sobol_index") for t in study.trials] == [0, None, 2, 3]
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(path.read_bytes())
+    resumed = Study.load(copy)  # the journal's replay skips point 1 again: no repeat, nothing skipped twice
+    study.run(lambda p: p["x"], n_trials=8)
+    resumed.run(lambda p: p["x"], n_trials=8)
+    assert [t.params for t in resumed.trials] == [t.params for t in study.trials]
+    assert [t.user_attrs.get("sobol_index") for t in resumed.trials[4:]] == list(range(4, 12))
+
+
+def test_sobol_skips_a_point_for_each_trial_from_elsewhere_at_most_so_a_finite_space_goes_on():
+    space = SearchSpace([Int("n", 1, 2)])
+    study = Study(space, "sobol", seed=0)
+    study.add_manual({"n": 1}, 1.0)
+    study.add_manual({"n": 2}, 2.0)
+    study.run(lambda p: p["n"], n_trials=4)  # both taken: the sequence goes on, repeating them
+    indices = [t.user_attrs["sobol_index"] for t in study.trials[2:]]
+    assert indices == list(range(indices[0], indices[0] + 4)) and indices[0] <= 2
