@@ -233,6 +233,11 @@ def hypervolume(losses: Any, reference: Any) -> float:
     (Hypervolume by Slicing Objectives, While et al. 2006), O(n^(m-1)): fine for a few hundred
     points at m = 4, slow beyond.
 
+    With no point strictly below ``reference`` the volume is 0, without a warning: this is
+    arithmetic, run in optimizers' loops and benchmarks, where 0 is an answer (no trial good
+    enough yet). Where a person gives the reference, ``plots.pareto_info`` and the Lab's Pareto
+    panel say why it is 0 (:func:`interactive_hpo.plots.pareto_note.unreached_reference`).
+
     Examples
     --------
     >>> hypervolume([[1, 2, 2], [2, 1, 1]], reference=[3, 3, 3])

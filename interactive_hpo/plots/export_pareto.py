@@ -71,11 +71,12 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
     unmeasured = np.zeros(len(array), dtype=bool) if unknown is None else np.asarray(unknown, dtype=bool)
     shown, met_shown, full_shown = array[:step + 1], met[:step + 1], at_full[:step + 1]
     i, j = pair
+    # Not warned: an early frame's trials may not reach the reference yet; the Pareto tab says why it is 0.
     volume = pareto_info(shown, directions, met_shown, reference=point, names=names, full=full_shown,
-                         unknown=unmeasured[:step + 1])
+                         unknown=unmeasured[:step + 1], warn=False)
     front = volume if len(directions) == 2 else \
         pareto_info(shown[:, [i, j]], [directions[i], directions[j]], met_shown, reference=point[[i, j]],
-                    names=[names[i], names[j]], full=full_shown, unknown=unmeasured[:step + 1])
+                    names=[names[i], names[j]], full=full_shown, unknown=unmeasured[:step + 1], warn=False)
     front_ax, volume_ax = fig.subplots(1, 2)
     if not front.complete.any():  # nothing to plot yet (and no empty legend to warn about)
         front_ax.text(0.5, 0.5, "no completed trials yet", ha="center", va="center", transform=front_ax.transAxes,
@@ -94,7 +95,7 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
     volume_ax.get_legend().remove()  # one curve, named by its y label: the room goes to the front
     volume_ax.scatter([step + 1], [volume.hypervolume[step]], **{**NEWEST, "s": 90})
     # The whole study's final hypervolume tops the axis: the curve climbs into a fixed frame.
-    top = pareto_info(array, directions, met, reference=volume.reference, full=at_full).final_hypervolume
+    top = pareto_info(array, directions, met, reference=volume.reference, full=at_full, warn=False).final_hypervolume
     volume_ax.set(xlim=(0.5, len(array) + 0.5), ylim=(0.0, 1.05 * top if top > 0 else 1.0))
     volume_ax.set_title(_reference_title(volume.reference, bool(at_full[:step + 1].all())), fontsize="small")
     return volume

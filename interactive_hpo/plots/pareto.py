@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_real, fail, float_array
+from .._validation import check_bool, check_int, check_real, fail, float_array, warn_user
 from ..direction import Direction
 from ..pareto import hypervolume_history, pareto_mask, reference_point
 from ..views import KeepsReadOnly, read_only
 from ._axes import axes_or_new, integer_ticks
 from ._checks import is_sequence
+from .pareto_note import unreached_reference
 
 __all__ = ["LOWER_BUDGET", "ParetoInfo", "pareto_info", "plot_hypervolume", "plot_pareto_front"]
 
@@ -67,6 +68,10 @@ class ParetoInfo(KeepsReadOnly):
         The staircase closed at the reference point: the polygon whose area is the hypervolume.
     hypervolume : ndarray of shape (n,)
         The hypervolume of the counted trials among the first 1, 2, ..., n.
+    note : str
+        Why the hypervolume is 0 when counted trials exist but none dominates the reference
+        (:func:`~.pareto_note.unreached_reference`: a reference given past every trial in some
+        objective, or a maximized objective's given as a loss); "" otherwise.
     """
 
     values: np.ndarray
@@ -82,6 +87,7 @@ class ParetoInfo(KeepsReadOnly):
     staircase: np.ndarray
     dominated: np.ndarray
     hypervolume: np.ndarray
+    note: str = ""
 
     @property
     def final_hypervolume(self) -> float:
@@ -90,7 +96,8 @@ class ParetoInfo(KeepsReadOnly):
 
 
 def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, reference: Any = None,
-                names: Sequence[str] | None = None, full: Any = None, unknown: Any = None) -> ParetoInfo:
+                names: Sequence[str] | None = None, full: Any = None, unknown: Any = None, *,
+                warn: bool = True) -> ParetoInfo:
     """The layers of the Pareto plots, computed from objective values.
 
     Parameters
@@ -122,6 +129,11 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
         of a study's trials: no constraint values where the others have some); default none. Such
         trials are not feasible here (give ``feasible`` False for them, as ``feasible_mask`` does)
         and are drawn as "feasibility unknown", not "infeasible".
+    warn : bool, default True
+        Warn (UserWarning) when counted trials exist but none dominates the reference, so the
+        hypervolume is 0 (the warning names the objectives and what would count; ``note`` holds
+        it either way). No trial counted yet: no warning. The Lab passes False and shows the note
+        in place.
 
     Returns
     -------
@@ -141,6 +153,7 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
     ([True, False], 5.0)
     """
     owner = "pareto_info"
+    warn = check_bool(warn, "warn", owner)
     array = _values(values, owner)
     n, m = array.shape
     if not _sequence_of(directions, m):
@@ -168,12 +181,17 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
         else np.empty((0, 2))
     corner = _convert(parsed, ref_loss, Direction.to_value)
     closed = np.vstack([staircase, corner]) if len(staircase) else np.empty((0, 2))
+    # An inferred reference lies beyond the front, so only a given one can leave the note.
+    note = unreached_reference(array, parsed, usable, corner[0], labels, not at_full.all()) \
+        if np.isfinite(corner).all() else ""
+    if note and warn:
+        warn_user(f"{owner}: {note}", UserWarning)
     return ParetoInfo(values=read_only(array), directions=tuple(d.value for d in parsed), names=labels,
                       complete=read_only(complete, bool), feasible=read_only(complete & met, bool),
                       unknown=read_only(complete & ~met & unmeasured, bool),
                       full=read_only(at_full, bool), counted=read_only(usable, bool), front=read_only(front, bool),
                       reference=read_only(corner[0]), staircase=read_only(staircase), dominated=read_only(closed),
-                      hypervolume=read_only(history))
+                      hypervolume=read_only(history), note=note)
 
 
 def _convert(directions: tuple[Direction, ...], points: Any, method: Any) -> np.ndarray:

@@ -259,6 +259,7 @@ def progress_curves(branches: Mapping[str, Study], reference: np.ndarray | None,
         values, feasible = objective_values(branch.goals, trials)
         full = np.array([at_full_budget(t, branch.full_budget if full_budget is None else full_budget)
                          for t in trials], dtype=bool)  # as the Pareto tab
+        # Not warned at each refresh: the Pareto tab's caption says why a curve stays at 0.
         curves[name] = np.full(len(values), np.nan) if reference is None else \
-            pareto_info(values, directions, feasible, reference=reference, full=full).hypervolume
+            pareto_info(values, directions, feasible, reference=reference, full=full, warn=False).hypervolume
     return curves, "hypervolume"

@@ -41,6 +41,7 @@ from ..exceptions import InvalidParameterError
 from ..goals import Goals, unknown_feasibility_mask
 from ..plots import integer_ticks, wipe
 from ..plots.pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
+from ..plots.pareto_note import unreached_reference
 from ..study.results import FULL_BUDGET, at_full_budget
 from ..trial import Trial
 from ._checks import check_callback, check_text, check_trials, error_log
@@ -268,6 +269,10 @@ class ParetoPanel:
             rule = f"Reference point ({shown}) {html.escape(self.reference_origin)}" \
                    f"{'' if here else ' of another study (before a Reset, a search-space edit or a fork)'}; it " \
                    "stays put, so the hypervolume curve compares across trials and branches."
+            note = unreached_reference(self.values, self.goals.directions, self.counted, self.reference,
+                                       self.goals.names, not self.full.all())
+            if note:  # in place, while it holds: a warning would repeat at every redraw
+                rule += f'<br><span style="color:#8a5300">&#9888; {html.escape(note[:1].upper() + note[1:])}</span>'
         lower = int((~self.full).sum())
         rungs = "" if not lower else f" {lower} ran at a lower budget: drawn hollow, not counted (as in best_trials)."
         self.caption.value = f"<b>Pareto front: {n_front} trial(s)</b> of {len(self.trials)}.{rungs} {rule}"
@@ -289,7 +294,7 @@ class ParetoPanel:
         if self._measured is None or self._measured[0] is not self.values or self._measured[1] is not reference:
             self._measured = self.values, reference, pareto_info(self.values, self.directions, self.feasible,
                                                                  reference=reference, names=self.goals.names,
-                                                                 full=self.full, unknown=self.unknown)
+                                                                 full=self.full, unknown=self.unknown, warn=False)
         return self._measured[2]
 
     def _draw(self) -> None:
@@ -300,7 +305,7 @@ class ParetoPanel:
         self.info = self.volume_info if self.goals.n == 2 and (i, j) == (0, 1) else \
             pareto_info(self.values[:, [i, j]], [self.directions[i], self.directions[j]], self.feasible,
                         reference=pair_reference, names=[self.goals.names[i], self.goals.names[j]], full=self.full,
-                        unknown=self.unknown)
+                        unknown=self.unknown, warn=False)
         ax = self.front_ax
         wipe(ax)
         if not self.info.complete.any():  # nothing to plot (and no empty legend to warn about)

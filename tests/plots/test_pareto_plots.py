@@ -4,6 +4,7 @@ layers drawn, runs compared only in one box, and uniform errors (issue 27, item 
 from __future__ import annotations
 
 import re
+import warnings
 
 import matplotlib
 
@@ -137,6 +138,50 @@ def test_front_points_outside_the_reference_box_are_on_the_front_but_add_nothing
     info = pareto_info([[1.0, 5.0], [2.0, 1.0]], ["minimize", "minimize"], reference=[3.0, 3.0])
     assert info.front.tolist() == [True, True]
     assert info.final_hypervolume == 2.0 and len(info.staircase) == 3
+
+
+ACCURACY_COST = [[0.9, 50.0], [0.95, 80.0], [0.85, 90.0], [NAN, NAN]]
+
+
+def test_a_reference_no_trial_dominates_is_explained_with_a_warning():
+    # Typed as losses (the accuracy negated) or past every trial: the hypervolume was 0, silently.
+    with pytest.warns(UserWarning) as caught:
+        info = pareto_info(ACCURACY_COST, UP_DOWN, reference=[5.0, -5.0], names=["accuracy", "cost"])
+    assert info.final_hypervolume == 0.0 and len(caught) == 1 and caught[0].filename == __file__  # the user's line
+    message = str(caught[0].message)
+    assert message == f"pareto_info: {info.note}"
+    assert message.startswith("pareto_info: no feasible trial dominates the reference point (accuracy 5, cost -5): "
+                              "the hypervolume is 0. No feasible trial is better than it in accuracy (best 0.95, "
+                              "maximized) or cost (best 50, minimized); a reference worse than all of them (accuracy "
+                              "below 0.85, cost above 90) would count them all.")
+    assert "not the negated loss" in message  # a maximized objective is at fault
+    with pytest.warns(UserWarning, match=r"better than it in cost \(best 50, minimized\); a reference worse than all "
+                                         r"of them \(cost above 90\)") as caught:
+        pareto_info(ACCURACY_COST, UP_DOWN, reference=[0.5, 40.0], names=["accuracy", "cost"])
+    assert "negated" not in str(caught[0].message)
+
+
+def test_a_reference_each_trial_misses_in_some_objective_names_none_alone():
+    with pytest.warns(UserWarning, match=r"Each feasible trial at the full budget is no better than it in some "
+                                         r"objective; a reference worse than all of them \(objective 0 below 0.85, "
+                                         r"objective 1 above 90\)"):
+        info = pareto_info(ACCURACY_COST + [[0.99, 1.0]], UP_DOWN, reference=[0.92, 60.0],
+                           full=np.array([True] * 4 + [False]))  # the lower-budget trial would dominate: not counted
+    assert info.final_hypervolume == 0.0
+
+
+def test_no_warning_while_a_trial_dominates_the_reference_or_none_is_counted():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert pareto_info(ACCURACY_COST, UP_DOWN, reference=[0.92, 85.0]).note == ""  # trial 1 dominates it
+        assert pareto_info(ACCURACY_COST, UP_DOWN).note == ""  # inferred: beyond the front
+        # Nothing measured yet: a reference fixed before any trial is feasible is no mistake.
+        assert pareto_info(ACCURACY_COST, UP_DOWN, feasible=np.zeros(4, dtype=bool), reference=[5.0, -5.0]).note == ""
+        assert pareto_info([[NAN, NAN]], UP_DOWN, reference=[5.0, -5.0]).note == ""
+        quiet = pareto_info(ACCURACY_COST, UP_DOWN, reference=[5.0, -5.0], warn=False)
+    assert quiet.note.startswith("no feasible trial dominates the reference point (objective 0 5, objective 1 -5)")
+    with pytest.raises(InvalidParameterError, match="`warn` of pareto_info must be"):
+        pareto_info(ACCURACY_COST, UP_DOWN, warn="no")
 
 
 def test_no_feasible_trial_and_no_reference_gives_an_empty_record_and_plots():

@@ -3,6 +3,8 @@ headlessly (Agg; clicks as matplotlib events), and the other panels standing in 
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -217,6 +219,28 @@ def test_a_reference_set_by_hand_is_measured_once(monkeypatch):
     assert len(measured) == 1 and panel.volume_info.reference.tolist() == [2.0, -1.0]
     panel.figure.redraw()  # nothing changed: nothing measured again
     assert len(measured) == 1
+
+
+def test_a_reference_no_trial_dominates_is_explained_in_the_caption_without_warnings():
+    study = Study(SQUARE, "sobol", directions=TWO, seed=0)
+    study.run(tradeoff, n_trials=8)
+    panel = ParetoPanel(study.goals).update(study.trials)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # said in place, not at each redraw
+        panel.set_reference([-5.0, 5.0])  # better than every trial in both: the curve was flat at 0, unexplained
+        panel.figure.redraw()
+        panel.update(study.trials)
+    assert panel.volume_info.final_hypervolume == 0.0
+    assert "&#9888; No feasible trial dominates the reference point (objective 0 -5, objective 1 5): the hypervolume " \
+           "is 0. No feasible trial is better than it in objective 0 (best " in panel.caption.value
+    worst = panel.values.max(axis=0)[0]
+    assert f"objective 0 above {worst:.4g}" in panel.caption.value
+    panel.set_reference([worst + 1.0, 5.0])  # objective 1, maximized, is still past every trial
+    assert "better than it in objective 1 (best" in panel.caption.value and "negated loss" in panel.caption.value
+    panel.set_reference([-5.0, -5.0])  # only the minimized objective at fault: no word about maximized ones
+    assert "better than it in objective 0 (best" in panel.caption.value and "negated" not in panel.caption.value
+    panel.infer_reference()
+    assert "dominates" not in panel.caption.value and panel.volume_info.final_hypervolume > 0
 
 
 def test_branches_compare_by_hypervolume_from_the_same_reference():
