@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+import signal
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -139,5 +140,6 @@ def process_pool(n_workers: int, token: str, blob: bytes) -> cf.ProcessPoolExecu
     """Local worker processes (started as :func:`~.worker.local_context` says). Each is given the
     objective's bytes once, when it starts, under ``token`` (trials carry the token), and ends when
     this process is gone (:func:`~.worker.start_worker`)."""
+    ctrl_c = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # the workers take Ctrl-C as this process does
     return cf.ProcessPoolExecutor(n_workers, mp_context=local_context(), initializer=start_worker,
-                                  initargs=(token, blob, os.getpid()))
+                                  initargs=(token, blob, os.getpid(), ctrl_c))

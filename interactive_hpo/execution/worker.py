@@ -141,10 +141,11 @@ def local_context() -> multiprocessing.context.BaseContext:
     return _QuietContext()
 
 
-def start_worker(token: str, blob: bytes, pid: int) -> None:
+def start_worker(token: str, blob: bytes, pid: int, ctrl_c: bool = True) -> None:
     """The initializer of a process of a pool the study starts: Ctrl-C ignored but while an
-    objective runs (:func:`_ctrl_c_ends_the_trial`), the objective's bytes (:func:`keep_blob`),
-    and an end with the study's process ``pid`` (:func:`end_with`).
+    objective runs (:func:`_ctrl_c_ends_the_trial`; always, ``ctrl_c`` False: the study's process
+    ignores it, a shell's background job), the objective's bytes (:func:`keep_blob`), and an end
+    with the study's process ``pid`` (:func:`end_with`).
 
     A Ctrl-C reaches the whole process group, workers too: one idle (waiting for a task) died of
     it, with a traceback on stderr, and broke the pool, so that the trials running beside it were
@@ -154,7 +155,9 @@ def start_worker(token: str, blob: bytes, pid: int) -> None:
     """
     global _CTRL_C_ENDS_TRIALS_ONLY
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # ignoring a pending signal drops it
-    _CTRL_C_ENDS_TRIALS_ONLY = True
+    # A study that ignores Ctrl-C runs on: a worker that took one failed its trial "interrupted
+    # by the user", and the run went on without it.
+    _CTRL_C_ENDS_TRIALS_ONLY = ctrl_c
     keep_blob(token, blob)
     end_with(pid)  # its thread keeps SIGINT blocked: only the main thread takes a Ctrl-C
     if hasattr(signal, "pthread_sigmask"):

@@ -8,13 +8,15 @@ by Optuna's ``RandomSampler`` with the same seed (*independent* sampling).
 
 Each proposal rebuilds the optimizer from its settings and seed and tells it the study's trials
 in number order: COMPLETE ones with their loss (``-value`` when maximizing; a non-finite value
-or constraint counts as FAILED), PRUNED and FAIL ones as such, RUNNING ones (other workers') as
-pending. An optimizer's state being a function of what it was told (DESIGN.md section 2), this
-is what an optimizer kept alive would know, and it holds for trials added or changed behind its
-back. The proposals this sampler made (:attr:`IHPOSampler.proposals`: their params and what the
-optimizer recorded with them, such as the GP's fitted hyperparameters and the position in the
-initial design) are told as the optimizer's own, as a journal replay tells them, so the initial
-design goes on where it stopped and the GP fit starts from the last one. They live in this
+or constraint counts as FAILED), PRUNED ones with their last report's loss to an optimizer that
+ranks pruned trials by it (``"bo"``, as a study tells it: ``study.learnt``), FAIL and other
+PRUNED ones as such, RUNNING ones (other workers') as pending. An optimizer's state being a
+function of what it was told (DESIGN.md section 2), this is what an optimizer kept alive would
+know, and it holds for trials added or changed behind its back. The proposals this sampler made
+(:attr:`IHPOSampler.proposals`: their params and what the optimizer recorded with them, such as
+the GP's fitted hyperparameters and the position in the initial design) are told as the
+optimizer's own, as a journal replay tells them, so the initial design goes on where it stopped
+and the GP fit starts from the last one. They live in this
 sampler object, by study name (one sampler can serve several studies): a new sampler on a
 resumed study sees the earlier trials as data from elsewhere. A trial that ran elsewhere than
 its proposal (``enqueue_trial`` fixed some of its params) is data from elsewhere too.
@@ -48,7 +50,8 @@ from ..optimizers.registry import (
 )
 from ..parameters import Float
 from ..space import SearchSpace
-from ..study.results import loss_of
+from ..study.learnt import tell
+from ..study.results import FULL_BUDGET
 from ..trial import Trial, TrialState
 from .optuna_constraints import check_constraint_names, constraint_values, unmeasured_constraint
 from .optuna_space import maps_exactly, parameter_of
@@ -182,8 +185,8 @@ class IHPOSampler(BaseSampler):
                 continue
             if ours.state is TrialState.RUNNING:
                 running.append(ours)
-            else:
-                optimizer.tell(ours, loss_of(goals, ours))
+            else:  # as a study tells it: a PRUNED trial's last report is its loss where the optimizer ranks it
+                tell(optimizer, goals, ours, FULL_BUDGET)
         for ours in running:  # pending, after every finished one: the order does not depend on timing
             optimizer.note_running(ours)
         return optimizer
@@ -217,7 +220,9 @@ class IHPOSampler(BaseSampler):
             return None
         if proposed is not None and any(proposed.get(name, value) != value for name, value in params.items()):
             proposed, info = None, {}  # enqueue_trial fixed other values: not this optimizer's point
-        values = None
+        values: tuple[float, ...] | None = None
+        if state is TrialState.PRUNED and other.intermediate_values and not goals.multi:
+            values = (float(other.intermediate_values[max(other.intermediate_values)]),)  # its last report
         if state is TrialState.COMPLETE:
             values = tuple(float(v) for v in other.values)
             # An infinite value: no loss to learn from; an infinite constraint: none to model.

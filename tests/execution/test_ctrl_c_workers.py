@@ -61,6 +61,12 @@ def on_a_pool_of_your_own_ignoring_ctrl_c(study):
             study.run(quick, 1, executor=pool)
 
 
+def ctrl_c_then_finishes(params):
+    os.killpg(os.getpgid(0), signal.SIGINT)
+    time.sleep(0.5)  # a worker that took the Ctrl-C raises in here
+    return params["x"]
+
+
 def reported(params, report):
     report(params["x"], 1)
     return params["x"]
@@ -94,7 +100,10 @@ if __name__ == "__main__":  # one trial on a pool of two: one worker process (st
            "lost": lambda: study.run(ctrl_c_then_dies, 1, n_workers=2, on_worker_loss="requeue"),
            "starting": lambda: study.run(quick, 1, n_workers=2, on_worker_loss="requeue"),
            "own": lambda: on_a_pool_of_your_own_ignoring_ctrl_c(study),
-           "reports": lambda: ctrl_c_as_the_report_server_starts(study)}[sys.argv[1]]
+           "reports": lambda: ctrl_c_as_the_report_server_starts(study),
+           "ignored": lambda: study.run(ctrl_c_then_finishes, 1, n_workers=2)}[sys.argv[1]]
+    if sys.argv[1] == "ignored":  # as a shell's background job: python run.py &
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.argv[1] == "starting":
         os.environ["CTRL_C_AS_A_WORKER_STARTS"] = "1"  # the worker inherits it
     try:
@@ -104,14 +113,14 @@ if __name__ == "__main__":  # one trial on a pool of two: one worker process (st
 """
 
 
-def run_script(tmp_path, case):
+def run_script(tmp_path, case, printed="interrupted []\n"):
     """Runs CTRL_C's ``case`` in a session of its own (its Ctrl-C reaches its process group, not
     pytest's); its workers' stderr is its own."""
     script, path = tmp_path / "study.py", tmp_path / "study.jsonl"
     script.write_text(CTRL_C)
     done = subprocess.run([sys.executable, str(script), case, str(path)], capture_output=True, text=True,
                           timeout=60, env={**os.environ, "PYTHONPATH": os.getcwd()}, start_new_session=True)
-    assert (done.returncode, done.stdout, done.stderr) == (0, "interrupted []\n", "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, printed, "")
     return Study.load(path).trials
 
 
@@ -140,6 +149,15 @@ def test_ctrl_c_as_the_report_queues_server_starts_ends_the_run_cleanly(tmp_path
     # was left running (nothing had been set to shut it down). Now the start completes, the run
     # ends on the interrupt (with its note, and no trial), and the server is shut down.
     assert run_script(tmp_path, "reports") == []
+
+
+@pytest.mark.timeout(60)
+def test_a_study_that_ignores_ctrl_c_has_workers_that_ignore_it_too(tmp_path):
+    # A script started as a background job (`python run.py &`) ignores SIGINT, and a Ctrl-C to its
+    # group did not stop it; its workers took it anyway: the trial FAILED "interrupted by the
+    # user", and the run went on without it (audit a363).
+    trials = run_script(tmp_path, "ignored", printed="")
+    assert [(t.state, t.value) for t in trials] == [(TrialState.COMPLETE, trials[0].params["x"])]
 
 
 @pytest.mark.timeout(60)

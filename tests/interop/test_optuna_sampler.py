@@ -13,8 +13,9 @@ import pytest
 
 optuna = pytest.importorskip("optuna")
 
-from interactive_hpo import InvalidParameterError  # noqa: E402
+from interactive_hpo import InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.interop import IHPOSampler  # noqa: E402
+from interactive_hpo.interop.optuna_space import parameter_of  # noqa: E402
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
@@ -320,3 +321,31 @@ def test_a_failed_trial_on_a_branch_without_a_parameter_is_told_and_not_proposed
     proposals = study.sampler.proposals
     key = "sobol_index" if optimizer == "sobol" else "sobol_position"
     assert (proposals[2][key], proposals[3][key]) == (1, 2)
+
+
+def test_a_pruned_trial_is_fitted_at_its_last_report_and_not_proposed_again():
+    """A trial Optuna's pruner stopped reached the GP with no loss: its point was the GP's best
+    again, and the same lr was pruned trial after trial (4 repeats in 14, audit a363)."""
+    pytest.importorskip("botorch")
+
+    def curve(trial):
+        lr = trial.suggest_float("lr", 0.0, 1.0)
+        for epoch in range(5):
+            loss = (lr - 0.3) ** 2 + 1 / (epoch + 1)
+            trial.report(loss, epoch)
+            if trial.should_prune():
+                raise optuna.TrialPruned
+        return loss
+
+    sampler = IHPOSampler("bo", seed=0, **FAST)
+    study = run(sampler, curve, n_trials=14, pruner=optuna.pruners.MedianPruner(n_startup_trials=3))
+    pruned = [t for t in study.trials if t.state.name == "PRUNED"]
+    assert pruned
+    lrs = [t.params["lr"] for t in study.trials]
+    assert len(set(lrs)) == len(lrs)
+    search_space = sampler.infer_relative_search_space(study, study.trials[-1])
+    space = SearchSpace([parameter_of(name, d, owner="test") for name, d in search_space.items()])
+    optimizer = sampler._rebuilt(space, search_space, sampler._goals(study), study, len(study.trials))
+    fitted = {float(space.from_unit(x)["lr"]): loss for x, loss in optimizer._data}  # what the GP is fitted on
+    for t in pruned:
+        assert fitted[t.params["lr"]] == pytest.approx(t.intermediate_values[max(t.intermediate_values)])
