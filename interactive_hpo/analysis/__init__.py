@@ -5,10 +5,11 @@
 - :mod:`.surrogates`: those functions: a Gaussian process's posterior sample paths
   (:class:`GPSamples`) or a random forest's trees fitted to any trials (:class:`ForestSurrogate`).
 - :mod:`.local`: importance among the best trials (:func:`quantile_importance`, PED-ANOVA-like)
-  and the ablation path from a default to the incumbent (:func:`ablation_path`).
+  and the ablation path from a default to the incumbent (:func:`ablation_path`, on losses).
 - :mod:`.dependence`: partial dependence in 1-D and 2-D with a band, and ICE curves.
 - :mod:`.importance`: all of it read from a :class:`~interactive_hpo.Study` (its own GP, or a
-  forest on its trials), at any past step.
+  forest on its trials), at any past step, its values turned into losses by its direction
+  (:func:`study_ablation`).
 
 Nothing here imports scikit-learn, SciPy or torch until an analysis runs.
 """
@@ -20,6 +21,7 @@ from .importance import (
     failed_learnt,
     importance,
     shows_no_effect,
+    study_ablation,
     study_partial_dependence,
     study_quantile_importance,
     surrogate_of,
@@ -47,6 +49,7 @@ __all__ = [
     "saltelli_design",
     "shows_no_effect",
     "sobol_indices",
+    "study_ablation",
     "study_partial_dependence",
     "study_quantile_importance",
     "surrogate_of",

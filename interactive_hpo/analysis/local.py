@@ -11,7 +11,8 @@ incumbent.
 - :func:`ablation_path` walks from a default configuration to the incumbent one parameter at a
   time, each step taking the change that helps most (by a surrogate's prediction or by real
   evaluations), and gives each parameter its share of the gain (Fawcett and Hoos, 2016;
-  surrogate-based, Biedenkapp et al., 2017).
+  surrogate-based, Biedenkapp et al., 2017). It takes losses; a study's surrogate predicts its
+  objective's values, which :func:`~interactive_hpo.analysis.importance.study_ablation` converts.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_int, check_level, check_real, check_size, fail, float_array
+from ..direction import Direction
 from ..space import SearchSpace
 from ._checks import MAX_VALUES, central, check_callable, check_search_space, evaluate, unit_points
 
-__all__ = ["AblationPath", "QuantileImportance", "ablation_path", "quantile_importance"]
+__all__ = ["AblationPath", "QuantileImportance", "ablation_path", "configuration", "quantile_importance",
+           "walk"]
 
 #: Histogram bins of a float's unit coordinate (integers and categoricals use their own levels).
 BINS = 10
@@ -206,15 +209,27 @@ class AblationPath:
         parent's step switches on or off is no step of its own when that leaves it at the end's
         value; one switched on away from it (at its range's centre) is changed by a later step.
     losses : ndarray of shape (k + 1,)
-        The loss (predicted or measured) at the default, then after each of the k steps.
+        The loss (predicted or measured; lower is better) at the default, then after each of the
+        k steps.
     points : ndarray of shape (k + 1, d)
         The configurations along the path, in the unit cube (inactive coordinates at
         ``INACTIVE_UNIT``): the first is the default's, the last the target's.
+    direction : Direction, default="minimize"
+        The direction that turned the objective's values into ``losses``: a study's
+        (:func:`~interactive_hpo.analysis.importance.study_ablation`), else "minimize" (the
+        losses are the values).
     """
 
     steps: tuple[str, ...]
     losses: np.ndarray
     points: np.ndarray
+    direction: Direction = Direction.MINIMIZE
+
+    @property
+    def values(self) -> np.ndarray:
+        """Shape (k + 1,): ``losses`` in the objective's units (an accuracy as an accuracy), for
+        ``plot_ablation(path.steps, path.values, ylabel=...)``."""
+        return self.direction.to_value(self.losses)
 
     @property
     def gains(self) -> np.ndarray:
@@ -231,13 +246,18 @@ class AblationPath:
 
 def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, start: Mapping[str, Any],
                   end: Mapping[str, Any]) -> AblationPath:
-    """Greedy ablation from ``start`` (a default) to ``end`` (the incumbent).
+    """Greedy ablation from ``start`` (a default) to ``end`` (the incumbent): each step takes the
+    change that lowers ``loss`` most.
 
     Parameters
     ----------
     loss : callable
         ``loss(X)`` for points ``X`` of shape (m, d) in the unit cube returns shape (m,), finite:
-        a surrogate's mean (``GPSamples.mean``, ``ForestSurrogate.mean``) or real evaluations.
+        **losses, lower is better**. Real evaluations, or a surrogate's mean as a loss: the
+        surrogates of :func:`~interactive_hpo.analysis.importance.surrogate_of` predict the
+        objective in its own units, so for a maximized objective pass ``lambda X: -f.mean(X)``
+        (``f.mean`` itself walks the path backwards, worst change first, and looks as plausible),
+        or let :func:`~interactive_hpo.analysis.importance.study_ablation` convert it.
     space : SearchSpace
     start, end : dict
         Configurations (params); inactive parameters of a conditional space may be left out.
@@ -245,6 +265,13 @@ def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, 
     Returns
     -------
     AblationPath
+
+    Notes
+    -----
+    Nothing checks that ``end`` is predicted better than ``start``: a path between any two
+    configurations is a fair question (why is this one worse?), a surrogate fitted to few trials
+    can predict an incumbent worse than a default it never saw, and an arbitrary callable has
+    no noise level to judge "worse" against.
 
     Examples
     --------
@@ -257,8 +284,21 @@ def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, 
     owner = "ablation_path"
     check_callable(loss, "loss", owner, "a callable X (m, d) -> losses (m,)")
     space = check_search_space(space, owner)
-    current, target = (space.to_unit(space.validate(params, name=name, owner=owner))
-                       for name, params in (("start", start), ("end", end)))
+    return walk(loss, space, configuration(space, start, "start", owner), configuration(space, end, "end", owner),
+                owner)
+
+
+def configuration(space: SearchSpace, params: Any, name: str, owner: str) -> np.ndarray:
+    """An ablation's ``start`` or ``end`` (``name``) checked, errors naming ``owner`` (the
+    function the person called): its point of shape (d,) in the unit cube."""
+    return space.to_unit(space.validate(params, name=name, owner=owner))
+
+
+def walk(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, current: np.ndarray, target: np.ndarray,
+         owner: str, direction: Direction = Direction.MINIMIZE) -> AblationPath:
+    """:func:`ablation_path` from point ``current`` to point ``target`` (shape (d,), in the unit
+    cube, checked); ``owner`` is named if ``loss`` returns values of the wrong shape or not
+    finite; ``direction`` turned the objective's values into ``loss``'s losses."""
     remaining = [j for j in range(space.dim) if current[j] != target[j]]
     points, steps = [current], []
     losses = [float(evaluate(loss, current[None], "loss", owner, several=False)[0])]
@@ -284,6 +324,6 @@ def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, 
         # stays set: a parent moved to the end's value never switches off a child the end has on,
         # so each step matches one more, and the path ends at the end's point.
         remaining = [j for j in remaining if current[j] != target[j]]
-    return AblationPath(tuple(steps), np.array(losses), np.array(points))
+    return AblationPath(tuple(steps), np.array(losses), np.array(points), direction)
 
 

@@ -59,6 +59,8 @@ CALLS = {
     "study_quantile_importance": (A.study_quantile_importance, {"study": RANDOM, "objective": 0, "step": None,
                                                                 "quantile": 0.2, "level": 0.9, "n_boot": 10}),
     "ablation_path": (A.ablation_path, {"loss": total, "space": SPACE, "start": START, "end": END}),
+    "study_ablation": (A.study_ablation, {"study": RANDOM, "start": START, "end": None, "surrogate": "auto",
+                                          "objective": 0, "step": None, "n_samples": 4, "seed": 0}),
     "ice_curves": (A.ice_curves, {"mean": total, "space": SPACE, "name": "x", "X": X, "resolution": 3}),
     "surrogate_of": (A.surrogate_of, {"study": RANDOM, "surrogate": "auto", "objective": 0, "step": None,
                                       "n_samples": 4, "seed": 0}),
