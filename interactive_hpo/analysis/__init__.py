@@ -7,9 +7,10 @@
 - :mod:`.local`: importance among the best trials (:func:`quantile_importance`, PED-ANOVA-like)
   and the ablation path from a default to the incumbent (:func:`ablation_path`, on losses).
 - :mod:`.dependence`: partial dependence in 1-D and 2-D with a band, and ICE curves.
-- :mod:`.importance`: all of it read from a :class:`~interactive_hpo.Study` (its own GP, or a
-  forest on its trials), at any past step, its values turned into losses by its direction
-  (:func:`study_ablation`).
+- :mod:`.importance`: the functions and trials of a :class:`~interactive_hpo.Study` (its own GP,
+  or a forest on its trials), at any past step, and the Sobol indices read from them;
+  :mod:`.study_analyses`: the other analyses read from a study, its values turned into losses by
+  its direction where they need losses (:func:`study_ablation`).
 
 Nothing here imports scikit-learn, SciPy or torch until an analysis runs.
 """
@@ -21,14 +22,12 @@ from .importance import (
     failed_learnt,
     importance,
     shows_no_effect,
-    study_ablation,
-    study_partial_dependence,
-    study_quantile_importance,
     surrogate_of,
     trial_data,
 )
 from .local import AblationPath, QuantileImportance, ablation_path, quantile_importance
 from .sobol import SobolIndices, saltelli_design, sobol_indices, uniform_points
+from .study_analyses import study_ablation, study_partial_dependence, study_quantile_importance
 from .surrogates import ForestSurrogate, GPSamples
 
 __all__ = [

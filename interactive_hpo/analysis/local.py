@@ -12,7 +12,7 @@ incumbent.
   time, each step taking the change that helps most (by a surrogate's prediction or by real
   evaluations), and gives each parameter its share of the gain (Fawcett and Hoos, 2016;
   surrogate-based, Biedenkapp et al., 2017). It takes losses; a study's surrogate predicts its
-  objective's values, which :func:`~interactive_hpo.analysis.importance.study_ablation` converts.
+  objective's values, which :func:`~interactive_hpo.analysis.study_analyses.study_ablation` converts.
 """
 
 from __future__ import annotations
@@ -216,7 +216,7 @@ class AblationPath:
         ``INACTIVE_UNIT``): the first is the default's, the last the target's.
     direction : Direction, default="minimize"
         The direction that turned the objective's values into ``losses``: a study's
-        (:func:`~interactive_hpo.analysis.importance.study_ablation`), else "minimize" (the
+        (:func:`~interactive_hpo.analysis.study_analyses.study_ablation`), else "minimize" (the
         losses are the values).
     """
 
@@ -257,7 +257,7 @@ def ablation_path(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, 
         surrogates of :func:`~interactive_hpo.analysis.importance.surrogate_of` predict the
         objective in its own units, so for a maximized objective pass ``lambda X: -f.mean(X)``
         (``f.mean`` itself walks the path backwards, worst change first, and looks as plausible),
-        or let :func:`~interactive_hpo.analysis.importance.study_ablation` convert it.
+        or let :func:`~interactive_hpo.analysis.study_analyses.study_ablation` convert it.
     space : SearchSpace
     start, end : dict
         Configurations (params); inactive parameters of a conditional space may be left out.

@@ -69,7 +69,7 @@ class ForestSurrogate:
         At least :data:`FOREST_MIN` (4) finite losses or objective values: the forest predicts
         what it is given. Sobol indices and partial dependence read the same either way; an
         ablation path walks a loss, so turn values into losses first
-        (:func:`~interactive_hpo.analysis.importance.study_ablation` does).
+        (:func:`~interactive_hpo.analysis.study_analyses.study_ablation` does).
     n_trees : int, default=64
         S, as Optuna's fANOVA evaluator uses (2 to 1024).
     seed : int, default=0

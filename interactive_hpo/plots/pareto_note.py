@@ -44,16 +44,19 @@ def unreached_reference(values: np.ndarray, directions: Sequence[Direction], cou
     str
         "" when no trial is counted (nothing measured yet: a reference may be fixed before any
         trial) or one is better than ``reference`` in every objective; otherwise a sentence that
-        names the objectives in which no counted trial is better than the reference (if any) and
-        the values beyond the worst counted trial that would count them all.
+        names the objectives in which no counted trial is better than the reference (if any) and,
+        in every objective, the value beyond the worst counted trial that would count them all.
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from interactive_hpo.direction import Direction
+    >>> from interactive_hpo.plots.pareto_note import unreached_reference
     >>> text = unreached_reference(np.array([[0.9, 50.0], [0.8, 20.0]]), [Direction("maximize"), Direction("minimize")],
     ...                            np.array([True, True]), np.array([0.95, 100.0]), ["accuracy", "cost"])
     >>> print(text.split(". ")[1])  # doctest: +NORMALIZE_WHITESPACE
     No feasible trial is better than it in accuracy (best 0.9, maximized); a reference worse than all
-    of them (accuracy below 0.8) would count them all
+    of them (accuracy below 0.8, cost above 50) would count them all
     """
     losses = np.column_stack([d.to_loss(values[counted, j]) for j, d in enumerate(directions)])
     limit = np.array([d.to_loss(value) for d, value in zip(directions, reference, strict=True)])
@@ -72,7 +75,7 @@ def unreached_reference(values: np.ndarray, directions: Sequence[Direction], cou
     worst = [d.to_value(loss) for d, loss in zip(directions, losses.max(axis=0), strict=True)]
     text += "a reference worse than all of them (" + ", ".join(
         f"{names[j]} {'above' if directions[j] is Direction.MINIMIZE else 'below'} {worst[j]:.4g}"
-        for j in stuck or range(len(names))) + ") would count them all."
+        for j in range(len(names))) + ") would count them all."  # every objective: one it is not stuck in may miss too
     if any(directions[j] is Direction.MAXIMIZE for j in stuck):
         text += " A maximized objective's reference is its lowest value that still counts, in its own units, " \
                 "not the negated loss."

@@ -101,9 +101,8 @@ def best_so_far(study: Study, full_budget: float, objective: int | str | None = 
     """``study.history(objective).best_values``, shape (n_trials,), with the trials counted at
     ``full_budget`` (a past step's, :func:`full_budget_at`) instead of today's: the running best
     of the feasible COMPLETE trials at that budget or without one, NaN before the first."""
-    trials = study.trials
     history = study.history(objective)
-    trials = trials[:len(history.values)]  # another thread's ask may have grown the study in between
+    trials = study.trials[:len(history.values)]  # read after: another thread's ask may have grown the study
     counted = feasible_mask(trials) & np.array([at_full_budget(t, full_budget) for t in trials], dtype=bool)
     # history.values: NaN where a trial is not COMPLETE.
     return Direction(history.direction).running_best(np.where(counted, history.values, np.nan))
