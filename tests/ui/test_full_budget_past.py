@@ -142,3 +142,21 @@ def test_the_lab_s_hypervolume_at_a_step_before_the_switch_measures_its_budget_9
     assert volume.final_hypervolume > 0  # was 0 on the timeline: nothing counted
     assert solid.get_ydata()[-1] == pytest.approx(volume.final_hypervolume)
     assert not lab.errors.errors
+
+
+def test_best_so_far_holds_when_another_thread_asks_between_its_reads(monkeypatch):
+    # The Lab's timeline redraws while a run asks: the history read after the trials was longer
+    # than them, and np.where raised (operands (3,) and (4,), review r366).
+    from interactive_hpo.study.past import best_so_far
+
+    study = Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0)
+    study.run(lambda params: params["x"], n_trials=3)
+    history = study.history
+
+    def asked_meanwhile(*args, **kwargs):
+        study.ask()  # another thread's ask, between best_so_far's two reads
+        return history(*args, **kwargs)
+
+    monkeypatch.setattr(study, "history", asked_meanwhile)
+    best = best_so_far(study, 1.0)
+    assert len(best) in (3, 4) and best[2] == min(t.value for t in study.trials[:3])
