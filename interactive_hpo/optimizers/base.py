@@ -354,16 +354,23 @@ class Optimizer(ABC):
     def _pending_index(self, trial: Trial) -> int | None:
         """Where the pending suggestion ``trial`` evaluates is among them: one noted running
         elsewhere under its number, else one this optimizer asked at its point (a trial of
-        another source evaluates none); None if there is none."""
+        another source evaluates none; :meth:`_evaluates` tells apart two at one point); None if
+        there is none."""
         for i, (_, suggestion) in enumerate(self._pending):
             if suggestion.info.get(_ELSEWHERE) == trial.number:
                 return i
         if trial.source != self.name:
             return None
         for i, (x, suggestion) in enumerate(self._pending):
-            if _ELSEWHERE not in suggestion.info and np.array_equal(x, trial.x):
+            if _ELSEWHERE not in suggestion.info and np.array_equal(x, trial.x) and self._evaluates(trial, suggestion):
                 return i
         return None
+
+    def _evaluates(self, trial: Trial, suggestion: Suggestion) -> bool:
+        """Whether ``trial``, of this optimizer's name and at the point of the pending ``suggestion``,
+        evaluates it. True; an optimizer whose suggestions record more than their point (where in a
+        sequence they were drawn) tells apart another instance's trial that proposed the same point."""
+        return True
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.settings().items())

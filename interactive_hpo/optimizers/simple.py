@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -108,8 +110,9 @@ class SobolSearch(Optimizer, MultiObjective):
 
     Points are handed out in sequence order. Trials drawn from this sequence elsewhere (a study
     replayed from disk, a fork's, one taken to Optuna and back: the ``sobol_index`` they record,
-    checked against the sequence) move it on past them, so the study continues where it stopped.
-    A point that decodes to the configuration of another trial (a person's, another optimizer's,
+    checked against the sequence) take their positions, so the study continues where it stopped.
+    A Sobol trial of another sequence (another seed's: before a switch) uses up one position. A
+    point that decodes to the configuration of another trial (a person's, another optimizer's,
     an imported one) is skipped, once per such trial: no configuration is proposed again for it.
 
     Parameters
@@ -136,55 +139,86 @@ class SobolSearch(Optimizer, MultiObjective):
         super().__init__(space, seed=seed)
         self.scramble = check_bool(scramble, "scramble", "SobolSearch")
         self._sequence = SobolSequence(space.dim, self.seed, self.scramble)
-        # Configurations of trials from elsewhere (a person's, another optimizer's, imported), each
-        # with how many such trials took it: the first sequence point that decodes to one is
-        # skipped, as if that trial had been it (bounded: a finite space is not skipped for ever).
-        self._elsewhere: dict[tuple[tuple[str, Any], ...], int] = {}
+        # What the next position is follows from the trials known, whatever order they came in
+        # (a live study learns them as they finish, its replay in finishing order; before, the two
+        # disagreed when trials ran across a switch): the positions trials took (all below _top
+        # but the _holes), how many Sobol trials of another sequence there were (each uses up the
+        # first free position), and the configurations of trials from elsewhere (each skips the
+        # first free point that decodes to it: bounded, a finite space is not skipped for ever).
+        self._top = 0
+        self._holes: list[range] = []
+        self._others = 0
+        self._elsewhere: Counter[tuple[tuple[str, Any], ...]] = Counter()
+        self._decoded: dict[int, tuple[tuple[str, Any], ...]] = {}  # position -> its configuration
 
     def _ask(self, rng: np.random.Generator) -> Suggestion:
-        while True:
-            x = self._sequence.point()
-            self._sequence.advance()
-            if not self._elsewhere or not self._used_up(self.space.from_unit(x)):
-                return Suggestion(x=x, info={"sobol_index": self._sequence.position - 1})
+        position = self._next()
+        self._sequence.position = position
+        x = self._sequence.point()
+        self._take(position)
+        return Suggestion(x=x, info={"sobol_index": position})
 
-    def _used_up(self, params: dict[str, Any]) -> bool:
-        """Whether a trial from elsewhere took ``params`` and no point of the sequence has stood
-        for it yet (that point is then skipped, and stands for it)."""
-        key = _configuration(params)
-        if not self._elsewhere.get(key):
-            return False
-        self._elsewhere[key] -= 1
-        return True
+    def _next(self) -> int:
+        """The first free position (at or after ``_top``) that no trial's stand-in uses up."""
+        left = +self._elsewhere  # a copy: the next ask walks the free positions again from the start
+        free = itertools.chain(itertools.chain.from_iterable(self._holes), itertools.count(self._top))
+        for position in itertools.islice(free, self._others, None):  # the first ones: other sequences'
+            if not left:
+                return max(position, self._top)  # below _top, a free position no trial stood for is left
+            key = self._configuration_at(position)
+            if left[key]:
+                left[key] -= 1
+                left = +left
+            elif position >= self._top:
+                return position
+        raise AssertionError("unreachable: itertools.count never ends")
+
+    def _configuration_at(self, position: int) -> tuple[tuple[str, Any], ...]:
+        if position not in self._decoded:
+            self._sequence.position = position
+            self._decoded[position] = _configuration(self.space.from_unit(self._sequence.point()))
+        return self._decoded[position]
+
+    def _take(self, position: int) -> None:
+        """Mark ``position`` taken by a trial (once: taking it again changes nothing)."""
+        if position >= self._top:
+            if position > self._top:
+                self._holes.append(range(self._top, position))
+            self._top = position + 1
+            return
+        for n, hole in enumerate(self._holes):
+            if position in hole:
+                self._holes[n:n + 1] = [part for part in (range(hole.start, position),
+                                                          range(position + 1, hole.stop)) if part]
+                return
+
+    def _evaluates(self, trial: Trial, suggestion: Suggestion) -> bool:
+        # Two sequences (before and after a switch) can propose one configuration: the trial of
+        # the old one evaluates none of this one's suggestions.
+        return trial.user_attrs.get("sobol_index") == suggestion.info.get("sobol_index")
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
-        if suggestion is not None:
-            return
+        if suggestion is None:  # one of this optimizer's own took its position when it was asked
+            self._learn(trial)
+
+    def _learn(self, trial: Trial) -> None:
+        """Take into account a trial this optimizer did not ask."""
         # Drawn from this very sequence, at the position its record names: replayed, carried by a
-        # fork, or imported with its record (from_optuna keeps "sobol_index" as a user attribute):
-        # the sequence goes on after it, as the study that drew it would have.
+        # fork, or imported with its record (from_optuna keeps "sobol_index" as a user attribute).
         recorded = trial.user_attrs.get("sobol_index")
-        if trial.source == self.name and recorded == self._sequence.position:
-            self._sequence.advance()  # a replay in order: checking its point would change nothing, at a cost
-            return
         taken = self._sequence.took(trial, self.name, "sobol_index", self.space) if trial.source == CARRIED \
             else self._sequence.drew(recorded, trial, self.space) if recorded is not None else None
         if taken is not None:
-            while self._elsewhere and self._sequence.position < taken:
-                # Skipped when it was asked, standing for a trial from elsewhere: stands for it again.
-                self._used_up(self.space.from_unit(self._sequence.point()))
-                self._sequence.advance()
-            self._sequence.position = max(self._sequence.position, taken + 1)
+            self._take(taken)
         elif trial.source == self.name:
-            self._sequence.advance()  # a replayed Sobol trial without its record: it used up one point
+            self._others += 1  # drawn from another sequence (another seed's, or no record): used up one point
         else:  # a person's, another optimizer's, an imported one: its configuration is not proposed again
-            key = _configuration(trial.params)
-            self._elsewhere[key] = self._elsewhere.get(key, 0) + 1
+            self._elsewhere[_configuration(trial.params)] += 1
 
     def _taken(self, trial: Trial) -> Suggestion | None:
         if trial.source != self.name:
             return None
-        self._sequence.advance()  # running in another process: its point is used up already
+        self._learn(trial)  # running in another process: its point is used up already
         return self._as_asked(trial)
 
 

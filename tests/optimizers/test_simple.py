@@ -87,3 +87,39 @@ def test_sobol_skips_a_point_for_each_trial_from_elsewhere_at_most_so_a_finite_s
     study.run(lambda p: p["n"], n_trials=4)  # both taken: the sequence goes on, repeating them
     indices = [t.user_attrs["sobol_index"] for t in study.trials[2:]]
     assert indices == list(range(indices[0], indices[0] + 4)) and indices[0] <= 2
+
+
+def test_sobol_reloaded_while_a_trial_runs_asks_past_the_position_it_records(tmp_path):
+    # Before, a reload counted the running trial as one point of the sequence (point 0), while it
+    # took point 1 (point 0 was skipped for the manual trial): it asked point 1 again.
+    space = SearchSpace([Int("a", 0, 3), Categorical("c", ["u", "v"])])
+    first = Study(space, "sobol", seed=1).ask().params
+    path = tmp_path / "sobol.jsonl"
+    study = Study(space, "sobol", seed=1, storage=path)
+    study.add_manual(first, 1.0)
+    running = study.ask()
+    assert running.user_attrs["sobol_index"] == 1
+    reloaded = Study.load(path)  # as another process opens it: the trial runs on here
+    assert [t.state.name for t in reloaded.trials] == ["COMPLETE", "RUNNING"]
+    assert reloaded.ask().user_attrs["sobol_index"] == 2
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3), (3, 2, 1, 0), (2, 0, 3, 1)])
+def test_sobol_trials_running_across_a_switch_replay_as_the_live_study_asked(tmp_path, order):
+    # Before, the new sequence's next point depended on the order the trials finished in (a
+    # replay tells them in finishing order, the live study as they came), and a trial of the old
+    # sequence took the place of the new one's trial at the same configuration: seed 22 asked
+    # point 3 live and point 2 from the journal.
+    space = SearchSpace([Int("a", 0, 3), Categorical("c", ["u", "v", "w"])])
+    path = tmp_path / "sobol.jsonl"
+    study = Study(space, "sobol", seed=22, storage=path)
+    trials = [study.ask(), study.ask()]
+    study.switch_optimizer("sobol")
+    trials += [study.ask(), study.ask()]
+    assert trials[0].params == trials[3].params  # the two sequences meet at one configuration
+    for number in order:
+        study.tell(trials[number], 0.5)
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(path.read_bytes())
+    # Two trials of the old sequence use up two points of the new one, after its own two.
+    assert study.ask().user_attrs["sobol_index"] == Study.load(copy).ask().user_attrs["sobol_index"] == 4
