@@ -14,7 +14,7 @@ import numpy as np
 from .._validation import check_real, fail, is_int
 from ._axes import axes_or_new, check_axes, drawn_entries, integer_ticks
 from ._checks import first_bad, is_sequence, record_fields, records, vector
-from .corners import emptiest_corner
+from .corners import LEGEND_CORNERS, emptiest_corner, view_fractions
 
 __all__ = ["ADOPTED_LABEL", "LINEAGE_BEST_LABEL", "NOT_BRED_LABEL", "LineagePlot", "plot_lineage"]
 
@@ -118,7 +118,7 @@ class LineagePlot:
         self.labels: list[Any] = []
         ax.set(xlabel="generation", ylabel="value", title="lineage")
         integer_ticks(ax.xaxis)
-        self._legend: tuple[Any, ...] | None = None  # (labels, corner) of the legend drawn
+        self._legend: tuple[str, ...] | None = None  # the entries of the legend drawn
 
     def update(self, lineage: Any, best_value: float | None = None) -> LineagePlot:
         """Draw ``lineage`` in place of the last one; returns the plot.
@@ -164,9 +164,15 @@ class LineagePlot:
         shown = best is None and best_value is not None
         self.not_bred.set_data([0, 1] if shown else [np.nan, np.nan], [best_value] * 2 if shown else [np.nan] * 2)
         self.not_bred.set_visible(shown)
-        self._autoscale()
-        self._place_legend(points)
+        self.fit_legend()
         return self
+
+    def fit_legend(self) -> None:
+        """Scale the view to what is drawn and place the legend where it covers no individual, for
+        the Axes' size now: call it again once a figure laid out after :meth:`update` resized
+        them (the Lab's panel, drawn the first time)."""
+        self._autoscale()
+        self._place_legend(np.concatenate([self.bred.get_offsets(), self.adopted.get_offsets()]).reshape(-1, 2))
 
     def _label_adopted(self, labels: list[tuple[str, tuple[float, float]]]) -> None:
         """"trial N" at each adopted individual: the annotations drawn moved and renamed, the
@@ -196,17 +202,61 @@ class LineagePlot:
 
     def _place_legend(self, points: np.ndarray) -> None:
         """The legend in the corner of the fewest individuals (not ``loc="best"``, which searched at
-        each draw: :mod:`.corners`), rebuilt only when its entries or
-        its corner change; no links (CMA-ES breeds none): not listed."""
+        each draw: :mod:`.corners`), a corner as large as the legend itself, and the view stretched
+        away from it when individuals are left under it (:meth:`_clear_of`): in the Lab's panel
+        the lineage was 1.4 in wide, its legend spanned 80% of it and covered the top individuals.
+        Built again only when its entries change, moved when its corner does; no links (CMA-ES
+        breeds none): not listed.
+
+        Parameters
+        ----------
+        points : ndarray of shape (n, 2)
+            The individuals drawn, as (generation, value).
+        """
+        from .._compat import figure_renderer
+
         handles, labels = drawn_entries(self.ax)
-        loc = emptiest_corner(self.ax, points)
-        if (tuple(labels), loc) == self._legend:
+        legend = self.ax.get_legend()
+        if not labels:
+            if legend is not None:  # nothing drawn (no individual yet): no empty box
+                legend.remove()
+            self._legend = None
             return
-        self._legend = (tuple(labels), loc)
-        if labels:
-            self.ax.legend(handles, labels, fontsize="small", loc=loc)
-        elif self.ax.get_legend() is not None:  # nothing drawn (no individual yet): no empty box
-            self.ax.get_legend().remove()
+        if self._legend != tuple(labels) or legend is None:
+            legend = self.ax.legend(handles, labels, fontsize="small", loc="upper right")
+            self._legend = tuple(labels)
+        # Its size, whatever its corner, measured as the draw will (the Axes' box is the last
+        # layout's), with its pad from the frame and the ring's radius: a point is a disc.
+        box = legend.get_window_extent(figure_renderer(self.ax.figure))
+        margin = (legend.borderaxespad * legend.prop.get_size_in_points()
+                  + np.sqrt(self.ring.get_sizes()[0]) / 2) * self.ax.figure.dpi / 72
+        frame = self.ax.bbox
+        share = ((box.width + margin) / frame.width, (box.height + margin) / frame.height)
+        loc = emptiest_corner(self.ax, points, share)
+        legend.set_loc(loc)
+        self._clear_of(points, loc, share)
+
+    def _clear_of(self, points: np.ndarray, loc: str, share: tuple[float, float]) -> None:
+        """Stretch the value axis' view so that no point of ``points`` (shape (n, 2)) lies in the
+        corner ``loc`` of ``share`` (width, height) of the view: a generation in the middle of
+        the view (one generation alone) crowds every corner of a legend half as wide."""
+        right, top = LEGEND_CORNERS[loc]
+        width, height = share
+        spots = view_fractions(self.ax, points)
+        spots = spots[np.isfinite(spots).all(axis=1)]
+        under = spots[(spots[:, 0] >= 1 - width) if right else (spots[:, 0] <= width), 1]
+        under = under[(under >= 1 - height) if top else (under <= height)]
+        if not len(under) or height >= 1:  # nothing under it; or a legend taller than the Axes
+            return
+        # In the axis' scale (linear, log), the view's end moved so that the nearest point
+        # left under the legend sits at its edge: fraction 1 - height (top), height (bottom).
+        scale = self.ax.yaxis.get_transform()
+        low, high = scale.transform(np.asarray(self.ax.get_ylim(), dtype=float))
+        if top:
+            high = low + (high - low) * under.max() / (1 - height)
+        else:
+            low = low + (high - low) * (under.min() - height) / (1 - height)
+        self.ax.set_ylim(*scale.inverted().transform(np.array([low, high])), auto=None)  # still autoscaled next update
 
 
 def plot_lineage(lineage: Any, ax: Any = None, best_value: float | None = None) -> Any:

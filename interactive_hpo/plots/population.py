@@ -34,8 +34,10 @@ __all__ = ["PopulationPlot", "ellipse_points", "plot_population", "rank_shades"]
 
 #: Colour of each individual's state.
 STATE_COLORS = {"told": "C0", "pending": "C1", "unasked": "0.6", "failed": "C3"}
-#: The legend's entry for :meth:`PopulationPlot.set_landscape`'s shading (two parameters) ...
-LANDSCAPE_LABEL = "true objective (darker: better, by rank)"
+#: The legend's entry for :meth:`PopulationPlot.set_landscape`'s shading (two parameters), on two
+#: lines: on one it was the legend's widest by far (2.7 in of the Lab's 7.6 in panel, the lineage
+#: beside it squeezed to 1.4 in) ...
+LANDSCAPE_LABEL = "true objective\n(darker: better, by rank)"
 #: ... and for its curve (one parameter, against the loss).
 CURVE_LABEL = "true objective"
 #: The legend's entry for the trial of a past step (:meth:`PopulationPlot.update`'s ``proposal``).

@@ -14,6 +14,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from IPython import get_ipython
 
 from .._validation import fail, float_array
 from ..direction import Direction
@@ -68,7 +69,7 @@ class PopulationPanel:
         self.space = check_space(space, "PopulationPanel")
         self.errors = error_log(errors, "PopulationPanel")
         self.figure = LiveFigure((PANEL_INCHES, 4.0), errors=self.errors)
-        population_ax, self.lineage_ax = self.figure.fig.subplots(1, 2, width_ratios=(3, 2))
+        population_ax, self.lineage_ax = self.figure.fig.subplots(1, 2, width_ratios=(1, 1))
         self.plot = PopulationPlot(population_ax)
         self.lineage = LineagePlot(self.lineage_ax)  # built once, moved at each update (DESIGN.md section 4)
         self._positions: dict[int, np.ndarray] = {}  # every individual seen, by id: parent links
@@ -165,9 +166,18 @@ class PopulationPanel:
         self.plot.update(snapshot, axes[0], axes[1] if len(axes) > 1 else None, dims, previous=self._positions,
                          proposal=proposal)
         self._pair = pair
+        self.lineage.ax.set_visible(lineage is not None and len(lineage.ids) > 0)
         if lineage is not None and len(lineage.ids):
             self.lineage.update(lineage, best_value=best_value)
-        self.lineage.ax.set_visible(lineage is not None and len(lineage.ids) > 0)
+        if self.lineage.ax.get_visible() and self.figure.shown and (self.figure.live or get_ipython() is not None):
+            # Laid out now, as the draw that shows it next would (that layout then finds nothing
+            # changed: plots.layout; with no front end nothing draws it, LiveFigure.redraw): before
+            # the panel's first layout the lineage was a third wider than drawn, and its legend,
+            # sized for that width, covered the top individuals.
+            before = self.lineage_ax.bbox.bounds
+            self.figure.fig.get_layout_engine().execute(self.figure.fig)
+            if self.lineage_ax.bbox.bounds != before:
+                self.lineage.fit_legend()
         # NaN where inactive: a link from a parent lacking a parameter drawn has no end to start at.
         shown = snapshot.inactive_as_nan().X
         self._positions.update({int(i): np.array(x) for i, x in zip(snapshot.ids, shown, strict=True)})
