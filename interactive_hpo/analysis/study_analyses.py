@@ -88,7 +88,7 @@ def study_ablation(study: Study, start: Mapping[str, Any], end: Mapping[str, Any
     end : dict, optional
         Where it ends; by default the study's best trial (before ``step`` if given), as
         ``best_trial`` counts it. Required for a study of several objectives, which has no single
-        best trial (one of ``study.best_trials``, say).
+        best trial (``study.best_trials[0].params``, say).
     surrogate, objective, step, n_samples, seed
         As for :func:`surrogate_of` (``n_samples``: trees of a forest; a GP's mean takes none).
 
@@ -109,14 +109,17 @@ def study_ablation(study: Study, start: Mapping[str, Any], end: Mapping[str, Any
     owner = "study_ablation"
     chosen = _surrogate_settings(study, surrogate, objective, step, n_samples, seed, owner, "study, start")
     current = configuration(study.space, start, "start", owner)
-    if end is None:
-        if study.goals.multi:
-            raise fail("end", owner, "a configuration (a dict of params) for a study of several objectives", end,
-                       hint="Several objectives have no single best trial: choose one of study.best_trials, e.g. "
-                            "end=study.best_trials[0].params.")
-        end = best_trial(study.goals, study.trials[:chosen.step], owner, _full(study, chosen.step)).params
-    target = configuration(study.space, end, "end", owner)
+    target = None if end is None else configuration(study.space, end, "end", owner)
+    if target is None and study.goals.multi:
+        raise fail("end", owner, "a configuration (a dict of params) for a study of several objectives", end,
+                   hint="Several objectives have no single best trial: choose one of study.best_trials, e.g. "
+                        "end=study.best_trials[0].params.")
+    # Fitted before the best trial is sought: too few trials before ``step`` is refused naming it
+    # (the best trial's "no trial has completed yet" named neither step nor its value).
     functions = _functions(study, chosen, owner)
+    if target is None:
+        best = best_trial(study.goals, study.trials[:chosen.step], owner, _full(study, chosen.step))
+        target = configuration(study.space, best.params, "end", owner)
     _left_out(study, chosen.step, owner)
     direction = study.goals.directions[chosen.objective]
     return walk(lambda X: direction.to_loss(functions.mean(X)), study.space, current, target, owner, direction)

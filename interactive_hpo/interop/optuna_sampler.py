@@ -221,8 +221,13 @@ class IHPOSampler(BaseSampler):
         if proposed is not None and any(proposed.get(name, value) != value for name, value in params.items()):
             proposed, info = None, {}  # enqueue_trial fixed other values: not this optimizer's point
         values: tuple[float, ...] | None = None
-        if state is TrialState.PRUNED and other.intermediate_values and not goals.multi:
-            values = (float(other.intermediate_values[max(other.intermediate_values)]),)  # its last report
+        attrs = dict(_with_gradient(info, other.user_attrs))  # a copy: info is the proposal record kept
+        if state is TrialState.PRUNED and not goals.multi:  # as a study keeps a pruned trial (study.learnt):
+            reported = [float(v) for _, v in sorted(other.intermediate_values.items()) if math.isfinite(v)]
+            if reported:
+                values = (reported[-1],)  # its last finite report, the loss it is ranked by
+            elif not other.intermediate_values:  # pruned before any report: its objective refused it
+                attrs["pruned_by"] = "objective"
         if state is TrialState.COMPLETE:
             values = tuple(float(v) for v in other.values)
             # An infinite value: no loss to learn from; an infinite constraint: none to model.
@@ -233,7 +238,7 @@ class IHPOSampler(BaseSampler):
                      values=values if goals.multi else None,
                      constraints=constraint_values(other.constraints) if state is TrialState.COMPLETE else None,
                      source=self.optimizer if proposed is not None else SOURCE,
-                     user_attrs=_with_gradient(info, other.user_attrs))
+                     user_attrs=attrs)
 
     def sample_independent(self, study: OptunaStudy, trial: FrozenTrial, param_name: str,
                            param_distribution: BaseDistribution) -> Any:

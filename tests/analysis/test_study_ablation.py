@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialStateError
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study
 from interactive_hpo.analysis import ablation_path, study_ablation, surrogate_of
 
 SPACE = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)])
@@ -121,7 +121,17 @@ def test_bad_input_is_refused_naming_study_ablation(maximized, call, message):
         call(maximized)
 
 
-def test_a_study_without_a_best_trial_before_the_step_says_so():
+def test_a_study_without_trials_is_refused_as_the_other_analyses_refuse_it():
     study = Study(SPACE, "sobol", seed=0)
-    with pytest.raises(TrialStateError, match=re.escape("No trial has completed yet: study_ablation needs")):
+    with pytest.raises(InvalidParameterError, match=re.escape("must be a study with at least 4 completed trials")):
         study_ablation(study, ZERO)
+
+
+def test_too_few_trials_before_the_step_is_refused_naming_the_step():
+    # Before: "No trial has completed yet" for a study of 16 completed trials (the best trial was
+    # sought before the surrogate, which names ``step``; audit a369).
+    study = Study(SPACE, "sobol", seed=0)
+    study.run(lambda p: p["a"] + p["b"], n_trials=16)
+    refused = r"`step` of study_ablation .*; got 0\. Trials completed before it: 0"
+    with pytest.raises(InvalidParameterError, match=refused):
+        study_ablation(study, ZERO, step=0)

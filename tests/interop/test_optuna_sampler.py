@@ -349,3 +349,29 @@ def test_a_pruned_trial_is_fitted_at_its_last_report_and_not_proposed_again():
     fitted = {float(space.from_unit(x)["lr"]): loss for x, loss in optimizer._data}  # what the GP is fitted on
     for t in pruned:
         assert fitted[t.params["lr"]] == pytest.approx(t.intermediate_values[max(t.intermediate_values)])
+
+
+def test_a_pruned_trial_is_told_as_a_study_tells_it_last_finite_report_or_a_failure():
+    """A NaN last report left the trial with no loss (a study ranks it by its last finite one), and
+    a trial pruned before any report was only taken (a study fits it as a failure; audit a369)."""
+    pytest.importorskip("botorch")
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0.0, 1.0)
+        if trial.number == 4:
+            raise optuna.TrialPruned  # refused before any report
+        if trial.number == 5:
+            trial.report(0.5 + x, 0)
+            trial.report(float("nan"), 1)
+            raise optuna.TrialPruned
+        return x
+
+    sampler = IHPOSampler("bo", seed=0, **FAST)
+    study = run(sampler, objective, n_trials=7)
+    search_space = sampler.infer_relative_search_space(study, study.trials[-1])
+    space = SearchSpace([parameter_of(name, d, owner="test") for name, d in search_space.items()])
+    optimizer = sampler._rebuilt(space, search_space, sampler._goals(study), study, len(study.trials))
+    refused, nan_last = study.trials[4], study.trials[5]
+    fitted = {float(space.from_unit(x)["x"]): loss for x, loss in optimizer._data}
+    assert fitted[nan_last.params["x"]] == pytest.approx(0.5 + nan_last.params["x"])
+    assert [params for _, params in optimizer._failed] == [refused.params]
