@@ -12,7 +12,7 @@ from typing import Any
 from .._validation import fail
 from ..exceptions import InvalidParameterError
 from ..objectives.sklearn_checks import check_estimator, check_space, make_scorer
-from ..optimizers.capabilities import MultiObjective
+from ..optimizers.capabilities import MultiObjective, NeedsReportedGradients
 from ..optimizers.multifidelity.halving import HalvingScheduler
 from ..optimizers.registry import available_optimizers, check_settings, optimizer_class, optimizers_serving_several
 from ..space import SearchSpace
@@ -52,6 +52,12 @@ def check_optimizer(optimizer: Any, settings: Any, space: SearchSpace, owner: st
         raise fail("optimizer", owner, "an optimizer that evaluates every trial on the full data", optimizer,
                    hint="Successive halving, Hyperband and ASHA compare configurations at smaller budgets, "
                         "which this cross-validation does not take; try 'bo', 'random' or 'sobol'.")
+    if issubclass(cls, NeedsReportedGradients):
+        raise fail("optimizer", owner, "an optimizer that proposes from scores alone", optimizer,
+                   hint=f"{cls.__name__} steps along a gradient the objective reports with each value, and "
+                        "cross-validation reports scores only: it would evaluate one configuration at every trial. "
+                        "Try 'bo', 'random' or 'sobol'; for hypergradients, run a Study on a "
+                        "interactive_hpo.gradient.BilevelObjective.")
     if several and not issubclass(cls, MultiObjective):
         serving = [name for name in optimizers_serving_several()
                    if not issubclass(optimizer_class(name), HalvingScheduler)]  # refused above

@@ -3,7 +3,7 @@
 - ``base``: the :class:`Optimizer` interface (ask/tell over the unit cube, minimizing a loss)
   and :class:`Suggestion`; ``capabilities``: what some optimizers declare beyond it
   (``ModelBased``, ``ModelPerObjective``, ``Scheduler``, ``PopulationMethod``, ``MultiObjective``,
-  ``WarmStartable``, ``LearnsFromForeignTrials``, ``ReissuesWaitingStep``);
+  ``WarmStartable``, ``LearnsFromForeignTrials``, ``ReissuesWaitingStep``, ``NeedsReportedGradients``);
   ``registry``: optimizers by name; ``recorded``: whether one is built from a journal's settings;
   ``finite``: the configurations of a small all-discrete space; ``waiting``: the error of an
   optimizer that waits for the trials it asked (and another study's).

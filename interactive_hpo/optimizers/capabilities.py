@@ -24,6 +24,9 @@ optimizer makes it by inheriting the class (or with ``Scheduler.register(MySched
 - :class:`ReissuesWaitingStep`: while it waits (``waiting``), the step it waits for may be
   evaluated again by another worker: ``IHPOSampler`` hands it to a second Optuna worker rather
   than a random point, which would move the optimizer there when told (a descent does).
+- :class:`NeedsReportedGradients`: proposes from what the objective reports beside its value (a
+  hypergradient in each trial's ``user_attrs``), not from scores alone: a search whose trials
+  carry scores only (``HPOSearchCV``, ``nested_cv``) refuses it.
 """
 
 from __future__ import annotations
@@ -40,8 +43,8 @@ if TYPE_CHECKING:
     from .base import Suggestion
     from .warm_start import Source
 
-__all__ = ["LearnsFromForeignTrials", "ModelBased", "ModelPerObjective", "MultiObjective", "PopulationMethod",
-           "ReissuesWaitingStep", "Scheduler", "WarmStartable"]
+__all__ = ["LearnsFromForeignTrials", "ModelBased", "ModelPerObjective", "MultiObjective", "NeedsReportedGradients",
+           "PopulationMethod", "ReissuesWaitingStep", "Scheduler", "WarmStartable"]
 
 
 class LearnsFromForeignTrials(ABC):  # noqa: B024 - a promise with no method of its own: what tell does
@@ -137,3 +140,11 @@ class ReissuesWaitingStep(ABC):  # noqa: B024 - a promise with no method of its 
     halving waits for a rung's trials, and one handed out twice would be evaluated twice at a
     budget the rung counts once.
     """
+
+
+class NeedsReportedGradients(ABC):  # noqa: B024 - a promise with no method of its own: what tell reads
+    """An optimizer whose steps follow a gradient the objective reports with each value (in the
+    trial's ``user_attrs``, as :class:`~interactive_hpo.gradient.BilevelObjective` does), not from
+    scores alone: told scores only, it proposes one configuration over and over. A search that
+    evaluates by cross-validation scores (``HPOSearchCV``, ``nested_cv``) refuses it up front,
+    rather than warning once and evaluating its start at every trial."""

@@ -25,7 +25,7 @@ from ..parameters import Float
 from ..space import SearchSpace
 from ..trial import Trial
 from .base import Optimizer, Suggestion
-from .capabilities import ReissuesWaitingStep
+from .capabilities import NeedsReportedGradients, ReissuesWaitingStep
 
 __all__ = ["HypergradientDescent", "GRADIENT_ATTR"]
 
@@ -35,7 +35,7 @@ __all__ = ["HypergradientDescent", "GRADIENT_ATTR"]
 GRADIENT_ATTR = "hypergradient"
 
 
-class HypergradientDescent(Optimizer, ReissuesWaitingStep):
+class HypergradientDescent(Optimizer, ReissuesWaitingStep, NeedsReportedGradients):
     """Steppable gradient descent over the continuous hyperparameters.
 
     Each ask proposes one step from the latest trial that came back with a hypergradient
@@ -112,19 +112,25 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
         self._from: np.ndarray | None = None  # the x of the latest trial with a hypergradient
         self._moments = (np.zeros(space.dim), np.zeros(space.dim))
         self._steps = 0
-        self._without_gradient = 0
+        self._without_gradient = 0  # its own completed trials without a hypergradient
+        self._incomplete = 0  # its own trials that failed or were pruned: no loss to descend on
         self._warned = False
         self._warned_names: set[tuple[str, str]] = set()  # (what, name): one warning per name
         self._direction = Direction.MINIMIZE
 
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         if self._from is None:
-            if self._without_gradient and not self._warned:
+            if (self._without_gradient or self._incomplete) and not self._warned:
                 self._warned = True
-                warn_user(f"HypergradientDescent was told {self._without_gradient} trial(s) without a "
-                          f"'{GRADIENT_ATTR}' attribute and stays at its start. Use an objective that "
-                          "reports hypergradients, e.g. interactive_hpo.gradient.BilevelObjective.",
-                          RuntimeWarning)
+                # Counted apart: a failed trial's gradient is not missing, its loss is (audit a370: NaN
+                # losses were reported as trials "without a 'hypergradient' attribute").
+                told = [f"{self._incomplete} trial(s) that failed or were pruned (no loss: see each trial's "
+                        "error)" if self._incomplete else "",
+                        f"{self._without_gradient} completed trial(s) without a '{GRADIENT_ATTR}' attribute (use "
+                        "an objective that reports hypergradients, e.g. interactive_hpo.gradient.BilevelObjective)"
+                        if self._without_gradient else ""]
+                warn_user(f"HypergradientDescent was told {' and '.join(t for t in told if t)}, and no trial it can "
+                          "step from, so it stays at its start.", RuntimeWarning)
             return Suggestion(x=self._start_x.copy(), info={"descent_step": 0})
         first, second = self._moments
         if self.update == "adam":
@@ -146,7 +152,10 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
         gradient = trial.user_attrs.get(GRADIENT_ATTR)
         if loss is None or not isinstance(gradient, Mapping):
             if suggestion is not None:
-                self._without_gradient += 1
+                if loss is None:
+                    self._incomplete += 1
+                else:
+                    self._without_gradient += 1
             return
         # Gradients are of the value; the loss is the value or minus it. A value of 0 cannot tell
         # which, so the direction seen last holds (minimize until a nonzero value is seen).
@@ -190,7 +199,9 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep):
         for name, g in gradient.items():
             if name in unknown or name in discrete:
                 continue
-            if as_finite(g) is None:
+            if g is None:   # a NaN or an infinity, which a trial's attributes store as None (JSON has neither)
+                faults[name] = "NaN, infinite or missing (stored as None), not a finite number"
+            elif as_finite(g) is None:
                 faults[name] = f"{g!r}, not a finite number"
             elif not math.isfinite(unit[names.index(name)]):
                 faults[name] = f"{g!r}, whose unit-cube gradient (times its range) overflows"

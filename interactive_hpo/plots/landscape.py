@@ -70,10 +70,13 @@ class HeatmapInfo:
         but in a conditional space one drawn in this cell before an inactive copy of one drawn
         in another (where :meth:`~interactive_hpo.landscape.Landscape.index_of` places it).
     local_optimum : ndarray of shape (n_y, n_x), dtype bool
-        The representative is a local optimum of the full landscape (no strictly better
-        neighbour; with plateaus merged, a member of an optimal plateau), marked once per distinct
-        configuration: in a conditional space, only in the cell of the grid point its trials are
-        drawn at (as the star is), not in the cells of its inactive copies.
+        The cell of each local optimum of the full landscape whose configuration is a cell's
+        representative (no strictly better neighbour), one cell per optimum: with plateaus merged,
+        an optimal plateau is one optimum, marked in the cell of its first member (the index
+        :func:`~interactive_hpo.landscape.local_optima` reports), the global optimum's plateau in
+        the star's cell (``optimum``), and in a conditional space only in the cell of the grid
+        point its trials are drawn at, not in the cells of its inactive copies. On two parameters
+        it marks as many cells as ``local_optima(land, plateaus=plateaus)`` counts optima.
     basin : ndarray of shape (n_y, n_x), dtype int
         Grid index of the local optimum the representative climbs to (its basin's attractor).
     boundaries : ndarray of shape (b, 2, 2)
@@ -164,14 +167,32 @@ def _heatmap_info(land: Landscape, x: str, y: str, reduce: str, plateaus: bool, 
     others = [land.names[k] for k in rest]
     if others:   # name what was reduced: "best over others" left the reader guessing
         label += f" ({reduce} over {' and '.join(others) if len(others) <= 2 else f'the other {len(others)}'})"
+    # A cell as good as the optimum it climbs to is on that optimum's plateau (a climb leaves a plateau
+    # only downhill); one cell per plateau: on a tied plateau every member was a dot (audit a370).
+    on_optimum = (land.losses[representative] == land.losses[basin]) & at_home
     return HeatmapInfo(
         values=goal.to_value(losses.min(axis=2) if reduce == "best" else losses.mean(axis=2)),
         representative=representative,
-        local_optimum=(land.losses[representative] == land.losses[basin]) & at_home, basin=basin,
+        local_optimum=_once_per_optimum(on_optimum, representative, basin, (int(best[ky]), int(best[kx]))),
+        basin=basin,
         boundaries=_boundaries(basin),
         optimum=(int(best[kx]), int(best[ky])), x=x, y=y, x_labels=tuple(map(_label, land.levels[kx])),
         y_labels=tuple(map(_label, land.levels[ky])), reduce=reduce, label=label, inactive=inactive,
         inactive_params=tuple(name for name, cells in off.items() if cells.any()))
+
+
+def _once_per_optimum(on_optimum: np.ndarray, representative: np.ndarray, basin: np.ndarray,
+                      star: tuple[int, int]) -> np.ndarray:
+    """Of the cells ``on_optimum`` (shape (n_y, n_x)), one per optimum (``basin``, the same shape):
+    the star's cell (row, column) for its own, else the one of the smallest ``representative``,
+    the plateau's first member where it is a cell's own (as
+    :func:`~interactive_hpo.landscape.local_optima` represents it)."""
+    rows, cols = np.nonzero(on_optimum)
+    order = np.lexsort((representative[rows, cols], (rows != star[0]) | (cols != star[1])))
+    first = order[np.unique(basin[rows[order], cols[order]], return_index=True)[1]]
+    once = np.zeros_like(on_optimum)
+    once[rows[first], cols[first]] = True
+    return once
 
 
 def _shown_at(land: Landscape, index: int) -> int:
@@ -209,7 +230,8 @@ def plot_landscape(land: Landscape, x: str, y: str, *, reduce: str = "best", sho
     reduce : {"best", "mean"}, default="best"
         Each cell's loss: the best or the mean over every configuration of the other parameters.
     show_optima : bool, default=True
-        Mark cells whose best configuration is a local optimum (white dots) and the global optimum (star).
+        Mark each local optimum once (a white dot; an optimal plateau's in the cell of its first
+        member) and the global optimum (the star, with no dot under it).
     show_basins : bool, default=True
         Draw lines between cells whose best configurations climb to different local optima.
     plateaus : bool, default=True
@@ -263,8 +285,10 @@ def _plot_landscape(land: Landscape, x: str, y: str, owner: str, *, reduce: str,
         ax.add_collection(LineCollection(list(info.boundaries), colors="white", linewidths=1.6, alpha=0.9,
                                          label="basin boundary"))
     if show_optima:
+        # The global optimum's cell gets the star alone: a dot under it would count it twice.
         rows, cols = np.nonzero(info.local_optimum)
-        ax.scatter(cols, rows, s=40, c="white", edgecolors="black", linewidths=1.0, zorder=_OPTIMA_ZORDER,
+        dot = (cols != info.optimum[0]) | (rows != info.optimum[1])
+        ax.scatter(cols[dot], rows[dot], s=40, c="white", edgecolors="black", linewidths=1.0, zorder=_OPTIMA_ZORDER,
                    label="local optimum")
         # Red, not gold: a gold star vanished on viridis' yellow, where the best values of a maximized
         # objective are drawn.

@@ -83,3 +83,22 @@ def test_a_space_without_a_float_is_warned_of_naming_its_parameters():
     space = SearchSpace([Int("n", 1, 4), Categorical("c", ["x", "y"])])
     with pytest.warns(RuntimeWarning, match=r"Float parameters only, and the space has none \(\['n', 'c'\]\)"):
         HypergradientDescent(space)
+
+
+def test_a_nan_gradient_is_named_as_one_not_as_the_none_it_is_stored_as():
+    """Audit a370 #4: a trial's attributes store NaN as None, and the warning read "'a' = None"."""
+    study = Study(LOG, HypergradientDescent(LOG, start={"a": 1.0}))
+    with pytest.warns(RuntimeWarning, match=r"'a' = NaN, infinite or missing \(stored as None\), not a finite number"):
+        study.run(lambda params: Evaluation(1.0, {"hypergradient": {"a": math.nan}}), 2, progress=False)
+
+
+def test_failed_trials_are_counted_apart_from_trials_without_a_gradient():
+    """Audit a370 #4: trials that failed (a NaN loss) with a hypergradient were reported as trials
+    "without a 'hypergradient' attribute"."""
+    study = Study(LOG, HypergradientDescent(LOG, start={"a": 1.0}))
+    with pytest.warns(RuntimeWarning) as caught:
+        study.run(lambda params: Evaluation(math.nan, {"hypergradient": {"a": 1.0}}), 3, progress=False)
+    (said,) = [str(w.message) for w in caught if "HypergradientDescent" in str(w.message)]
+    assert said.startswith("HypergradientDescent was told 1 trial(s) that failed or were pruned (no loss: see each "
+                           "trial's error), and no trial it can step from")
+    assert [t.state.value for t in study.trials] == ["FAILED"] * 3 and len({t.params["a"] for t in study.trials}) == 1

@@ -89,6 +89,14 @@ CASES = [
     (lambda: online_learning_rate(MLP, [1.0]), "`params` of online_learning_rate must be a dict of hyperparameter "
                                                "values (keys among ['weight_decay', 'learning_rate']) or None; got "
                                                "[1.0]."),
+    # Audit a370 #5: the refusals showed the dict merged with the defaults the person never typed.
+    (lambda: online_learning_rate(MLP, {"wd": 1e-3}), "`params` of online_learning_rate must be a dict with keys among "
+                                                      "['weight_decay', 'learning_rate']; got {'wd': 0.001}. Unknown "
+                                                      "parameter(s): 'wd'."),
+    (lambda: online_learning_rate(MLP, {"weight_decay": 1e3}),
+     "`params` of online_learning_rate must be a configuration of the search space (a dict of its parameters' "
+     "values); got {'weight_decay': 1000.0}. The space refuses it: `weight_decay` of the search space must be a "
+     "finite real number in [1e-06, 0.1]; got 1000.0."),
     (lambda: hypergradient(RIDGE, [0.0], "adjoint"), "`method` of hypergradient must be one of ['exact', 'reverse', "
                                                      "'forward', 'implicit', 'finite-differences']; got 'adjoint'."),
     (lambda: hypergradient("ridge", [0.0]), "`problem` of hypergradient must be a BilevelProblem (RidgeProblem, "

@@ -66,23 +66,39 @@ def test_a_diverging_online_run_stops_with_a_warning_and_its_plot_draws():
 
     from interactive_hpo.plots import plot_online_learning_rate
 
-    with pytest.warns(RuntimeWarning, match=r"diverged at step 14 of 20 .*learning_rate=1.0.* stops with 13 steps"):
+    # Its loss was NaN from step 14 (6e277 at step 13); it stops once its validation loss is a
+    # million times the untrained model's (1.14), at step 6.
+    with pytest.warns(RuntimeWarning, match=r"diverged at step 6 of 20 .*learning_rate=1.0.*: its validation loss, "
+                                            r"6.66e\+10, is over 1e\+06 times the untrained model's \(1.14\), so "
+                                            r"the run stops with 5 steps"):
         run = online_learning_rate(RidgeProblem(), learning_rate=1.0, steps=20)
-    assert len(run.steps) == len(run.train_losses) == len(run.val_losses) == 13    # were 20, NaN from step 13
+    assert len(run.steps) == len(run.train_losses) == len(run.val_losses) == 5
     assert np.isfinite(run.train_losses).all() and np.isfinite(run.val_losses).all()
-    # Compared with the full-length run it diverged from: drawn over their 13 common steps (review
+    # Compared with the full-length run it diverged from: drawn over their 5 common steps (review
     # r186 L5: a bare length error), as is a diverged baseline beside a full run.
     fixed = online_learning_rate(RidgeProblem(), learning_rate=0.01, beta=0.0, steps=20)
-    axes = plot_online_learning_rate(run.steps, run.learning_rates, run.val_losses,   # up to 6e277: drawn
+    axes = plot_online_learning_rate(run.steps, run.learning_rates, run.val_losses,
                                      baselines={"fixed rate 0.01": fixed.val_losses})
     np.asarray(axes).flat[0].figure.savefig(io.BytesIO())
-    np.testing.assert_array_equal(axes.lines[1].get_ydata(), fixed.val_losses[:13])
-    assert axes.lines[1].get_label() == "fixed rate 0.01 (its first 13 of 20 steps)"
+    np.testing.assert_array_equal(axes.lines[1].get_ydata(), fixed.val_losses[:5])
+    assert axes.lines[1].get_label() == "fixed rate 0.01 (its first 5 of 20 steps)"
     ax = plot_online_learning_rate(fixed.steps, fixed.learning_rates, fixed.val_losses,
                                    baselines={"rate 1.0": run.val_losses})
-    assert ax.lines[1].get_label() == "rate 1.0 (ends after 13 steps)" and len(ax.lines[1].get_xdata()) == 13
+    assert ax.lines[1].get_label() == "rate 1.0 (ends after 5 steps)" and len(ax.lines[1].get_xdata()) == 5
     plt.close(axes.figure)
     plt.close(ax.figure)
+
+
+def test_a_fixed_rate_that_diverges_without_overflowing_stops_and_warns_too():
+    """Audit a370 #3: with beta=0 the loss never became NaN in 40 steps: it climbed to 5e44
+    unwarned, and a plot's axis with it."""
+    with pytest.warns(RuntimeWarning, match=r"diverged at step 6 of 40 .*beta=0.0\): its validation loss, 1.16e\+06, "
+                                            r"is over 1e\+06 times"):
+        run = online_learning_rate(RidgeProblem(), learning_rate=1.0, beta=0.0, steps=40, seed=0)
+    assert len(run.val_losses) == 5 and run.val_losses.max() < 1e6 * 1.14
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # a run that trains is left alone
+        assert len(online_learning_rate(RidgeProblem(), learning_rate=0.3, beta=0.05, steps=40, seed=0).steps) == 40
 
 
 def test_mode_costs_memory_grows_for_reverse_mode_only():

@@ -281,6 +281,13 @@ CASES = [
     ("multi-fidelity scheduler", lambda: nested(optimizer="hyperband"),
      "`optimizer` of nested_cv must be an optimizer that evaluates every trial on the full data; got 'hyperband'. "
      "Successive halving, Hyperband and ASHA compare configurations at smaller budgets"),
+    # Audit a370 #2: cross-validation reports no hypergradient, so the descent evaluated its start at every trial.
+    ("an optimizer that needs reported gradients, in nested_cv", lambda: nested(optimizer="hypergradient"),
+     "`optimizer` of nested_cv must be an optimizer that proposes from scores alone; got 'hypergradient'. "
+     "HypergradientDescent steps along a gradient the objective reports with each value, and cross-validation "
+     "reports scores only: it would evaluate one configuration at every trial."),
+    ("an optimizer that needs reported gradients, in HPOSearchCV", lambda: fitted(optimizer="hypergradient"),
+     "`optimizer` of HPOSearchCV must be an optimizer that proposes from scores alone; got 'hypergradient'."),
     ("settings not a dict", lambda: fitted(optimizer_settings=[("scramble", False)]),
      "`optimizer_settings` of HPOSearchCV must be a dict or None; got [('scramble', False)]."),
     ("unknown optimizer setting", lambda: nested(optimizer="sobol", optimizer_settings={"resolution": 3}),

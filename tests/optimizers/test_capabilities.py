@@ -9,6 +9,7 @@ from interactive_hpo.optimizers.capabilities import (
     LearnsFromForeignTrials,
     ModelBased,
     ModelPerObjective,
+    NeedsReportedGradients,
     PopulationMethod,
     ReissuesWaitingStep,
     Scheduler,
@@ -25,14 +26,14 @@ DECLARED = {"bo": {ModelBased, WarmStartable, LEARNS}, "parego": {ModelBased, Wa
             "ehvi": {ModelBased, ModelPerObjective, WarmStartable, LEARNS}, "halving": {Scheduler},
             "hyperband": {Scheduler}, "asha": {Scheduler}, "ga": {PopulationMethod, WarmStartable, LEARNS},
             "de": {PopulationMethod, WarmStartable, LEARNS}, "cmaes": {PopulationMethod, WarmStartable, LEARNS},
-            "nsga2": {PopulationMethod, LEARNS}, "hypergradient": {ReissuesWaitingStep}}
+            "nsga2": {PopulationMethod, LEARNS}, "hypergradient": {ReissuesWaitingStep, NeedsReportedGradients}}
 
 
 @pytest.mark.parametrize("name", available_optimizers())
 def test_each_registered_optimizer_declares_what_it_can_do(name):
     cls = optimizer_class(name)
     declared = {kind for kind in (ModelBased, ModelPerObjective, Scheduler, PopulationMethod, WarmStartable, LEARNS,
-                                  ReissuesWaitingStep)
+                                  ReissuesWaitingStep, NeedsReportedGradients)
                 if issubclass(cls, kind)}
     assert declared == DECLARED.get(name, set())
 

@@ -104,13 +104,15 @@ def test_plot_landscape_draws_the_map_optima_basins_and_a_labelled_colourbar():
     np.testing.assert_allclose(ax.images[0].get_array(), heatmap_info(TWO_BASINS, "a", "b").values)
     boundary, optima, star = ax.collections
     assert isinstance(boundary, LineCollection) and len(boundary.get_segments()) == 3
-    assert optima.get_offsets().tolist() == [[1, 0], [5, 0]] and star.get_offsets().tolist() == [[1, 0]]
+    # The star alone marks the global optimum (audit a370: a dot under it too counted it twice).
+    assert optima.get_offsets().tolist() == [[5, 0]] and star.get_offsets().tolist() == [[1, 0]]
     assert [t.get_text() for t in ax.get_xticklabels()] == [str(v) for v in range(7)]
     assert colourbar_label(ax) == "loss (best over c)"   # names what was reduced over (issue 26)
     bare = plot_landscape(TWO_BASINS, "a", "b", reduce="mean", show_optima=False, show_basins=False, ax=axes())
     assert len(bare.collections) == 0 and colourbar_label(bare) == "loss (mean over c)"
     unimodal = plot_landscape(THREE, "a", "b", ax=axes())
-    assert len(unimodal.collections[0].get_segments()) == 0 and len(unimodal.collections[1].get_offsets()) == 1
+    assert len(unimodal.collections[0].get_segments()) == 0 and len(unimodal.collections[1].get_offsets()) == 0
+    assert unimodal.collections[2].get_offsets().tolist() == [[0, 0]]   # its one optimum: the star
 
 
 def test_maximized_objectives_are_shown_in_their_own_units_and_named():
@@ -205,7 +207,8 @@ def test_plot_trajectory_legend_names_every_marker_the_map_draws(built):
     params = [{"C": 10.0, "x": 1.0, "k": "r"}, {"C": 0.1, "x": 0.0, "k": "p"}]
     labels = [t.get_text() for t in plot_trajectory(built, "C", "x", params, ax=axes(), show_basins=False)
               .get_legend().get_texts()]
-    assert labels == ["trajectory", "first", "best grid cell (#1)", "local optimum", "global optimum"]
+    # Its one optimum on this map is the global one: the star, without a "local optimum" dot under it.
+    assert labels == ["trajectory", "first", "best grid cell (#1)", "global optimum"]
     bare = plot_trajectory(TWO_BASINS, "a", "b", [{"a": 0, "b": 0, "c": 0}], ax=axes(), show_optima=False)
     assert [t.get_text() for t in bare.get_legend().get_texts()] == ["trajectory", "first", "best grid cell (#0)",
                                                                      "basin boundary"]
@@ -470,6 +473,36 @@ def test_heatmap_merges_equal_loss_plateaus_by_default():
     assert len(np.unique(merged.basin)) == 1
 
 
+def _tied_plateaus(x, y):
+    """Audit a370's landscape on a 5 x 5 grid: the global optimum a plateau of three cells (0 to 2,
+    0), another optimum at (4, 4) and a slope between them."""
+    if y == 0 and x <= 2:
+        return 0.0
+    if (x, y) == (4, 4):
+        return 0.2
+    return 0.5 + 0.1 * abs(x - 1) + 0.1 * y - (0.35 if (x, y) in [(4, 3), (3, 4)] else 0)
+
+
+@pytest.mark.parametrize(("land", "dots"), [
+    (_grid(("x", "y"), (tuple(range(5)),) * 2, (True, True), np.vectorize(_tied_plateaus)), [[4, 4]]),
+    (_grid(("x", "y"), (tuple(range(4)),) * 2, (True, True), lambda x, y: np.ones(np.broadcast(x, y).shape)), []),
+])
+def test_an_optimal_plateau_is_marked_once_and_the_global_one_by_the_star_alone(land, dots):
+    """Audit a370 #1: every cell of an optimal plateau was a "local optimum" dot: four on the tied
+    landscape for its two optima, 15 and the star on a constant one, which has one."""
+    info = heatmap_info(land, "x", "y")
+    assert info.local_optimum.sum() == len(local_optima(land, plateaus=True)) == profile(land)["local_optimum_plateaus"]
+    assert info.local_optimum[0, 0] and info.optimum == (0, 0)   # the global plateau's, in the star's cell
+    ax = plot_landscape(land, "x", "y", ax=axes())
+    (shown,) = [c for c in ax.collections if c.get_label() == "local optimum"]
+    (star,) = [c for c in ax.collections if c.get_label() == "global optimum"]
+    assert shown.get_offsets().tolist() == dots and star.get_offsets().tolist() == [[0, 0]]
+    assert len(dots) + 1 == len(local_optima(land, plateaus=True))
+    # Each optimum one configuration apart: merging nothing, every stuck configuration is still one.
+    strict = heatmap_info(land, "x", "y", plateaus=False)
+    assert strict.local_optimum.sum() == len(local_optima(land))
+
+
 # -- conditional spaces, overlapping points, legends (audit a174 #3, #6) ---------------------------
 
 @pytest.fixture(scope="module")
@@ -571,12 +604,15 @@ def test_a_local_optimum_is_marked_once_not_on_each_of_its_inactive_copies(kerne
     assert heatmap_info(best_linear, "kernel", "C").local_optimum.sum() == 1   # gamma reduced: one cell anyway
     ax = plot_landscape(best_linear, "C", "gamma", ax=axes())
     (dots,) = [c for c in ax.collections if c.get_label() == "local optimum"]
-    np.testing.assert_allclose(dots.get_offsets(), [[0, 1]])
+    assert len(dots.get_offsets()) == 0   # the optimum is the global one: the star's, at (0, 1), alone
     # A tie between a copy and a configuration of the cell's own: the cell's own is drawn, and marked.
     tie = kernels.with_losses(np.where(linear, [kernels.params(i)["C"] for i in range(kernels.n)], kernels.losses))
     tied = heatmap_info(tie, "C", "gamma")
     assert tie.params(int(tied.representative[0, 0])) == {"kernel": "rbf", "C": 0.0, "gamma": 0.0}
-    assert np.argwhere(tied.local_optimum).tolist() == [[0, 0], [1, 0]] and tied.optimum == (0, 1)
+    # The two tie on one plateau (rbf and linear at C = 0 are neighbours): the global optimum, the
+    # star's cell alone (audit a370: each member of an optimal plateau was a separate optimum).
+    assert np.argwhere(tied.local_optimum).tolist() == [[1, 0]] and tied.optimum == (0, 1)
+    assert len(local_optima(tie, plateaus=True)) == 1
     # Without conditions nothing changes: each cell whose best is an optimum keeps its dot.
     assert heatmap_info(TWO_BASINS, "a", "b").local_optimum.sum() == 2
 
