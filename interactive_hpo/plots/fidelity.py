@@ -215,7 +215,8 @@ RUNG_MARKERS = {
     ("scheduler", "stop"): dict(marker="v", ms=8, color="C3", mec="white", mew=0.7, label="scheduler: stop"),
     ("scheduler", None): dict(marker="o", ms=5, color="0.45", mec="white", mew=0.6, label="no decision (yet)"),
     ("human", "promote"): dict(marker="o", ms=15, mfc="none", mec="C1", mew=2.0, label="human: promote"),
-    ("human", "stop"): dict(marker="x", ms=9, color="black", mew=2.0, label="human: stop"),
+    # The label says the cross is shifted: read at its height it looked like a value above the rung's best.
+    ("human", "stop"): dict(marker="x", ms=9, color="black", mew=2.0, label="human: stop (drawn above its job)"),
 }
 #: Points above its job at which a person's stop is drawn: beside the scheduler's marker, not on it.
 HUMAN_STOP_ABOVE = 10.0

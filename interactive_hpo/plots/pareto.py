@@ -182,7 +182,9 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
     corner = _convert(parsed, ref_loss, Direction.to_value)
     closed = np.vstack([staircase, corner]) if len(staircase) else np.empty((0, 2))
     # An inferred reference lies beyond the front, so only a given one can leave the note.
-    note = unreached_reference(array, parsed, usable, corner[0], labels, not at_full.all()) \
+    # "feasible trial" only where feasibility was measured: given no mask, every trial counts.
+    note = unreached_reference(array, parsed, usable, corner[0], labels, not at_full.all(),
+                               constrained=feasible is not None or unknown is not None) \
         if np.isfinite(corner).all() else ""
     if note and warn:
         warn_user(f"{owner}: {note}", UserWarning)

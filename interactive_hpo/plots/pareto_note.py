@@ -21,7 +21,8 @@ __all__ = ["unreached_reference"]
 
 
 def unreached_reference(values: np.ndarray, directions: Sequence[Direction], counted: np.ndarray,
-                        reference: np.ndarray, names: Sequence[str], lower_budget: bool = False) -> str:
+                        reference: np.ndarray, names: Sequence[str], lower_budget: bool = False,
+                        constrained: bool = True) -> str:
     """Why the hypervolume measured from ``reference`` is 0, or "" when it need not be.
 
     Parameters
@@ -38,6 +39,10 @@ def unreached_reference(values: np.ndarray, directions: Sequence[Direction], cou
         m objective names.
     lower_budget : bool, default False
         Whether some trials ran at a lower budget (the message then says "at the full budget").
+    constrained : bool, default True
+        Whether feasibility was measured (the study has constraints): the message then says
+        "feasible trial". Without constraints every trial counts as feasible, and the word
+        would suggest a constraint that does not exist.
 
     Returns
     -------
@@ -53,16 +58,17 @@ def unreached_reference(values: np.ndarray, directions: Sequence[Direction], cou
     >>> from interactive_hpo.direction import Direction
     >>> from interactive_hpo.plots.pareto_note import unreached_reference
     >>> text = unreached_reference(np.array([[0.9, 50.0], [0.8, 20.0]]), [Direction("maximize"), Direction("minimize")],
-    ...                            np.array([True, True]), np.array([0.95, 100.0]), ["accuracy", "cost"])
+    ...                            np.array([True, True]), np.array([0.95, 100.0]), ["accuracy", "cost"],
+    ...                            constrained=False)
     >>> print(text.split(". ")[1])  # doctest: +NORMALIZE_WHITESPACE
-    No feasible trial is better than it in accuracy (best 0.9, maximized); a reference worse than all
+    No trial is better than it in accuracy (best 0.9, maximized); a reference worse than all
     of them (accuracy below 0.8, cost above 50) would count them all
     """
     losses = np.column_stack([d.to_loss(values[counted, j]) for j, d in enumerate(directions)])
     limit = np.array([d.to_loss(value) for d, value in zip(directions, reference, strict=True)])
     if not len(losses) or (losses < limit).all(axis=1).any():
         return ""
-    trials = "feasible trial" + (" at the full budget" if lower_budget else "")
+    trials = ("feasible trial" if constrained else "trial") + (" at the full budget" if lower_budget else "")
     shown = ", ".join(f"{name} {value:.4g}" for name, value in zip(names, reference, strict=True))
     text = f"no {trials} dominates the reference point ({shown}): the hypervolume is 0. "
     stuck = [j for j in range(len(names)) if (losses[:, j] >= limit[j]).all()]

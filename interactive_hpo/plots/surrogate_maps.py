@@ -24,7 +24,7 @@ from ._surrogate_checks import check_map_axes, check_map_inputs
 from .acquisition_display import acquisition_colours, acquisition_title, finite_limits
 from .search_axes import cell_edges, style_axis
 
-__all__ = ["SurrogateMaps", "compact_labels", "plot_surrogate_2d"]
+__all__ = ["PLAIN_STD", "WARPED_STD", "SurrogateMaps", "compact_labels", "plot_surrogate_2d"]
 
 #: The proposal star's size (area, points^2), its outline's width (points) and how far it reaches
 #: past its centre (points): half its size plus its outline. A proposal on a map's top bound reaches
@@ -124,6 +124,17 @@ def as_points(values: Any, columns: int) -> np.ndarray:
     return np.empty((0, columns)) if values is None else np.asarray(values, dtype=float).reshape(-1, columns)
 
 
+#: Under the std map of a GP fitted on warped values, drawn in the GP's units whatever the mean's.
+#: In the objective's units its one-sd band went through the warp's inverse, steepest at the
+#: worst values: the std peaked in a ring beside the worst trial and was dark far from every
+#: trial (the SVM's map at 13 trials), the opposite of what epistemic uncertainty is.
+#: Short: each colour bar's label stays under its own map, 230 px wide in the Lab (this one ran
+#: under the next map's, 276 px at 100 dpi).
+WARPED_STD = "warped units: small near trials"
+#: Under the std map otherwise: the mean's and the acquisition's bars had labels, the std's none.
+PLAIN_STD = "in the mean's units"
+
+
 class SurrogateMaps:
     """Mean, epistemic std and acquisition as three heatmaps over a 2-D slice, updated in place.
 
@@ -182,7 +193,7 @@ class SurrogateMaps:
 
     def update(self, grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
                observed_alpha: Any = None, proposal: Any = None, direction: str | None = None,
-               any_feasible: bool = True) -> SurrogateMaps:
+               any_feasible: bool = True, warped_std: bool = False) -> SurrogateMaps:
         """Show ``prediction`` over ``grid``.
 
         Parameters
@@ -208,8 +219,13 @@ class SurrogateMaps:
             constrained log-EI is titled as what it then is, the log probability of feasibility
             (:func:`~interactive_hpo.plots.acquisition_display.acquisition_title`), and its colour
             bar speaks of P(feasible).
+        warped_std : bool, default=False
+            Whether ``prediction.std`` is a GP's std in the warped units it was fitted in
+            (``view.predict(points, std_units="model")`` of a GP with an output warp): its colour
+            bar then says so (:data:`WARPED_STD`), else that the std is in the mean's units.
         """
         check_map_inputs(grid, prediction, observed, observed_alpha, proposal, "SurrogateMaps.update")
+        warped_std = check_bool(warped_std, "warped_std", "SurrogateMaps.update")
         better = None if direction is None else Direction.parse(direction, "direction", "SurrogateMaps.update")
         any_feasible = check_bool(any_feasible, "any_feasible", "SurrogateMaps.update")
         self._meshes(grid)
@@ -227,6 +243,7 @@ class SurrogateMaps:
         set_colorbar_extend(self.colorbars[0], mean_extend)
         set_colorbar_extend(self.colorbars[2], "min" if colours.clipped else "neither")
         self.colorbars[2].set_label(colours.label, fontsize="small")
+        self.colorbars[1].set_label(WARPED_STD if warped_std else PLAIN_STD, fontsize="small")
         for image, colorbar, cmap, (values, limits) in zip(self.images, self.colorbars, cmaps, layers, strict=True):
             with image.callbacks.blocked():  # each "changed" signal redraws the colorbar (~10 ms): once is enough
                 image.set_array(np.asarray(values, dtype=float).reshape(grid.shape))
@@ -289,13 +306,14 @@ class SurrogateMaps:
 
 def plot_surrogate_2d(grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
                       proposal: Any = None, axes: Any = None, direction: str | None = None,
-                      any_feasible: bool = True) -> list[Any]:
-    """Draw :class:`SurrogateMaps` once (``direction``, ``any_feasible``: see
+                      any_feasible: bool = True, warped_std: bool = False) -> list[Any]:
+    """Draw :class:`SurrogateMaps` once (``direction``, ``any_feasible``, ``warped_std``: see
     :meth:`SurrogateMaps.update`); returns its three Axes."""
     check_map_inputs(grid, prediction, observed, None, proposal, "plot_surrogate_2d")
     check_map_axes(axes, "plot_surrogate_2d")
     if direction is not None:
         Direction.parse(direction, "direction", "plot_surrogate_2d")
     check_bool(any_feasible, "any_feasible", "plot_surrogate_2d")
+    check_bool(warped_std, "warped_std", "plot_surrogate_2d")
     return SurrogateMaps(axes).update(grid, prediction, observed=observed, proposal=proposal,
-                                      direction=direction, any_feasible=any_feasible).axes
+                                      direction=direction, any_feasible=any_feasible, warped_std=warped_std).axes

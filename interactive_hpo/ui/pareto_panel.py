@@ -38,7 +38,7 @@ import numpy as np
 
 from .._validation import check_int, check_real, fail, is_int
 from ..exceptions import InvalidParameterError
-from ..goals import Goals, unknown_feasibility_mask
+from ..goals import Goals, any_constraints, unknown_feasibility_mask
 from ..plots import integer_ticks, wipe
 from ..plots.pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
 from ..plots.pareto_note import unreached_reference
@@ -270,7 +270,7 @@ class ParetoPanel:
                    f"{'' if here else ' of another study (before a Reset, a search-space edit or a fork)'}; it " \
                    "stays put, so the hypervolume curve compares across trials and branches."
             note = unreached_reference(self.values, self.goals.directions, self.counted, self.reference,
-                                       self.goals.names, not self.full.all())
+                                       self.goals.names, not self.full.all(), any_constraints(self.trials))
             if note:  # in place, while it holds: a warning would repeat at every redraw
                 rule += f'<br><span style="color:#8a5300">&#9888; {html.escape(note[:1].upper() + note[1:])}</span>'
         lower = int((~self.full).sum())

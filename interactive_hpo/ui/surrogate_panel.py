@@ -2,8 +2,8 @@
 
 One parameter: the mean, the epistemic and aleatoric bands and the acquisition below. Two or
 more: mean, std and acquisition heatmaps (the std in the GP's own units when it was fitted on
-warped values, :data:`WARPED_STD`) over a pair chosen from dropdowns, the other
-parameters fixed by a slider each (by default at the incumbent). Trials are drawn on the
+warped values, :data:`~interactive_hpo.plots.surrogate_maps.WARPED_STD`) over a pair chosen
+from dropdowns, the other parameters fixed by a slider each (by default at the incumbent). Trials are drawn on the
 slice, faded by their distance from it. Clicking a figure evaluates that point as a manual
 trial (through the callback the app registers). The pair and the sliders are
 :mod:`.slice_controls`: in a conditional space the dropdowns offer every parameter, picking one
@@ -50,13 +50,6 @@ CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
 FADE, FLOOR = 0.15, 0.15
 SEEN = "as the GP sees it"  #: the titles of maps in the GP's units (with "(warped)" two overlapped)
 AS_SEEN = f"{SEEN} (warped)"  #: the model's units with that box ticked: not the objective's
-#: Under the std map of a GP fitted on warped values, drawn in the GP's units whatever the mean's.
-#: In the objective's units its one-sd band went through the warp's inverse, steepest at the
-#: worst values: the std peaked in a ring beside the worst trial and was dark far from every
-#: trial (the SVM's map at 13 trials), the opposite of what epistemic uncertainty is.
-#: Short: each colour bar's label stays under its own map, 230 px wide in the Lab (this one ran
-#: under the next map's, 276 px at 100 dpi).
-WARPED_STD = "warped units: small near trials"
 
 
 def _warped(view: Any) -> bool:
@@ -282,7 +275,7 @@ class SurrogatePanel:
             belief = view.predict(surface.points.reshape(-1, d), std_units="model" if warped else None)
             self.maps.update(surface, belief, observed=on_axes,
                              observed_alpha=alpha[kept], proposal=star, direction=history.direction,
-                             any_feasible=any_feasible)
+                             any_feasible=any_feasible, warped_std=warped)
             self._show_absent(not_drawn(self.pair, off, off_star, "the proposal"))
             self._draw_sources([surface.x_axis, surface.y_axis], at, fixed, None)
             # A map in the GP's units says so (the std's title said "epistemic" alone); set_text,
@@ -291,7 +284,6 @@ class SurrogatePanel:
                                             (self.as_seen.value, self.as_seen.value or warped), strict=True):
                 if seen_here:
                     ax.title.set_text(f"{shown}, {SEEN}")
-            self.maps.colorbars[1].set_label(WARPED_STD if warped else "", fontsize="small")
         self.figure.redraw()
 
     def _show_trust(self, weights: Mapping[str, float]) -> None:

@@ -35,6 +35,9 @@ from interactive_hpo.study.curves import Curve, budget_trace, config_curves, lea
 
 from ..fidelity_helpers import LINE, bowl, curve  # noqa: E402
 
+#: The legend entry of a person's stop: it says the cross is drawn above its job (notebook 05, audit a368).
+HUMAN_STOP = "human: stop (drawn above its job)"
+
 SETTINGS = {"min_budget": 1, "max_budget": 9}
 
 
@@ -194,7 +197,7 @@ def test_plot_rungs_marks_each_decision_in_its_own_layer(overridden):
     promoted_by_human = layers["human: promote"].get_xydata()
     at = {float(v): x for x, v in info.drawn}
     assert promoted_by_human.tolist() == [[at[worst.value], worst.value]]
-    assert layers["human: stop"].get_xydata().tolist() == [[at[best.value], best.value]]
+    assert layers[HUMAN_STOP].get_xydata().tolist() == [[at[best.value], best.value]]
     assert len(layers["scheduler: stop"].get_xydata()) == int((info.scheduler == "stop").sum())
     assert ax.get_xscale() == "log" and ax.get_ylabel() == "loss" and ax.get_xlabel() == "budget"
     plot_rungs(rows, bracket=None)  # smoke: every bracket, a new figure
@@ -218,7 +221,7 @@ def test_a_rung_s_markers_stand_side_by_side_and_a_person_s_stop_beside_the_sche
     np.testing.assert_array_equal(rungs_info(study.optimizer.rung_table()).drawn, info.drawn)
     ax = plot_rungs(study.optimizer.rung_table(), Figure(dpi=100).add_subplot())
     layers = {line.get_label(): line for line in ax.lines}
-    stop, scheduler = layers["human: stop"], [line for line in ax.lines[1:] if line.get_label().startswith("scheduler")]
+    stop, scheduler = layers[HUMAN_STOP], [line for line in ax.lines[1:] if line.get_label().startswith("scheduler")]
     job = stop.get_xydata()[0]
     cross = stop.get_transform().transform(job) - ax.transData.transform(job)
     np.testing.assert_allclose(cross, [0.0, HUMAN_STOP_ABOVE / 72 * 100])   # above it, in pixels

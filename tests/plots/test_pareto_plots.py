@@ -150,8 +150,8 @@ def test_a_reference_no_trial_dominates_is_explained_with_a_warning():
     assert info.final_hypervolume == 0.0 and len(caught) == 1 and caught[0].filename == __file__  # the user's line
     message = str(caught[0].message)
     assert message == f"pareto_info: {info.note}"
-    assert message.startswith("pareto_info: no feasible trial dominates the reference point (accuracy 5, cost -5): "
-                              "the hypervolume is 0. No feasible trial is better than it in accuracy (best 0.95, "
+    assert message.startswith("pareto_info: no trial dominates the reference point (accuracy 5, cost -5): "
+                              "the hypervolume is 0. No trial is better than it in accuracy (best 0.95, "
                               "maximized) or cost (best 50, minimized); a reference worse than all of them (accuracy "
                               "below 0.85, cost above 90) would count them all.")
     assert "not the negated loss" in message  # a maximized objective is at fault
@@ -162,8 +162,20 @@ def test_a_reference_no_trial_dominates_is_explained_with_a_warning():
     assert "negated" not in str(caught[0].message)
 
 
+def test_the_note_says_feasible_only_where_feasibility_was_measured():
+    # Without constraints every trial counts as feasible: "no feasible trial" hinted at a constraint
+    # the study does not have (notebook 13's race). Given a mask, the word is back.
+    given = pareto_info(ACCURACY_COST, UP_DOWN, feasible=np.array([True, True, False, True]),
+                        reference=[5.0, -5.0], warn=False)
+    unknown = pareto_info(ACCURACY_COST, UP_DOWN, unknown=np.zeros(4, dtype=bool), reference=[5.0, -5.0], warn=False)
+    none = pareto_info(ACCURACY_COST, UP_DOWN, reference=[5.0, -5.0], warn=False)
+    assert given.note.startswith("no feasible trial dominates") and "No feasible trial is better" in given.note
+    assert unknown.note.startswith("no feasible trial dominates")
+    assert none.note.startswith("no trial dominates") and "feasible" not in none.note
+
+
 def test_a_reference_each_trial_misses_in_some_objective_names_none_alone():
-    with pytest.warns(UserWarning, match=r"Each feasible trial at the full budget is no better than it in some "
+    with pytest.warns(UserWarning, match=r"Each trial at the full budget is no better than it in some "
                                          r"objective; a reference worse than all of them \(objective 0 below 0.85, "
                                          r"objective 1 above 90\)"):
         info = pareto_info(ACCURACY_COST + [[0.99, 1.0]], UP_DOWN, reference=[0.92, 60.0],
@@ -180,7 +192,7 @@ def test_no_warning_while_a_trial_dominates_the_reference_or_none_is_counted():
         assert pareto_info(ACCURACY_COST, UP_DOWN, feasible=np.zeros(4, dtype=bool), reference=[5.0, -5.0]).note == ""
         assert pareto_info([[NAN, NAN]], UP_DOWN, reference=[5.0, -5.0]).note == ""
         quiet = pareto_info(ACCURACY_COST, UP_DOWN, reference=[5.0, -5.0], warn=False)
-    assert quiet.note.startswith("no feasible trial dominates the reference point (objective 0 5, objective 1 -5)")
+    assert quiet.note.startswith("no trial dominates the reference point (objective 0 5, objective 1 -5)")
     with pytest.raises(InvalidParameterError, match="`warn` of pareto_info must be"):
         pareto_info(ACCURACY_COST, UP_DOWN, warn="no")
 

@@ -22,6 +22,7 @@ from interactive_hpo.plots.surrogate import (  # noqa: E402
     plot_surrogate_1d,
     plot_surrogate_2d,
 )
+from interactive_hpo.plots.surrogate_maps import PLAIN_STD, WARPED_STD  # noqa: E402
 from interactive_hpo.views import AcquisitionTerms, SurrogatePrediction  # noqa: E402
 
 SPACE = SearchSpace([Float("C", 1e-2, 1e2, log=True), Categorical("kernel", ["rbf", "linear"])])
@@ -152,6 +153,21 @@ def test_the_mean_map_is_bright_where_it_is_better_and_says_so(direction, cmap, 
     assert maps.images[0].get_cmap().name == "viridis" and maps.colorbars[0].ax.get_xlabel() == ""
     with pytest.raises(InvalidParameterError, match="`direction` of plot_surrogate_2d must be one of"):
         plot_surrogate_2d(grid, fake_prediction(16), direction="lower")
+    plt.close("all")
+
+
+def test_the_std_map_s_colour_bar_says_its_units():
+    """The mean's and the acquisition's bars had labels, the std's none (notebook 03, audit a368):
+    a warped GP's std is drawn in its warped units, and only the Lab said so."""
+    grid = SearchSpace([Float("a", 0, 1), Float("b", 0, 1)]).slice2d("a", "b", resolution=4)
+    maps = SurrogateMaps().update(grid, fake_prediction(16), warped_std=True)
+    assert maps.colorbars[1].ax.get_xlabel() == WARPED_STD
+    maps.update(grid, fake_prediction(16))  # not warped: the label follows, it is not kept
+    assert maps.colorbars[1].ax.get_xlabel() == PLAIN_STD == "in the mean's units"
+    axes = plot_surrogate_2d(grid, fake_prediction(16), warped_std=True)
+    assert axes[1].figure.axes[4].get_xlabel() == WARPED_STD   # the three maps, then their bars
+    with pytest.raises(InvalidParameterError, match="`warped_std` of plot_surrogate_2d must be"):
+        plot_surrogate_2d(grid, fake_prediction(16), warped_std="yes")
     plt.close("all")
 
 

@@ -16,8 +16,8 @@ pytest.importorskip("botorch")
 
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
 from interactive_hpo.objectives import Forrester, FunctionObjective  # noqa: E402
+from interactive_hpo.plots.surrogate_maps import PLAIN_STD, WARPED_STD  # noqa: E402
 from interactive_hpo.ui import Lab, lab_redraw  # noqa: E402
-from interactive_hpo.ui.surrogate_panel import WARPED_STD  # noqa: E402
 
 from .lab_helpers import FAST, LINE, lab_after, press, quad  # noqa: E402
 
@@ -468,10 +468,14 @@ def title_gap(ax):
     return ax.title.get_window_extent().y0 - ax.get_window_extent().y1
 
 
-def test_an_unwarped_gps_std_map_needs_no_note_on_its_units():
+def test_an_unwarped_gps_std_map_says_it_is_in_the_mean_s_units():
+    # Unlabelled, the std's bar was the only one of the three without words (audit a368).
     lab = lab_after(FunctionObjective(bowl, PLANE), PLANE, 4, seed=0,
                     optimizer_settings={**FAST, "output_warp": "none"})
-    assert lab.surrogate_panel.maps.colorbars[1].ax.get_xlabel() == ""
+    from ..figure_layout import assert_clean_layout
+
+    assert lab.surrogate_panel.maps.colorbars[1].ax.get_xlabel() == PLAIN_STD
+    assert_clean_layout(lab.surrogate_panel.figure.fig, "the model heatmaps with the std's label")
 
 
 def test_the_fork_button_after_a_switch_goes_on_as_the_study_did():

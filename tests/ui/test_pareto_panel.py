@@ -231,8 +231,9 @@ def test_a_reference_no_trial_dominates_is_explained_in_the_caption_without_warn
         panel.figure.redraw()
         panel.update(study.trials)
     assert panel.volume_info.final_hypervolume == 0.0
-    assert "&#9888; No feasible trial dominates the reference point (objective 0 -5, objective 1 5): the hypervolume " \
-           "is 0. No feasible trial is better than it in objective 0 (best " in panel.caption.value
+    # No constraints: every trial counts, so the caption says "trial", not "feasible trial".
+    assert "&#9888; No trial dominates the reference point (objective 0 -5, objective 1 5): the hypervolume " \
+           "is 0. No trial is better than it in objective 0 (best " in panel.caption.value
     worst = panel.values.max(axis=0)[0]
     assert f"objective 0 above {worst:.4g}" in panel.caption.value
     panel.set_reference([worst + 1.0, 5.0])  # objective 1, maximized, is still past every trial
@@ -241,6 +242,11 @@ def test_a_reference_no_trial_dominates_is_explained_in_the_caption_without_warn
     assert "better than it in objective 0 (best" in panel.caption.value and "negated" not in panel.caption.value
     panel.infer_reference()
     assert "dominates" not in panel.caption.value and panel.volume_info.final_hypervolume > 0
+    constrained = Study(SQUARE, "sobol", directions=TWO, seed=0)
+    constrained.run(capped, n_trials=8)
+    panel = ParetoPanel(constrained.goals).update(constrained.trials)
+    panel.set_reference([-5.0, 5.0])
+    assert "&#9888; No feasible trial dominates the reference point" in panel.caption.value  # feasibility measured
 
 
 def test_branches_compare_by_hypervolume_from_the_same_reference():

@@ -9,8 +9,9 @@ import pytest
 pytest.importorskip("botorch")
 pytest.importorskip("ipywidgets")
 
+from interactive_hpo.plots.surrogate_maps import WARPED_STD  # noqa: E402
 from interactive_hpo.ui.errors import ErrorLog  # noqa: E402
-from interactive_hpo.ui.surrogate_panel import MAP_RESOLUTION, WARPED_STD, SurrogatePanel  # noqa: E402
+from interactive_hpo.ui.surrogate_panel import MAP_RESOLUTION, SurrogatePanel  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
