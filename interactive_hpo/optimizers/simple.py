@@ -7,16 +7,18 @@ import math
 import warnings
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from .._validation import check_bool, is_int
 from ..conditions import INACTIVE_UNIT
+from ..exceptions import SearchExhausted
 from ..space import SearchSpace
 from ..trial import CARRIED, Trial, carried_from
 from .base import Optimizer, Suggestion
 from .capabilities import MultiObjective
+from .finite import FiniteSpace
 
 __all__ = ["GridSearch", "RandomSearch", "SobolSearch", "SobolSequence"]
 
@@ -43,6 +45,20 @@ class RandomSearch(Optimizer, MultiObjective):
 
 #: Points a Sobol' sequence holds (scipy's ``qmc.Sobol`` with its default 30 bits).
 MAX_SOBOL_POINTS = 2**30
+
+#: On a finite space, Sobol points whose configurations are taken that :class:`SobolSearch` steps
+#: over before it draws an untaken configuration at random: the sequence meets the last
+#: configurations of a space late (all 3,000 of a log integer times a categorical within 68,000 to
+#: 72,000 points, all 400 of two integers within 1,000), far too many points to walk at each ask.
+UNTAKEN_SKIPS = 64
+
+#: The user attribute of a :class:`SobolSearch` trial drawn at random among the untaken
+#: configurations (:data:`UNTAKEN_SKIPS`): it took no position of the sequence.
+UNTAKEN_KEY = "sobol_untaken"
+
+#: Where :func:`~interactive_hpo.interop.to_optuna` records a trial's source, kept as a user
+#: attribute by ``from_optuna``: an imported trial whose record says it was a Sobol trial.
+_EXPORTED_SOURCE = "ihpo_source"
 
 
 class SobolSequence:
@@ -111,9 +127,22 @@ class SobolSearch(Optimizer, MultiObjective):
     Points are handed out in sequence order. Trials drawn from this sequence elsewhere (a study
     replayed from disk, a fork's, one taken to Optuna and back: the ``sobol_index`` they record,
     checked against the sequence) take their positions, so the study continues where it stopped.
-    A Sobol trial of another sequence (another seed's: before a switch) uses up one position. A
-    point that decodes to the configuration of another trial (a person's, another optimizer's,
-    an imported one) is skipped, once per such trial: no configuration is proposed again for it.
+    Only a trial drawn from a Sobol sequence has one: a ``sobol_index`` a person gives a manual
+    trial is not read (about one in |space| of all integers passes the check on a finite space:
+    such a record made the sequence jump, and one near :data:`MAX_SOBOL_POINTS` made the second
+    ask fail inside scipy). A Sobol trial of another sequence (another seed's: before a switch)
+    uses up one position. A point that decodes to the configuration of another trial (a
+    person's, another optimizer's, an imported one) is skipped, once per such trial: no
+    configuration is proposed again for it.
+
+    On a space of integers and categoricals only (``FiniteSpace``: up to 20,000 configurations)
+    no configuration is proposed twice, as with Bayesian optimization: a point whose
+    configuration is taken (evaluated, failed, pruned or pending, this search's own included; a
+    trial cut short is untried) is skipped, after :data:`UNTAKEN_SKIPS` of them in a row an
+    untaken configuration is drawn at random, and the search is :attr:`exhausted` when every one
+    is taken. Before, the sequence repeated its own configurations long before covering the
+    space (5 asks covered 3 of 5 choices of one categorical, seed 1). It is also exhausted when
+    the trials have used the sequence's :data:`MAX_SOBOL_POINTS` points.
 
     Parameters
     ----------
@@ -149,21 +178,57 @@ class SobolSearch(Optimizer, MultiObjective):
         self._holes: list[range] = []
         self._others = 0
         self._elsewhere: Counter[tuple[tuple[str, Any], ...]] = Counter()
+        self._points: dict[int, np.ndarray] = {}  # position -> its point, shape (d,)
         self._decoded: dict[int, tuple[tuple[str, Any], ...]] = {}  # position -> its configuration
+        # On a finite space, the keys (FiniteSpace.key) of the configurations of the trials told,
+        # but those cut short; with the pending ones, the configurations taken.
+        self._finite = FiniteSpace.of(space)
+        self._tried: set[tuple[int, ...]] = set()
+
+    @property
+    def exhausted(self) -> bool:
+        """True once every configuration of a finite space is taken, or the trials have used
+        the sequence's :data:`MAX_SOBOL_POINTS` points."""
+        return self._full() or self._next() >= MAX_SOBOL_POINTS
+
+    def exhausted_error(self) -> SearchExhausted:
+        why = ("every configuration of this space was evaluated, failed or is pending. Switch optimizer or "
+               "enlarge the space.") if self._full() else \
+            (f"its trials used the {MAX_SOBOL_POINTS:,} points of its Sobol sequence (a trial's recorded "
+             "'sobol_index' names the last ones). Switch optimizer or start a study with another seed.")
+        return SearchExhausted(f"{type(self).__name__} has nothing left to propose: {why}")
+
+    def _full(self) -> bool:
+        return self._finite is not None and len(self._tried) + len(self._pending_keys()) >= self._finite.size
+
+    def _pending_keys(self) -> set[tuple[int, ...]]:
+        """The keys of the configurations pending and not told, on a finite space (with ``_tried``,
+        those taken: kept apart, as a union would copy every configuration told at each ask)."""
+        assert self._finite is not None
+        return {self._finite.key(x) for x, _ in self._pending} - self._tried
 
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         position = self._next()
-        self._sequence.position = position
-        x = self._sequence.point()
+        if self._finite is not None:  # the next point whose configuration is untaken
+            pending, finite = self._pending_keys(), self._finite
+            steps = range(position, min(position + UNTAKEN_SKIPS, MAX_SOBOL_POINTS))
+            untaken = next((step for step in steps if (key := finite.key(self._point_at(step))) not in self._tried
+                            and key not in pending), None)
+            if untaken is None:  # one a random draw finds at once (not None: an exhausted optimizer is not asked)
+                return Suggestion(x=cast(np.ndarray, finite.draw(self._tried | pending, rng)),
+                                  info={UNTAKEN_KEY: True})
+            position = untaken
+        x = self._point_at(position)
         self._take(position)
         return Suggestion(x=x, info={"sobol_index": position})
 
     def _next(self) -> int:
-        """The first free position (at or after ``_top``) that no trial's stand-in uses up."""
+        """The first free position (at or after ``_top``) that no trial's stand-in uses up
+        (:data:`MAX_SOBOL_POINTS` or more: none is left)."""
         left = +self._elsewhere  # a copy: the next ask walks the free positions again from the start
         free = itertools.chain(itertools.chain.from_iterable(self._holes), itertools.count(self._top))
         for position in itertools.islice(free, self._others, None):  # the first ones: other sequences'
-            if not left:
+            if not left or position >= MAX_SOBOL_POINTS:
                 return max(position, self._top)  # below _top, a free position no trial stood for is left
             key = self._configuration_at(position)
             if left[key]:
@@ -175,9 +240,15 @@ class SobolSearch(Optimizer, MultiObjective):
 
     def _configuration_at(self, position: int) -> tuple[tuple[str, Any], ...]:
         if position not in self._decoded:
-            self._sequence.position = position
-            self._decoded[position] = _configuration(self.space.from_unit(self._sequence.point()))
+            self._decoded[position] = _configuration(self.space.from_unit(self._point_at(position)))
         return self._decoded[position]
+
+    def _point_at(self, position: int) -> np.ndarray:
+        """The sequence's point at ``position``, shape (d,) (kept: the next ask reads it again)."""
+        if position not in self._points:
+            self._sequence.position = position
+            self._points[position] = self._sequence.point()
+        return self._points[position].copy()
 
     def _take(self, position: int) -> None:
         """Mark ``position`` taken by a trial (once: taking it again changes nothing)."""
@@ -195,23 +266,30 @@ class SobolSearch(Optimizer, MultiObjective):
     def _evaluates(self, trial: Trial, suggestion: Suggestion) -> bool:
         # Two sequences (before and after a switch) can propose one configuration: the trial of
         # the old one evaluates none of this one's suggestions.
-        return trial.user_attrs.get("sobol_index") == suggestion.info.get("sobol_index")
+        return all(trial.user_attrs.get(key) == suggestion.info.get(key) for key in ("sobol_index", UNTAKEN_KEY))
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
+        if self._finite is not None and not trial.cut_short:
+            self._tried.add(self._finite.key(trial.x))
         if suggestion is None:  # one of this optimizer's own took its position when it was asked
             self._learn(trial)
 
     def _learn(self, trial: Trial) -> None:
         """Take into account a trial this optimizer did not ask."""
         # Drawn from this very sequence, at the position its record names: replayed, carried by a
-        # fork, or imported with its record (from_optuna keeps "sobol_index" as a user attribute).
+        # fork, or imported with its record (from_optuna keeps "sobol_index", and the source
+        # to_optuna wrote, as user attributes). No other trial was drawn from a Sobol sequence.
+        sobol = trial.source == self.name or trial.user_attrs.get(_EXPORTED_SOURCE) == self.name
         recorded = trial.user_attrs.get("sobol_index")
         taken = self._sequence.took(trial, self.name, "sobol_index", self.space) if trial.source == CARRIED \
-            else self._sequence.drew(recorded, trial, self.space) if recorded is not None else None
+            else self._sequence.drew(recorded, trial, self.space) if sobol and recorded is not None else None
         if taken is not None:
             self._take(taken)
         elif trial.source == self.name:
-            self._others += 1  # drawn from another sequence (another seed's, or no record): used up one point
+            # Drawn from another sequence (another seed's, or no record): used up one point; drawn
+            # among the untaken configurations of a finite space: none.
+            if not trial.user_attrs.get(UNTAKEN_KEY):
+                self._others += 1
         else:  # a person's, another optimizer's, an imported one: its configuration is not proposed again
             self._elsewhere[_configuration(trial.params)] += 1
 

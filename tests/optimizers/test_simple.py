@@ -6,7 +6,20 @@ import numpy as np
 import pytest
 from scipy.stats import qmc
 
-from interactive_hpo import Categorical, Float, GridSearch, Int, RandomSearch, SearchSpace, SobolSearch, Study
+from interactive_hpo import (
+    Categorical,
+    Float,
+    GridSearch,
+    Int,
+    RandomSearch,
+    SearchExhausted,
+    SearchSpace,
+    SobolSearch,
+    Study,
+)
+from interactive_hpo.optimizers import simple
+from interactive_hpo.optimizers.simple import SobolSequence
+from interactive_hpo.trial import USER_INTERRUPT
 
 
 def test_grid_visits_every_point_once_in_a_seeded_order():
@@ -75,18 +88,110 @@ def test_sobol_skips_the_point_a_configuration_evaluated_elsewhere_took_and_a_re
     resumed = Study.load(copy)  # the journal's replay skips point 1 again: no repeat, nothing skipped twice
     study.run(lambda p: p["x"], n_trials=8)
     resumed.run(lambda p: p["x"], n_trials=8)
-    assert [t.params for t in resumed.trials] == [t.params for t in study.trials]
-    assert [t.user_attrs.get("sobol_index") for t in resumed.trials[4:]] == list(range(4, 12))
+    assert [(t.params, t.user_attrs.get("sobol_index")) for t in resumed.trials] == \
+        [(t.params, t.user_attrs.get("sobol_index")) for t in study.trials]
+    # The continuous space's sequence goes on from point 4; the finite one's 4 configurations are all taken.
+    assert [t.user_attrs.get("sobol_index") for t in resumed.trials[4:]] == \
+        ([] if space.dim == 1 else list(range(4, 12)))
 
 
-def test_sobol_skips_a_point_for_each_trial_from_elsewhere_at_most_so_a_finite_space_goes_on():
-    space = SearchSpace([Int("n", 1, 2)])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(("space", "size"), [
+    (SearchSpace([Categorical("c", list("abcde"))]), 5),
+    (SearchSpace([Int("i", 0, 3), Categorical("c", ["x", "y", "z"])]), 12),
+    (SearchSpace([Int("i", 0, 4), Int("j", 0, 2)]), 15)], ids=["5", "12", "15"])
+def test_sobol_proposes_each_configuration_of_a_finite_space_once_then_is_exhausted(space, size, seed):
+    # Before, the sequence repeated its own configurations: 5 asks covered 3 of 5 choices (seed 1),
+    # 12 and 15 asks 8-9 of 12 and 11-12 of 15, and the search was never exhausted.
+    study = Study(space, "sobol", seed=seed)
+    study.run(lambda p: 1.0, n_trials=size + 3)  # a run stops when every configuration is taken
+    assert len(study.trials) == len({tuple(t.params.items()) for t in study.trials}) == size
+    assert study.optimizer.exhausted
+    with pytest.raises(SearchExhausted, match="every configuration of this space"):
+        study.ask()
+
+
+def test_sobol_skips_failed_pending_and_manual_configurations_not_those_cut_short(tmp_path):
+    # Taken as Bayesian optimization takes them: failed, pending (here or in another process) and
+    # a person's; a trial cut short (a person stopped it) says nothing of its configuration.
+    space = SearchSpace([Int("n", 0, 2), Categorical("c", ["u", "v"])])
+    path = tmp_path / "sobol.jsonl"
+    study = Study(space, "sobol", seed=1, storage=path)
+    failed, pending, cut = study.ask(), study.ask(), study.ask()
+    study.tell(failed, state="FAILED")
+    cut = study.tell(cut, state="FAILED", user_attrs={"error": USER_INTERRUPT})
+    assert cut.cut_short
+    study.add_manual({"n": 2, "c": "v"}, 1.0)
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(path.read_bytes())
+    reloaded = Study.load(copy)  # as another process opens it: the pending trial runs there
+    asked = [study.ask() for _ in range(3)]
+    assert [dict(t.params) for t in asked] == [dict(reloaded.ask().params) for _ in range(3)]
+    configurations = [tuple(t.params.items()) for t in (failed, pending, *asked)] + [(("n", 2), ("c", "v"))]
+    assert len(set(configurations)) == len(configurations) == 6  # the cut-short one's configuration among the asked
+    assert tuple(cut.params.items()) in [tuple(t.params.items()) for t in asked]
+    assert study.optimizer.exhausted and reloaded.optimizer.exhausted
+
+
+def test_sobol_on_a_finite_space_draws_an_untaken_configuration_when_the_sequence_meets_none_and_a_replay_too(
+        tmp_path):
+    # The sequence meets a log integer's last levels late: past UNTAKEN_SKIPS taken points in a row,
+    # an untaken configuration is drawn at random (seeded), recorded as such; a reload goes on alike.
+    space = SearchSpace([Int("n", 1, 100, log=True)])
+    path = tmp_path / "sobol.jsonl"
+    study = Study(space, "sobol", seed=1, storage=path)
+    study.run(lambda p: 1.0, n_trials=99)
+    drawn = [t for t in study.trials if t.user_attrs.get("sobol_untaken")]
+    assert [t.number for t in drawn] == [98] and "sobol_index" not in drawn[0].user_attrs
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(path.read_bytes())
+    reloaded = Study.load(copy)
+    study.run(lambda p: 1.0, n_trials=5)  # one left
+    reloaded.run(lambda p: 1.0, n_trials=5)
+    assert [dict(t.params) for t in reloaded.trials] == [dict(t.params) for t in study.trials]
+    assert sorted(t.params["n"] for t in study.trials) == list(range(1, 101)) and study.optimizer.exhausted
+
+
+def _position_of(space, seed, params, below):
+    """The last position below ``below`` of the Sobol sequence of ``seed`` whose point decodes to ``params``."""
+    sequence = SobolSequence(space.dim, seed)
+    for position in range(below - 1, 0, -1):
+        sequence.position = position
+        if space.from_unit(sequence.point()) == params:
+            return position
+    raise AssertionError("unreachable on a small space")
+
+
+def test_sobol_reads_no_position_a_person_gives_a_manual_trial():
+    # Before, a manual trial's sobol_index (about 1 in 6 integers decodes to its configuration here)
+    # was taken for its position: the sequence jumped there, never to use the points below (one of
+    # 2**30 - 2 made the second ask fail in scipy).
+    space = SearchSpace([Int("i", 0, 2), Categorical("c", ["x", "y"])])
+    plain, study = Study(space, "sobol", seed=0), Study(space, "sobol", seed=0)
+    position = _position_of(space, study.optimizer.seed, {"i": 1, "c": "y"}, 10_000)
+    plain.add_manual({"i": 1, "c": "y"}, 1.0)
+    study.add_manual({"i": 1, "c": "y"}, 1.0, user_attrs={"sobol_index": position})
+    assert [study.ask().user_attrs["sobol_index"] for _ in range(3)] == \
+        [plain.ask().user_attrs["sobol_index"] for _ in range(3)] == [1, 2, 3]  # point 0 is the manual one's
+
+
+@pytest.mark.parametrize("how", ["sobol", "imported"])
+def test_sobol_is_exhausted_when_a_recorded_position_used_the_last_point_of_its_sequence(how, monkeypatch):
+    # A Sobol trial's record is trusted (a journal edited by hand can name any position that decodes
+    # to its configuration): before, the ask after the last point (2**30 - 1) failed inside scipy, on
+    # every load. Here the sequence ends at 8 points: scipy skips to 2**30 in about 3 s a point.
+    monkeypatch.setattr(simple, "MAX_SOBOL_POINTS", 8)
+    space = SearchSpace([Float("x", 0, 1), Int("i", 0, 2)])
     study = Study(space, "sobol", seed=0)
-    study.add_manual({"n": 1}, 1.0)
-    study.add_manual({"n": 2}, 2.0)
-    study.run(lambda p: p["n"], n_trials=4)  # both taken: the sequence goes on, repeating them
-    indices = [t.user_attrs["sobol_index"] for t in study.trials[2:]]
-    assert indices == list(range(indices[0], indices[0] + 4)) and indices[0] <= 2
+    sequence = SobolSequence(space.dim, study.optimizer.seed)
+    sequence.position = 6
+    attrs = {"sobol_index": sequence.position} | ({"ihpo_source": "sobol"} if how == "imported" else {})
+    study.add_finished(space.from_unit(sequence.point()), state="COMPLETE", value=1.0,
+                       source="sobol" if how == "sobol" else "optuna", user_attrs=attrs)
+    assert study.ask().user_attrs["sobol_index"] == 7
+    assert study.optimizer.exhausted
+    with pytest.raises(SearchExhausted, match="used the 8 points of its Sobol sequence"):
+        study.ask()
 
 
 def test_sobol_reloaded_while_a_trial_runs_asks_past_the_position_it_records(tmp_path):
