@@ -41,7 +41,8 @@ from .landscape import HeatmapInfo, heatmap_info, plot_landscape, plot_landscape
 from .landscape_compare import TrainTestInfo, plot_similarity, plot_train_test, train_test_info
 from .landscape_trajectory import plot_trajectory, trajectory_info
 from .lineage import LineagePlot, plot_lineage
-from .pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
+from .pareto import ParetoInfo, pareto_info
+from .pareto_plots import plot_hypervolume, plot_pareto_front
 from .partial_dependence import plot_partial_dependence, plot_partial_dependence_2d
 from .pbt import plot_pbt, plot_pbt_lineage, plot_pbt_schedule
 from .pbt_scores import plot_pbt_scores

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
+from .pareto import ParetoInfo, pareto_info
+from .pareto_plots import plot_hypervolume, plot_pareto_front
 
 __all__ = ["draw_front_step"]
 

@@ -22,7 +22,7 @@ from ..direction import Direction
 from ._axes import axes_or_new, distinct_labels, joined_polylines
 from ._checks import is_sequence, keys, records
 from .brackets import BracketsInfo, brackets_info, plot_brackets  # their home before 2026-12-07
-from .pareto import _label
+from .pareto_plots import _label
 
 __all__ = ["BracketsInfo", "RungsInfo", "brackets_info", "plot_brackets", "plot_rungs", "rungs_info",
            "spread_by_rank", "stopped_configs"]

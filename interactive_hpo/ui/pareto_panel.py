@@ -40,8 +40,9 @@ from .._validation import check_int, check_real, fail, is_int
 from ..exceptions import InvalidParameterError
 from ..goals import Goals, any_constraints, unknown_feasibility_mask
 from ..plots import integer_ticks, wipe
-from ..plots.pareto import ParetoInfo, pareto_info, plot_hypervolume, plot_pareto_front
+from ..plots.pareto import ParetoInfo, pareto_info
 from ..plots.pareto_note import unreached_reference
+from ..plots.pareto_plots import plot_hypervolume, plot_pareto_front
 from ..study.results import FULL_BUDGET, at_full_budget
 from ..trial import Trial
 from ._checks import check_callback, check_text, check_trials, error_log
