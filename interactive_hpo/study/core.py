@@ -170,6 +170,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         with self._asking() as asked, self._transaction():
             if self._state.n_queued:  # the trial takes the head of the queue (StudyState.add)
                 trial = self._queued_trial(self._state.next_queued())
+                # Pending for the optimizer until told, as a journal's replay notes every asked
+                # trial: it proposed the running configuration again (review r375).
+                self.optimizer.note_running(trial)
             else:
                 self._check_not_waiting()
                 trial = self._trial_from(self.optimizer.ask())
@@ -206,6 +209,8 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                 self._check_not_waiting()
                 proposed = self.optimizer.ask_batch(q - n_queued)
             queued = [self._queued_trial(params, later) for later, params in enumerate(self._state.queue[:n_queued])]
+            for trial in queued:  # pending until told (see ask)
+                self.optimizer.note_running(trial)
             asked += self._record_asked(queued + [self._trial_from(suggestion, n_queued + later)
                                                   for later, suggestion in enumerate(proposed)])
             return list(asked)
@@ -284,9 +289,8 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             new = self._build(optimizer, optimizer_settings or settings, index=self._state.n_optimizers, owner=owner,
                               settings_argument=given)
             tell_history(self._state, new, self.goals)
-            for trial in self._state.running():  # trials other processes are evaluating
-                if self._state.owner_of(trial.number) != self._owner:
-                    new.note_running(trial)
+            for trial in self._state.running():  # this process's and others': pending, as a replay notes them
+                new.note_running(trial)
             self._record({"event": "switched", "optimizer": spec_of(new)})
             self._classes[self._state.n_optimizers - 1] = type(new)
             self.optimizer = new

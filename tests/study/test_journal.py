@@ -844,3 +844,22 @@ def test_a_home_relative_path_is_the_shell_s(tmp_path, monkeypatch):
     Study(space, seed=0, storage="~/s.jsonl").run(lambda p: p["x"], n_trials=2, progress=False)
     assert (tmp_path / "home" / "s.jsonl").exists() and not (tmp_path / "~").exists()
     assert len(Study.load("~/s.jsonl").trials) == 2
+
+
+@pytest.mark.parametrize("optimizer", ["sobol", "bo"])
+def test_a_running_trial_is_pending_for_a_switched_to_optimizer_and_an_enqueued_one_too(tmp_path, optimizer):
+    # Review r375: a study switched while its own trials ran, or running an enqueued trial, proposed
+    # that configuration again; a reload of its journal (which notes every running trial) did not.
+    from interactive_hpo import Categorical
+
+    space = SearchSpace([Categorical("c", list("abc"))])
+    path = tmp_path / "study.jsonl"
+    study = Study(space, "sobol", seed=0, storage=path)
+    study.enqueue({"c": "b"})
+    running = [study.ask(), study.ask()]  # the enqueued one, then the optimizer's
+    study.switch_optimizer(optimizer)
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(path.read_bytes())
+    live, reloaded = study.ask(), Study.load(copy).ask()
+    assert live.params == reloaded.params
+    assert {t.params["c"] for t in running + [live]} == {"a", "b", "c"}
