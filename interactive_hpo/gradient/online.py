@@ -23,7 +23,8 @@ from .bilevel import BilevelProblem, check_losses, check_problem, check_steps
 
 __all__ = ["OnlineRun", "online_learning_rate"]
 
-#: A run whose validation loss exceeds this many times the untrained model's has diverged, though
+#: A run whose validation loss rises above the untrained model's by this many times its size
+#: (for a positive loss: exceeds this many times it) has diverged, though
 #: its loss is still finite. Measured (ridge and MLP problems, 40 steps): runs that train never
 #: exceed their untrained loss at all, while a diverging one grows geometrically (x 10^3 every few
 #: steps at learning_rate=1.0 on ridge), so it passes a millionfold a few steps after it starts to
@@ -100,8 +101,9 @@ def online_learning_rate(problem: BilevelProblem, params: Mapping[str, Any] | No
     val_losses: list[float] = []
     with torch.no_grad():
         untrained = float(problem.outer_loss(w))
-        # A problem whose loss may be 0 or below at the start has no scale to grow from: NaN only.
-        ceiling = DIVERGED * untrained if untrained > 0 else np.inf
+        # Grown by a millionfold of its own size above where it started: a loss that may be 0 or
+        # below (a shifted or negative log-likelihood) diverges too; one exactly 0 has no scale.
+        ceiling = untrained + (DIVERGED - 1) * abs(untrained) if untrained else np.inf
         for _ in range(steps):
             rows = torch.as_tensor(rng.choice(n_train, batch_size, replace=False))
             train_losses.append(float(problem.inner_loss(w, theta, rows)))
@@ -118,8 +120,8 @@ def online_learning_rate(problem: BilevelProblem, params: Mapping[str, Any] | No
                 # Kept: the steps before.
                 train_losses.pop()
                 why = ("its loss is no longer finite" if not finite else
-                       f"its validation loss, {val_loss:.3g}, is over {DIVERGED:g} times the untrained model's "
-                       f"({untrained:.3g})")
+                       f"its validation loss, {val_loss:.3g}, rose over {DIVERGED:g} times the size of the untrained "
+                       f"model's ({untrained:.3g})")
                 warn_user(f"online_learning_rate: training diverged at step {len(rates) + 1} of {steps} (learning "
                           f"rate {alpha:g}, learning_rate={learning_rate!r}, beta={beta!r}): {why}, so the run "
                           f"stops with {len(rates)} steps. Start from a smaller learning_rate.", RuntimeWarning)

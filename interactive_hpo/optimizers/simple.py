@@ -283,13 +283,13 @@ class SobolSearch(Optimizer, MultiObjective):
         recorded = trial.user_attrs.get("sobol_index")
         taken = self._sequence.took(trial, self.name, "sobol_index", self.space) if trial.source == CARRIED \
             else self._sequence.drew(recorded, trial, self.space) if sobol and recorded is not None else None
+        carried = carried_from(trial, self.name)
         if taken is not None:
             self._take(taken)
+        elif (sobol or carried is not None) and (trial.user_attrs if carried is None else carried).get(UNTAKEN_KEY):
+            pass  # drawn among the untaken configurations of a finite space, here or carried, imported: no point
         elif trial.source == self.name:
-            # Drawn from another sequence (another seed's, or no record): used up one point; drawn
-            # among the untaken configurations of a finite space: none.
-            if not trial.user_attrs.get(UNTAKEN_KEY):
-                self._others += 1
+            self._others += 1  # drawn from another sequence (another seed's, or no record): used up one point
         else:  # a person's, another optimizer's, an imported one: its configuration is not proposed again
             self._elsewhere[_configuration(trial.params)] += 1
 

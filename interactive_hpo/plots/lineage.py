@@ -280,4 +280,9 @@ def plot_lineage(lineage: Any, ax: Any = None, best_value: float | None = None) 
     if best_value is not None:
         check_real(best_value, "best_value", "plot_lineage")
     check_axes(ax, "plot_lineage")
-    return LineagePlot(ax).update(lineage, best_value).ax
+    plot = LineagePlot(ax).update(lineage, best_value)
+    engine = plot.ax.figure.get_layout_engine()
+    if engine is not None:  # laid out, the Axes shrink: a legend fitted before covered a point (review r375)
+        engine.execute(plot.ax.figure)
+        plot.fit_legend()
+    return plot.ax

@@ -69,8 +69,8 @@ def test_a_diverging_online_run_stops_with_a_warning_and_its_plot_draws():
     # Its loss was NaN from step 14 (6e277 at step 13); it stops once its validation loss is a
     # million times the untrained model's (1.14), at step 6.
     with pytest.warns(RuntimeWarning, match=r"diverged at step 6 of 20 .*learning_rate=1.0.*: its validation loss, "
-                                            r"6.66e\+10, is over 1e\+06 times the untrained model's \(1.14\), so "
-                                            r"the run stops with 5 steps"):
+                                            r"6.66e\+10, rose over 1e\+06 times the size of the untrained "
+                                            r"model's \(1.14\), so the run stops with 5 steps"):
         run = online_learning_rate(RidgeProblem(), learning_rate=1.0, steps=20)
     assert len(run.steps) == len(run.train_losses) == len(run.val_losses) == 5
     assert np.isfinite(run.train_losses).all() and np.isfinite(run.val_losses).all()
@@ -93,7 +93,7 @@ def test_a_fixed_rate_that_diverges_without_overflowing_stops_and_warns_too():
     """Audit a370 #3: with beta=0 the loss never became NaN in 40 steps: it climbed to 5e44
     unwarned, and a plot's axis with it."""
     with pytest.warns(RuntimeWarning, match=r"diverged at step 6 of 40 .*beta=0.0\): its validation loss, 1.16e\+06, "
-                                            r"is over 1e\+06 times"):
+                                            r"rose over 1e\+06 times"):
         run = online_learning_rate(RidgeProblem(), learning_rate=1.0, beta=0.0, steps=40, seed=0)
     assert len(run.val_losses) == 5 and run.val_losses.max() < 1e6 * 1.14
     with warnings.catch_warnings():
@@ -165,3 +165,14 @@ def test_compare_with_black_box_can_match_by_evaluations(capsys):
                                    match="evaluations", progress=False)
     assert again.summary() == summary  # the same trials on any machine, whatever its load
     assert capsys.readouterr().err == ""  # progress=False: a loop of comparisons prints nothing
+
+
+def test_a_loss_that_starts_below_zero_diverges_too():
+    # Review r375: below zero the ceiling was infinite, and the run climbed to 5e44 unwarned.
+    class Shifted(RidgeProblem):
+        def outer_loss(self, w):
+            return super().outer_loss(w) - 2.14  # untrained: about -1
+
+    with pytest.warns(RuntimeWarning, match=r"diverged at step \d+ of 40 .*rose over 1e\+06 times the size"):
+        run = online_learning_rate(Shifted(), learning_rate=1.0, beta=0.0, steps=40)
+    assert len(run.steps) < 40

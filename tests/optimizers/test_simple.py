@@ -230,3 +230,17 @@ def test_sobol_trials_running_across_a_switch_replay_as_the_live_study_asked(tmp
     copy.write_bytes(path.read_bytes())
     live, reloaded = study.ask(), Study.load(copy).ask()
     assert live.params == reloaded.params and live.params not in [t.params for t in trials]
+
+
+def test_an_imported_or_carried_untaken_sobol_trial_is_not_counted_as_from_elsewhere():
+    # Review r375: drawn among the untaken configurations it took no point of the sequence; live it
+    # is the search's own, but imported (from_optuna) it counted as another's and could shift the
+    # window of points the next ask walks.
+    from interactive_hpo.optimizers.simple import UNTAKEN_KEY
+
+    space = SearchSpace([Int("a", 0, 3), Categorical("c", ["u", "v", "w"])])
+    study = Study(space, "sobol", seed=0)
+    study.add_finished({"a": 2, "c": "w"}, value=1.0, source="optuna",
+                       user_attrs={"ihpo_source": "sobol", UNTAKEN_KEY: True})
+    study.add_finished({"a": 1, "c": "u"}, value=1.0, source="optuna")  # a plain Optuna trial: skipped once
+    assert list(study.optimizer._elsewhere) == [(("a", 1), ("c", "u"))]

@@ -482,3 +482,16 @@ def test_a_lineage_plot_updated_in_place_shows_what_a_fresh_one_shows_with_the_s
         assert [id(a) for a in (live.plain, live.line, live.bred, live.adopted, live.ring, live.not_bred)] == artists
         assert len(live.ax.collections) == 5 and len(live.ax.lines) == 1 and len(live.ax.texts) == len(live.labels)
     plt.close("all")
+
+
+def test_plot_lineage_in_a_laid_out_figure_fits_its_legend_to_the_axes_as_drawn():
+    # Review r375: fitted before constrained layout shrank the Axes, the legend covered a point.
+    one = Lineage(ids=np.arange(6), generations=np.zeros(6, int), values=np.array([3.0, 1, 2, 5, 4, 0.5]),
+                  parents=((),) * 6, best=5)
+    fig, ax = plt.subplots(figsize=(1.4, 2.0), layout="constrained")
+    plot_lineage(one, ax=ax)
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    points = ax.transData.transform(np.column_stack([one.generations, one.values]))
+    assert not any(box.contains(*point) for point in points)
+    plt.close(fig)
