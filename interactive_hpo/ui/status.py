@@ -72,7 +72,7 @@ def status_line(study: Study, running: Sequence[Trial], viewing: int | None = No
     past = "" if viewing is None else (f' &middot; <span class="ihpo-viewing">showing step {viewing}, not the '
                                        "present (tick <i>live</i>, or Step)</span>")
     # Step and Run are greyed out then: the line says why, and what goes on.
-    done = f' &middot; <span class="ihpo-ran-out">{html.escape(study.optimizer.name)} exhausted: every ' \
-           "configuration was proposed; switch optimizer to go on</span>" if ran_out(study) else ""
+    done = f' &middot; <span class="ihpo-ran-out">{html.escape(study.optimizer.name)} exhausted: nothing left ' \
+           "to propose; switch optimizer to go on</span>" if ran_out(study) else ""
     return (f"Trials: {len(study.trials)}{best}{busy}{failure_text(study.trials)}{past}{done}"
             f" &middot; optimizer: {study.optimizer.name}")

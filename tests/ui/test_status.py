@@ -47,7 +47,7 @@ def test_a_grid_used_up_says_why_step_and_run_are_greyed_out():
     lab = Lab(quad, space=LINE, optimizer="grid", optimizer_settings={"resolution": 3}, seed=0)
     lab.run(5)
     assert len(lab.study.trials) == 3 and lab.step_button.disabled and lab.run_button.disabled
-    assert ("grid exhausted: every configuration was proposed; switch optimizer to go on</span> &middot; "
+    assert ("grid exhausted: nothing left to propose; switch optimizer to go on</span> &middot; "
             "optimizer: grid") in lab.status.value
     lab.study.enqueue({"x": 0.5})  # a queued configuration is a step to take: nothing to explain
     assert not lab.step_button.disabled and "exhausted" not in lab.status.value

@@ -25,15 +25,11 @@ from ...space import SearchSpace
 from ...trial import Trial
 from ..base import Suggestion
 from ..finite import FiniteSpace
-from ..simple import MAX_SOBOL_POINTS, SobolSequence
+from ..simple import MAX_SOBOL_POINTS, UNTAKEN_SKIPS, SobolSequence
 from .search import repeats
 from .transfer import WarmSources
 
 __all__ = ["InitialDesign", "initial_design_size"]
-
-#: Sobol points tried in order before a random untaken configuration is taken instead.
-SKIPS = 64
-
 
 def initial_design_size(dim: int) -> int:
     """Sobol points before the GP, by default, on a space of ``dim`` coordinates: 8 up to 7-D,
@@ -80,8 +76,9 @@ class InitialDesign:
               taken: set[tuple[int, ...]] | np.ndarray | None) -> Suggestion:
         """The next point, not yet marked used: a source's best point not asked yet (unless its
         configuration is taken), else the next Sobol point whose configuration is not taken;
-        after :data:`SKIPS` taken ones, on a finite space a random untaken configuration
-        (drawn from ``rng``), on another the next Sobol point anyway.
+        after :data:`~interactive_hpo.optimizers.simple.UNTAKEN_SKIPS` taken ones (as ``"sobol"``
+        does), on a finite space a random untaken configuration (drawn from ``rng``), on another
+        the next Sobol point anyway.
 
         ``taken``: on a finite space the keys of the configurations told or pending
         (``FiniteSpace.key``); on another the snapped points told or pending, shape (m, d), or
@@ -91,7 +88,7 @@ class InitialDesign:
             return Suggestion(x=start[1], info={"phase": "initial", "source_start": start[0]})
         sequence = self.sobol.copy()
         if taken is not None:
-            for _ in range(SKIPS):
+            for _ in range(UNTAKEN_SKIPS):
                 if not self._taken(sequence.point(), taken):
                     break
                 sequence.advance()
