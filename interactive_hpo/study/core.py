@@ -31,7 +31,7 @@ from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
 from .read_only import opening_as
 from .recording import Recording, StudyEvent
-from .replay import copy_journal, read_header, resume, spec_of, tell_history
+from .replay import copy_journal, read_header, rebuild_after_lost_ask, resume, spec_of, tell_history
 from .results import finished_event, finished_fields, retell_note, told
 from .running import Running
 from .state import StudyState
@@ -168,15 +168,18 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         """Create the next trial (RUNNING): enqueued params first, else the optimizer's proposal
         (a :class:`TrialStateError` naming the running trials to tell while it is ``waiting``)."""
         with self._asking() as asked, self._transaction():
-            if self._state.n_queued:  # the trial takes the head of the queue (StudyState.add)
+            queued = self._state.n_queued > 0
+            if queued:  # the trial takes the head of the queue (StudyState.add)
                 trial = self._queued_trial(self._state.next_queued())
-                # Pending for the optimizer until told, as a journal's replay notes every asked
-                # trial: it proposed the running configuration again (review r375).
-                self.optimizer.note_running(trial)
             else:
                 self._check_not_waiting()
                 trial = self._trial_from(self.optimizer.ask())
             asked += self._record_asked([trial])
+            if queued:
+                # Pending for the optimizer until told, as a journal's replay notes every asked
+                # trial: it proposed the running configuration again (review r375). Noted once
+                # recorded: a Ctrl-C before the record left it pending for good (r376).
+                self.optimizer.note_running(asked[0])
             return asked[0]
 
     def _check_not_waiting(self) -> None:
@@ -200,17 +203,24 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         with self._asking() as asked, self._transaction():  # the limit of the optimizer that will ask: another
             q = check_int(q, "q", "Study.ask_batch", 1, self.optimizer.max_batch)  # thread may switch it
             n_queued = min(q, self._state.n_queued)
-            # The joint proposal before any ask is written (it knows nothing of the queue): after
+            # The joint proposal before any ask is written (the queue's trials noted pending): after
             # one, a Ctrl-C was held through the whole proposal. An optimizer that has run out or
             # waits adds nothing to the queue's trials, and refuses a batch of its own.
-            if n_queued == q or (n_queued and (self.optimizer.exhausted or self.optimizer.waiting)):
-                proposed = []
-            else:
-                self._check_not_waiting()
-                proposed = self.optimizer.ask_batch(q - n_queued)
             queued = [self._queued_trial(params, later) for later, params in enumerate(self._state.queue[:n_queued])]
-            for trial in queued:  # pending until told (see ask)
-                self.optimizer.note_running(trial)
+            try:
+                # Pending before the joint proposal, which then proposes none of them (review r376:
+                # a grid proposed an enqueued point in the same batch), and until told (see ask).
+                for trial in queued:
+                    self.optimizer.note_running(trial)
+                if n_queued == q or (n_queued and (self.optimizer.exhausted or self.optimizer.waiting)):
+                    proposed = []
+                else:
+                    self._check_not_waiting()
+                    proposed = self.optimizer.ask_batch(q - n_queued)
+            except BaseException as error:  # no trial recorded: none of them may stay pending
+                if queued:
+                    rebuild_after_lost_ask(self, error)
+                raise
             asked += self._record_asked(queued + [self._trial_from(suggestion, n_queued + later)
                                                   for later, suggestion in enumerate(proposed)])
             return list(asked)

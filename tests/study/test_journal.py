@@ -858,8 +858,35 @@ def test_a_running_trial_is_pending_for_a_switched_to_optimizer_and_an_enqueued_
     study.enqueue({"c": "b"})
     running = [study.ask(), study.ask()]  # the enqueued one, then the optimizer's
     study.switch_optimizer(optimizer)
-    copy = tmp_path / "copy.jsonl"
-    copy.write_bytes(path.read_bytes())
-    live, reloaded = study.ask(), Study.load(copy).ask()
-    assert live.params == reloaded.params
+    # Read only: its trials still run here (a copy's owner is gone: its running trials would fail).
+    reloaded = Study.load(path, read_only=True).optimizer.ask()  # before the live ask joins the journal
+    live = study.ask()
+    assert live.params == study.space.from_unit(reloaded.x)
     assert {t.params["c"] for t in running + [live]} == {"a", "b", "c"}
+
+
+def test_an_enqueued_trial_in_a_batch_is_pending_for_the_joint_proposal():
+    # Review r376: a grid proposed the enqueued point again in the same batch (['a', 'a', 'c']).
+    from interactive_hpo import Categorical
+
+    study = Study(SearchSpace([Categorical("c", list("abc"))]), "grid", seed=0)
+    study.enqueue({"c": "a"})
+    assert sorted(t.params["c"] for t in study.ask_batch(3)) == ["a", "b", "c"]
+
+
+def test_an_enqueued_trial_whose_ask_is_not_recorded_is_not_left_pending(monkeypatch):
+    # Review r376: noted before the record, an ask interrupted there left it pending for good.
+    from interactive_hpo import Categorical
+
+    study = Study(SearchSpace([Categorical("c", list("abc"))]), "sobol", seed=0)
+    study.enqueue({"c": "a"})
+    record = type(study)._record_asked
+
+    def interrupted(self, trials):  # a Ctrl-C as the ask is about to be recorded
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(type(study), "_record_asked", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        study.ask()
+    monkeypatch.setattr(type(study), "_record_asked", record)
+    assert study.optimizer.pending == [] and study.queued == [{"c": "a"}]
