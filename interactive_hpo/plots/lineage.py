@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .._compat import figure_renderer
 from .._validation import check_real, fail, is_int
 from ._axes import axes_or_new, check_axes, drawn_entries, integer_ticks
 from ._checks import first_bad, is_sequence, record_fields, records, vector
@@ -213,8 +214,6 @@ class LineagePlot:
         points : ndarray of shape (n, 2)
             The individuals drawn, as (generation, value).
         """
-        from .._compat import figure_renderer
-
         handles, labels = drawn_entries(self.ax)
         legend = self.ax.get_legend()
         if not labels:

@@ -104,6 +104,8 @@ class LiveFigure:
     >>> figure.live, type(figure.widget).__name__
     (False, 'Image')
     >>> figure.redraw()  # no front end here: nothing to show, nothing raised
+    >>> figure.drawn
+    False
     >>> figure.shown = False
     >>> figure.redraw()  # hidden: not drawn, only marked out of date
     >>> figure.stale
@@ -147,6 +149,14 @@ class LiveFigure:
         self.fig.canvas.mpl_connect("button_press_event",
                                     lambda event: callback(event) if is_plain_click(event) else None)
 
+    @property
+    def drawn(self) -> bool:
+        """Whether a :meth:`redraw` now draws the figure: shown, and with a front end to show it
+        to (the widget canvas, or a kernel to display its PNG; a plain script or test has none)."""
+        from IPython import get_ipython
+
+        return self._shown and (self.live or get_ipython() is not None)
+
     def redraw(self) -> None:
         """Show the artists' current data (when hidden: once it is shown again, or without the
         widget canvas at the end of the running cell)."""
@@ -175,10 +185,9 @@ class LiveFigure:
             else:  # an image sent before the browser's view has started would never show
                 canvas.draw_idle()
             return
-        shell = get_ipython()
-        if shell is None:  # no front end (a plain script or test): nothing to show it to
+        if not self.drawn:  # no front end (a plain script or test): nothing to show it to
             return
-        retina = _wants_retina(shell)
+        retina = _wants_retina(get_ipython())
         if retina:  # twice the pixels, shown at the figure's size, as IPython draws for HiDPI screens
             buffer = io.BytesIO()
             self.fig.savefig(buffer, format="png", dpi=2 * self.fig.dpi)

@@ -14,7 +14,6 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from IPython import get_ipython
 
 from .._validation import fail, float_array
 from ..direction import Direction
@@ -169,7 +168,7 @@ class PopulationPanel:
         self.lineage.ax.set_visible(lineage is not None and len(lineage.ids) > 0)
         if lineage is not None and len(lineage.ids):
             self.lineage.update(lineage, best_value=best_value)
-        if self.lineage.ax.get_visible() and self.figure.shown and (self.figure.live or get_ipython() is not None):
+        if self.lineage.ax.get_visible() and self.figure.drawn:
             # Laid out now, as the draw that shows it next would (that layout then finds nothing
             # changed: plots.layout; with no front end nothing draws it, LiveFigure.redraw): before
             # the panel's first layout the lineage was a third wider than drawn, and its legend,
