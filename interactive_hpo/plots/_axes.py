@@ -209,11 +209,12 @@ def steady_ticks(axis: Any, integer: bool = False) -> None:
 CHARACTERS_PER_INCH = 12.0
 
 
-def slot_characters(ax: Any, slots: float) -> int:
-    """How many characters of tick-label text fit one of ``slots`` equal shares of ``ax``'s width
-    (at least 4), measured before any layout."""
+def slot_characters(ax: Any, slots: float, fontsize: float = 10.0) -> int:
+    """How many characters of text ``fontsize`` points high (tick labels' 10 by default) fit one
+    of ``slots`` equal shares of ``ax``'s width (at least 4), measured at its current position
+    (before any layout, the subplot's)."""
     width = ax.get_position().width * ax.figure.get_figwidth()  # inches
-    return max(int(CHARACTERS_PER_INCH * width / max(slots, 1.0)), 4)
+    return max(int(CHARACTERS_PER_INCH * 10.0 / fontsize * width / max(slots, 1.0)), 4)
 
 
 def category_xticks(ax: Any, names: Sequence[str]) -> None:

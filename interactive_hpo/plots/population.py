@@ -16,7 +16,7 @@ import numpy as np
 
 from .._validation import check_bool, fail, float_array
 from ..views import AxisLevels, CurveGrid, PopulationSnapshot, SurfaceGrid
-from ._axes import axes_or_new, check_axes, inner_shared_y, markers_whole
+from ._axes import axes_or_new, check_axes, inner_shared_y, markers_whole, slot_characters, wrap_name
 from ._population_checks import check_view, known_positions
 from .search_axes import (
     axis_positions,
@@ -45,6 +45,14 @@ PROPOSAL_LABEL = "trial of this step"
 #: Points between the Axes' right edge and the legend beside them: the proposal ring's half-width,
 #: as the markers on the edge are drawn whole (:func:`~interactive_hpo.plots._axes.markers_whole`).
 LEGEND_GAP = 10.0
+#: The note under the title (:attr:`PopulationPlot.note`) is wrapped to lines this many times
+#: narrower than the Axes: characters' widths are estimated (:func:`~._axes.slot_characters`), and
+#: a line as wide as the Axes may reach over the y axis' top tick label.
+NOTE_SLOTS = 1.2
+#: The height of one of its lines, in font sizes (matplotlib's line spacing, 1.2, and a margin).
+NOTE_LINE = 1.3
+#: How far the title's letters reach below its baseline, in its font size ("g" of "generation").
+TITLE_DESCENT = 0.3
 #: The ellipse drawn is the 2-sigma contour of the search distribution (about 86% in 2-D).
 ELLIPSE_SIGMAS = 2.0
 
@@ -65,8 +73,19 @@ def ellipse_points(mean: np.ndarray, cov: np.ndarray, n: int = 100, sigmas: floa
 
 def _beyond(axis: AxisLevels, unit: np.ndarray) -> np.ndarray:
     """Plot positions of unit coordinates of shape (n,), outside [0, 1] too: a number's axis
-    extended past its bounds (in log space for a log axis); a categorical's clipped to its choices."""
-    if axis.scale == "categorical" or len(axis.levels) < 2:
+    extended past its bounds (in log space for a log axis); a categorical's continuously over
+    its choices' bands, choice i's band [i - 0.5, i + 0.5] holding the unit coordinates
+    [i / k, (i + 1) / k) that decode to it (``Categorical.from_unit``).
+
+    Continuous, not rounded to a choice: rounded, the ring was a staircase, or two vertical
+    lines spanning the other axis (audit a378). Not left out either: CMA-ES samples the unit
+    coordinate and its trial evaluates the band it falls in, so the share of the ellipse over a
+    band is how much of the next generation draws that choice, whatever the choices' order
+    (which is arbitrary: a tilt across the bands means nothing).
+    """
+    if axis.scale == "categorical":
+        return np.asarray(unit, dtype=float) * len(axis.levels) - 0.5
+    if len(axis.levels) < 2:
         return axis_positions(axis, np.clip(unit, 0.0, 1.0))
     # The line through the first and last levels (an int's sit at its bins' centres, not at 0 and 1).
     ends = to_line(axis, [axis.levels[0], axis.levels[-1]])
@@ -113,6 +132,9 @@ class PopulationPlot:
     proposal, proposal_line : PathCollection, Line2D
         The trial of a past step (``update``'s ``proposal``): a ring over two parameters, a
         vertical line over one (its loss was not known then); empty otherwise.
+    note : Text
+        Under the title, in a conditional space: how many members are not drawn (a parameter
+        drawn is inactive for them), and whether the best point's star is not; empty otherwise.
     landscape : QuadMesh or Line2D or None
         The true objective (:meth:`set_landscape`): shaded behind two parameters, a curve over one.
 
@@ -158,6 +180,11 @@ class PopulationPlot:
         # limits are its bounds): clipped at the Axes they were half or quarter discs.
         markers_whole(self.parents, self.mean_marker, self.members, self.best, self.proposal)
         self.landscape: Any = None  # the true objective shaded behind, when it is cheap (set_landscape)
+        # What the plot leaves off in a conditional space (update), under the title.
+        from matplotlib import rcParams
+
+        self.note = ax.annotate("", (0.5, 1.0), xycoords="axes fraction", xytext=(0.0, rcParams["axes.titlepad"]),
+                                textcoords="offset points", ha="center", va="bottom", fontsize="small")
         self._states: list[str] = []
 
     def update(self, snapshot: PopulationSnapshot, x_axis: AxisLevels, y_axis: AxisLevels | None,
@@ -196,15 +223,13 @@ class PopulationPlot:
         X = np.asarray(snapshot.X, dtype=float).reshape(-1, len(snapshot.X[0]) if len(snapshot.X) else 1)
         known = known_positions(previous, snapshot, X.shape[1], owner)
 
-        def place(points: np.ndarray, losses: Any = None, values: bool = True) -> np.ndarray:
+        def place(points: np.ndarray, losses: Any = None) -> np.ndarray:
             # Drawn positions, shape (n, 2), of unit-cube points: against y_axis, or against
-            # their losses, shape (n,), over one parameter (y_axis None). ``values``: at the values
-            # they decode to, as their trials are (a pending n = 6 was drawn at its sample, 6.18);
-            # the distribution's mean is drawn where it is.
+            # their losses, shape (n,), over one parameter (y_axis None). At the values they
+            # decode to, as their trials are (a pending n = 6 was drawn at its sample, 6.18).
             points = np.atleast_2d(points)
-            where = value_positions if values else axis_positions
-            xs = where(x_axis, points[:, dims[0]])
-            ys = where(y_axis, points[:, dims[1]]) if y_axis is not None else np.asarray(losses, dtype=float)
+            xs = value_positions(x_axis, points[:, dims[0]])
+            ys = value_positions(y_axis, points[:, dims[1]]) if y_axis is not None else np.asarray(losses, dtype=float)
             return np.column_stack([xs, ys])
 
         losses = np.asarray(snapshot.losses, dtype=float)
@@ -237,7 +262,9 @@ class PopulationPlot:
             # Beyond the bounds where the distribution reaches past them, cut by the axes' frame:
             # clipped to the cube, its edge ran along the bound as if it were part of the contour.
             self.ellipse.set_data(_beyond(x_axis, ring[:, 0]), _beyond(y_axis, ring[:, 1]))
-            self.mean_marker.set_data(*place(snapshot.mean[None, :], values=False).T)
+            # At the ellipse's centre, in the box (a categorical's mean was rounded to a choice).
+            centre = np.clip(snapshot.mean[index], 0.0, 1.0)
+            self.mean_marker.set_data(_beyond(x_axis, centre[:1]), _beyond(y_axis, centre[1:]))
         else:
             self.ellipse.set_data([], [])
             self.mean_marker.set_data([], [])
@@ -262,10 +289,13 @@ class PopulationPlot:
             self.ax.set_ylabel("")
         # Drawn at the coordinate their x held, members lacking a parameter drawn sat at a value
         # they never had (a linear SVM at gamma's centre, 0.03): left off, and counted here.
+        # The best point lacking one loses its star: said too, or the star vanished unexplained.
         names = [x_axis.name] + ([] if y_axis is None else [y_axis.name])
         off = np.isnan(X[:, list(dims)]) if len(X) else np.zeros((0, len(dims)), dtype=bool)  # no member yet
-        note = not_drawn(names, off, what="members")
-        self.ax.set_title(f"generation {snapshot.generation}" + (f"\n{note}" if note else ""))
+        best_off = None if best_x is None else np.isnan(np.asarray(best_x, dtype=float)[list(dims)])
+        note = not_drawn(names, off, best_off, star="the best so far", what="members")
+        self._set_note(note)
+        self.ax.set_title(f"generation {snapshot.generation}", pad=self._title_pad())
         if legend:
             # Beside the plot: inside, "best" found no free corner in a generation spread over the
             # space, and the legend covered the CMA-ES mean and the members around it. Clear of
@@ -332,6 +362,24 @@ class PopulationPlot:
             x, y = cell_edges(grid.x_axis), cell_edges(grid.y_axis)
             self.landscape = self.ax.pcolormesh(x, y, rank_shades(values), cmap="Greys_r", vmin=0.0, vmax=1.0,
                                                 shading="flat", alpha=0.6, zorder=0)
+
+    def _set_note(self, note: str) -> None:
+        # Small, under the title and in lines narrower than the Axes: in the title's type on one
+        # line, the Lab's note ran off the figure's left edge (a378); as wide as the Axes, a line
+        # of it met the y axis' top tick label, which stands out past the Axes' top.
+        room = slot_characters(self.ax, NOTE_SLOTS, fontsize=self.note.get_fontsize())
+        self.note.set_text(wrap_name(note, room))
+
+    def _title_pad(self) -> float:
+        """The title's distance above the Axes in points: the default, plus the note's height and
+        the title's descent (it stands on its baseline: the "g" of "generation" met the note)."""
+        from matplotlib import rcParams
+
+        text = self.note.get_text()
+        if not text:
+            return float(rcParams["axes.titlepad"])
+        return (rcParams["axes.titlepad"] + (text.count("\n") + 1) * NOTE_LINE * self.note.get_fontsize()
+                + TITLE_DESCENT * self.ax.title.get_fontsize())
 
     def _limits(self, axis: AxisLevels, which: str) -> None:
         # An integer's bins whole, as the landscape's cells: members on the ends were cut in half.

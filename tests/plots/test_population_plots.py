@@ -372,7 +372,10 @@ def test_members_lacking_a_parameter_drawn_are_left_off_and_counted_in_the_title
     assert np.isfinite(drawn).all(axis=1).tolist() == [True, False, True]
     assert len(plot.links.get_segments()) == 1   # 1 -> 3 only: 4 -> 5 starts at no place
     assert len(plot.best.get_offsets()) == 0 and len(plot.proposal.get_offsets()) == 0
-    assert plot.ax.get_title() == "generation 1\n1 of 3 members is not drawn: gamma is inactive for it."
+    # Under the title; the best point lacks gamma too: its star is gone, and the note says why.
+    assert plot.ax.get_title() == "generation 1" and plot.note.get_text().replace("\n", "") == (
+        "1 of 3 members is not drawn: gamma is inactive for it; the best so far is not starred: gamma is inactive "
+        "for it.")
     assert "best so far" not in plot.legend_entries()[1]
     # A clone of a member lacking gamma (elitism) drawn over C and D is no move: no link, no "parent
     # (earlier)" ring (NaN never equals NaN: review a213 saw 21 zero-length links where the base drew 12).
@@ -384,7 +387,7 @@ def test_members_lacking_a_parameter_drawn_are_left_off_and_counted_in_the_title
     assert len(plot.links.get_segments()) == 0 and len(plot.parents.get_offsets()) == 0
     # Over C alone (the loss on y) every member has its place, and nothing is said.
     plot = PopulationPlot().update(snap, space.axis("C"), None, (0,))
-    assert plot.ax.get_title() == "generation 1" and np.isfinite(plot.members.get_offsets()).all()
+    assert plot.note.get_text() == "" and np.isfinite(plot.members.get_offsets()).all()
     plt.close("all")
 
 
@@ -429,7 +432,8 @@ def test_study_population_says_which_members_lack_a_parameter_and_the_plot_leave
         ax = plot_population(snap, space.axis("x"), space.axis("z"), dims=(1, 2))
         drawn = np.isfinite(ax.collections[2].get_offsets()).all(axis=1)   # the members
         assert drawn.tolist() == snap.active[:, 2].tolist()
-        assert f"{lacking} of {len(snap.X)} members are not drawn: z is inactive" in ax.get_title()
+        note = ax.texts[0].get_text().replace("\n", "")   # PopulationPlot.note
+        assert f"{lacking} of {len(snap.X)} members are not drawn: z is inactive" in note
     plt.close("all")
 
 
