@@ -3,8 +3,9 @@
 A figure is drawn once with Agg; every Text artist that matplotlib actually draws is recorded
 (tick labels of ticks outside the view, empty and hidden texts are not drawn, so they are not
 judged), and the window extents of those texts are compared: no two may intersect, none may lie
-on another panel (a neighbour's Axes covering a tick label or an axis label), and none may stick
-out of the figure (a tick label cut off at the edge of the canvas).
+on another panel (a neighbour's Axes covering a tick label or an axis label), none of an inset
+may cross the frame of the panel it lies in (its tick labels on the panel's spine), and none may
+stick out of the figure (a tick label cut off at the edge of the canvas).
 
 >>> from matplotlib.figure import Figure
 >>> fig = Figure(figsize=(4, 3), layout="constrained")
@@ -86,16 +87,27 @@ def _covering_panels(text: Any, box: Any, owner: Any, fig: Any) -> list[Any]:
             and (own is None or _intersection(ax.bbox, own) <= 0) and _intersection(ax.bbox, box) > TOLERANCE]
 
 
+def _inset_parents(fig: Any) -> dict[int, Any]:
+    """The Axes each text of an inset of ``fig`` (``ax.inset_axes``) lies in, by the text's ``id``
+    (a tick label's ``axes`` is None: found among the inset's artists)."""
+    return {id(text): ax for ax in fig.axes for inset in ax.child_axes for text in inset.findobj(Text)}
+
+
 def layout_problems(fig: Any) -> list[str]:
-    """Sentences naming each pair of drawn texts that overlap, each text on a neighbouring panel
-    and each text outside the figure."""
+    """Sentences naming each pair of drawn texts that overlap, each text on a neighbouring panel,
+    each text of an inset crossing the frame of the panel it lies in (notebook 04's inset put its
+    x tick labels on the panel's bottom spine, against the panel's own: audit a378) and each text
+    outside the figure."""
     texts, renderer = drawn_texts(fig)
-    owners = _owners(fig)
+    owners, parents = _owners(fig), _inset_parents(fig)
     boxes = [(text, text.get_text(), text.get_window_extent(renderer)) for text in texts]
     problems = [f"{a!r} overlaps {b!r} at {_pixels(box_a)} and {_pixels(box_b)} px"
                 for (_, a, box_a), (_, b, box_b) in combinations(boxes, 2) if _intersection(box_a, box_b) > TOLERANCE]
     problems += [f"{label!r} lies on the panel {panel.get_title() or panel.get_label() or '(untitled)'!r}"
                  for text, label, box in boxes for panel in _covering_panels(text, box, owners.get(id(text)), fig)]
+    problems += [f"{label!r} of an inset crosses the frame of its panel {parent.get_title() or '(untitled)'!r}"
+                 for text, label, box in boxes if (parent := parents.get(id(text))) is not None
+                 and _outside(box, parent.bbox) > TOLERANCE]
     problems += [f"{label!r} sticks out of the figure: {_pixels(box)} in {_pixels(fig.bbox)} px"
                  for _, label, box in boxes if _outside(box, fig.bbox) > TOLERANCE]
     return problems
