@@ -5,7 +5,8 @@ generations: :mod:`interactive_hpo.plots.lineage`).
 Plain data in (``PopulationSnapshot`` and ``AxisLevels``), built once and updated in place. In
 a conditional space a parameter is inactive where the snapshot's ``active`` says so (or its
 coordinate is NaN): a member lacking one of the parameters drawn has no place on those axes and
-is left off, and the title says how many, as the Model tab's maps leave such trials off.
+is left off, and a note under the title says how many (and whether the best point's star is
+left off), as the Model tab's maps leave such trials off.
 """
 
 from __future__ import annotations
@@ -79,9 +80,9 @@ def _beyond(axis: AxisLevels, unit: np.ndarray) -> np.ndarray:
 
     Continuous, not rounded to a choice: rounded, the ring was a staircase, or two vertical
     lines spanning the other axis (audit a378). Not left out either: CMA-ES samples the unit
-    coordinate and its trial evaluates the band it falls in, so the share of the ellipse over a
-    band is how much of the next generation draws that choice, whatever the choices' order
-    (which is arbitrary: a tilt across the bands means nothing).
+    coordinate and its trial evaluates the band it falls in, so the bands the ellipse covers are
+    the choices its samples mostly draw, whatever the choices' order (which is arbitrary: a tilt
+    across the bands means nothing).
     """
     if axis.scale == "categorical":
         return np.asarray(unit, dtype=float) * len(axis.levels) - 0.5
@@ -197,7 +198,8 @@ class PopulationPlot:
         snapshot : PopulationSnapshot
             In a conditional space, where its ``active``, ``best_active`` say a parameter is
             inactive (or ``X``, ``best_x`` hold NaN): a member lacking a parameter drawn is not
-            drawn, nor its links, and the title says how many are left off.
+            drawn, nor its links, and :attr:`note` says how many are left off (and whether the best
+            point is).
         x_axis, y_axis : AxisLevels
             The plotted parameters; ``y_axis`` None draws the loss on y (one parameter).
         dims : tuple of int

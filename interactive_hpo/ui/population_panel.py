@@ -136,7 +136,7 @@ class PopulationPanel:
         Members are drawn where the study evaluates them: an unasked offspring at 1.6 layers
         is drawn at 2, the integer its trial would have (``SearchSpace.snap``). In a conditional
         space a member (the best point, the proposal) lacking a parameter of ``pair`` is left
-        off, and the plot's title says how many (its coordinate there meant nothing).
+        off, and the plot's note says how many (its coordinate there meant nothing).
         """
         owner = "PopulationPanel.update"
         if snapshot is not None and not isinstance(snapshot, PopulationSnapshot):  # named here, not PopulationPlot's
