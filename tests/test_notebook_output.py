@@ -32,7 +32,7 @@ import pytest  # noqa: E402
 from .figure_layout import layout_problems  # noqa: E402
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-CHECKED = ["03_inside_bayesian_optimization.ipynb", "04_evolution.ipynb", "12_the_lab_in_depth.ipynb"]
+CHECKED = ["03_inside_bayesian_optimization.ipynb", "12_the_lab_in_depth.ipynb"]
 #: An HTML tag or entity: "<b>", "</i>", "<br>", "&mdash;", "&#9733;".
 MARKUP = re.compile(r"</?[a-z][a-z0-9]*(\s[^<>]*)?/?>|&[a-z]+;|&#\d+;")
 

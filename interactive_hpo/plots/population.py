@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from matplotlib import rcParams
 
 from .._validation import check_bool, fail, float_array
 from ..views import AxisLevels, CurveGrid, PopulationSnapshot, SurfaceGrid
@@ -182,8 +183,6 @@ class PopulationPlot:
         markers_whole(self.parents, self.mean_marker, self.members, self.best, self.proposal)
         self.landscape: Any = None  # the true objective shaded behind, when it is cheap (set_landscape)
         # What the plot leaves off in a conditional space (update), under the title.
-        from matplotlib import rcParams
-
         self.note = ax.annotate("", (0.5, 1.0), xycoords="axes fraction", xytext=(0.0, rcParams["axes.titlepad"]),
                                 textcoords="offset points", ha="center", va="bottom", fontsize="small")
         self._states: list[str] = []
@@ -375,8 +374,6 @@ class PopulationPlot:
     def _title_pad(self) -> float:
         """The title's distance above the Axes in points: the default, plus the note's height and
         the title's descent (it stands on its baseline: the "g" of "generation" met the note)."""
-        from matplotlib import rcParams
-
         text = self.note.get_text()
         if not text:
             return float(rcParams["axes.titlepad"])
