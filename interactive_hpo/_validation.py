@@ -189,11 +189,11 @@ def check_size(value: Any, name: str, owner: str, low: int, per: int, limit: int
     """``value`` as an int of at least ``low`` such that ``value * per`` ``unit`` (``per`` for
     each one) stay within ``limit``: a size that would exhaust memory is refused before anything
     is allocated, not by a MemoryError (or the machine's swap) after."""
-    count = check_int(value, name, owner, low)
-    if count * per > limit:
-        raise fail(name, owner, f"an int in [{low}, {limit // per}]", value,
+    most = limit // per
+    if is_int(value) and int(value) > most:
+        raise fail(name, owner, f"an int in [{low}, {most}]", value,
                    hint=f"That is {per:,} {unit} each, and at most {limit:,} are held at once.")
-    return count
+    return check_int(value, name, owner, low, most)  # below ``low``: the same range ("[0, inf)" was shown)
 
 
 def check_product(given: dict[str, int], owner: str, total: int, limit: int, unit: str) -> None:

@@ -336,10 +336,13 @@ def check_step(step: Any, owner: str, name: str = "step", rule: str = "a finite 
 _RESULTS = [s.value for s in TrialState if s is not TrialState.RUNNING]
 
 
-def parse_state(state: TrialState | str | None, owner: str = "Study.tell") -> TrialState:
-    """A finished state given by name or member (RUNNING is not a result)."""
+def parse_state(state: TrialState | str | None, owner: str = "Study.tell", any_case: bool = True) -> TrialState:
+    """A finished state given by name or member (RUNNING is not a result). A person may type the
+    name in any case ("failed"); a journal's (``any_case=False``) is read as written."""
     if isinstance(state, TrialState):
         state = state.value
+    elif any_case and isinstance(state, str) and state.upper() in _RESULTS:
+        state = state.upper()
     return TrialState(check_one_of(state, "state", owner, _RESULTS))
 
 

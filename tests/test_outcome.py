@@ -172,6 +172,9 @@ def test_add_evaluated_records_your_configuration_or_nothing():
     with pytest.raises(InvalidParameterError, match=r"`params` of Study.add_evaluated must be a configuration the "
                                                     r"objective can evaluate.*ZeroDivisionError"):
         study.add_evaluated({"x": 0.0}, lambda p: 1 / p["x"])
+    with pytest.raises(InvalidParameterError, match=r"got \{'x': 0.1\}. Evaluating it failed: the objective returned "
+                                                    r"nan; no trial was recorded.$"):  # was "The objective gave the"
+        study.add_evaluated({"x": 0.1}, lambda p: float("nan"))
     assert len(study.trials) == 1
     # A scheduler's study: your trial is evaluated without a budget, so no budget keyword is needed
     # (a check meant for the scheduler's own trials had refused it).

@@ -241,9 +241,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             parallel worker sends it) is judged as the objective's: one that does not fit the
             study's goals fails the trial instead of raising.
         state : TrialState or str, optional
-            Default COMPLETE. FAILED takes no ``value`` (one given is refused: keep what the
-            trial measured in ``user_attrs``); PRUNED keeps it if given, else the last value
-            the trial reported (several objectives: none).
+            Default COMPLETE (a name in any case: "failed"). FAILED takes no ``value`` (one given
+            is refused: keep what the trial measured in ``user_attrs``); PRUNED keeps it if
+            given, else the last value the trial reported (several objectives: none).
         user_attrs : dict, optional
             JSON details to keep; ``{"error": "..."}`` explains a FAILED trial. NaN and
             infinities are kept as None (JSON has neither).

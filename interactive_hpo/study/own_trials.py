@@ -110,7 +110,7 @@ class OwnTrials:
         outcome = call_objective(objective, params)
         if outcome.state is not TrialState.COMPLETE:
             raise fail("params", owner, "a configuration the objective can evaluate", params,
-                       hint=f"The objective gave {outcome.user_attrs.get('error')}; no trial was recorded.")
+                       hint=f"Evaluating it failed: {outcome.user_attrs.get('error')}; no trial was recorded.")
         result = outcome.value if isinstance(outcome.value, Measured) else Measured(cast(float, outcome.value), None)
         return self.add_completed(params, result.values, source="manual", owner=owner,
                                   user_attrs={**outcome.user_attrs, **attrs},

@@ -99,7 +99,9 @@ class MedianStoppingRule(Pruner):
     ``MedianPruner`` uses: at step ``s``, compare the trial's reported loss with the median
     loss at ``s`` of the COMPLETE trials that reported at ``s``. Pruned trials are left out
     of the median, as in Vizier: a median over survivors only is the stricter bar.
-    A non-finite report (a diverged run) is pruned at once.
+    A non-finite report (a diverged run) is pruned at once, in the start-up and the warm-up too
+    (Optuna's ``MedianPruner`` waits for them): no median is needed to judge it, and a run that
+    diverged early would otherwise train on to its end. Only a report at ``last_step`` is kept.
 
     Parameters
     ----------
@@ -153,17 +155,17 @@ class MedianStoppingRule(Pruner):
             return self._decide(trial, step, completed, direction)
 
     def _decide(self, trial: Trial, step: float, completed: CompletedReports, direction: Direction) -> PruneDecision:
+        if self.last_step is not None and step >= self.last_step:
+            return PruneDecision(False, f"step {step} is at the end of the training (last_step={self.last_step}): "
+                                        "pruning would save nothing")
+        loss = _loss(trial.intermediate_values[step], direction)
+        if math.isinf(loss):  # a diverged run needs no median to be judged, in the start-up or the warm-up either
+            return PruneDecision(True, f"the value reported at step {step} is not finite")
         if completed.count < self.n_startup_trials:
             return PruneDecision(False, f"only {completed.count} of n_startup_trials={self.n_startup_trials} "
                                         "trials have completed")
         if step < self.n_warmup_steps:
             return PruneDecision(False, f"step {step} is in the warm-up (n_warmup_steps={self.n_warmup_steps})")
-        if self.last_step is not None and step >= self.last_step:
-            return PruneDecision(False, f"step {step} is at the end of the training (last_step={self.last_step}): "
-                                        "pruning would save nothing")
-        loss = _loss(trial.intermediate_values[step], direction)
-        if math.isinf(loss):
-            return PruneDecision(True, f"the value reported at step {step} is not finite")
         peers = completed.losses_at(step)
         if len(peers) < self.n_min_trials:
             return PruneDecision(False, f"{len(peers)} completed trials reported at step {step}; "

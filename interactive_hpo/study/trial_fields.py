@@ -304,7 +304,7 @@ def read_finished(event: Mapping[str, Any], running: Trial, goals: Goals, constr
     """``running`` as a "finished" journal line finishes it, each field checked (``constrained``
     as for :func:`read_trial`)."""
     owner = 'this "finished" event'
-    state = parse_state(event.get("state"), owner)
+    state = parse_state(event.get("state"), owner, any_case=False)
     fields = _outcome(goals, state, event, owner, constrained)
     attrs = _attrs(event.get("user_attrs"), owner)
     changed = {name: attrs[name] for name in MODEL_RECORD if name in attrs and name in running.user_attrs

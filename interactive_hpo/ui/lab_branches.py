@@ -169,9 +169,11 @@ class Branches:
         storage = old.storage if in_place else next_journal(old.storage)
         remapped = remap_study(old, space, storage=storage)
         dropped = f"; {len(remapped.dropped)} left behind" if remapped.dropped else ""
-        removed = [name for name in old.space.names if name not in space.names]
+        # Only the values a carried trial had: an inactive parameter (degree for an rbf kernel) has none to lose.
+        removed = [name for name in old.space.names if name not in space.names
+                   and any(name in old.trials[number].params for number in remapped.kept)]
         without = f", without their values of {', '.join(f'`{name}`' for name in removed)} (not in the new space)" \
-            if removed and remapped.kept else ""
+            if removed else ""
         self.notes = [f"{storage} now holds the study over the new space (it had no trials yet)." if in_place else
                       f"Carried over {len(remapped.kept)} of {len(old.trials)} trial(s) to the new space{without}"
                       f"{dropped}" + (f" (journaled in {storage})." if storage else ".")]

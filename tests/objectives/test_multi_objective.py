@@ -124,7 +124,7 @@ MO_ERRORS = [
     (lambda: DTLZ2(n_objectives=1), "`n_objectives` of DTLZ2 must be an int in [2, 9999]; got 1."),
     (lambda: ZDT2(dim=2).evaluate(np.zeros((4, 3))), "`X` of ZDT2.evaluate must be an array of shape (n, 2)"),
     (lambda: ZDT2(dim=2)({"x0": 0.1, "x1": 0.2}, budget=0.5), "`budget` of ZDT2 must be None; got 0.5."),
-    (lambda: ZDT3(dim=2).true_front(3), "`n` of ZDT3.true_front must be an int in [5, inf); got 3."),
+    (lambda: ZDT3(dim=2).true_front(3), "`n` of ZDT3.true_front must be an int in [5, 5000000]; got 3."),
     (lambda: DTLZ2(dim=4, n_objectives=3).max_hypervolume([0.9, 1.1, 1.1]),
      "`reference` of DTLZ2.max_hypervolume must be 3 finite numbers, each at least 1"),
     # Before: accepted, with three directions and names for two values (every trial of a study failed).

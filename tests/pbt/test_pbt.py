@@ -555,7 +555,8 @@ def test_input_errors(kwargs, message):
 
 def test_run_and_compare_errors():
     pbt = PopulationBasedTraining(ToyTask.space, ToyTask(), n_members=2, seed=0)
-    with pytest.raises(InvalidParameterError, match=re.escape(f"`n_rounds` of {OWNER}.run must be an int in [0, inf)")):
+    with pytest.raises(InvalidParameterError,
+                       match=re.escape(f"`n_rounds` of {OWNER}.run must be an int in [0, 500000]; got -1.")):
         pbt.run(-1)
     with pytest.raises(InvalidParameterError, match="`result` of compare_with_fixed must be a PBTResult with at least"):
         compare_with_fixed(pbt.result, ToyTask())
@@ -576,7 +577,7 @@ def test_run_and_compare_errors():
                                          "params dicts (one per member); got []."),
     (lambda t, r: train_fixed(t, None, 2), "`params` of train_fixed must be a params dict, or a list of 2 to 10000"),
     (lambda t, r: train_fixed(t, {"lr": 0.1, "width": 2, "mode": "go"}, -1),
-     "`n_rounds` of train_fixed must be an int in [0, inf); got -1."),
+     "`n_rounds` of train_fixed must be an int in [0, 125000]; got -1."),  # the range 10**9 is refused by
     (lambda t, r: train_fixed(t, {"lr": 0.1, "width": 2, "mode": "go"}, 1, n_members=10**9),
      "`n_members` of train_fixed must be an int in [2, 10000]; got 1000000000."),
     (lambda t, r: train_fixed(object(), {"lr": 0.1}, 1), "`task` of train_fixed must be an IncrementalTask"),

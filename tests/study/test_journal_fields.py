@@ -169,6 +169,7 @@ def test_a_generation_that_is_no_int64_is_refused(journal, tmp_path, value, show
     (8, ["trial", "state"], "FAILED", "state", "'FAILED'"),
     (8, ["trial", "params"], {"x": 0.5, "n": 9, "c": "a"}, "params", "{'x': 0.5, 'n': 9, 'c': 'a'}"),
     (5, ["state"], "RUNNING", "state", "'RUNNING'"),
+    (5, ["state"], "complete", "state", "'complete'"),  # a journal's states are read as written
 ])
 def test_other_trial_fields_are_refused_by_their_rules(journal, tmp_path, line, keys, value, field, shown):
     refused(edited(journal, tmp_path, line, setting(*keys, value)), line, field, shown)

@@ -69,10 +69,10 @@ def reference(rule, trial, step, trials, direction):
 
     complete = [t for t in trials if t.state is TrialState.COMPLETE]
     peers = [loss(t.intermediate_values[step]) for t in complete if step in t.intermediate_values]
+    if math.isinf(loss(trial.intermediate_values[step])):  # diverged: in the start-up and warm-up too
+        return True, None
     if len(complete) < rule.n_startup_trials or step < rule.n_warmup_steps:
         return False, None
-    if math.isinf(loss(trial.intermediate_values[step])):
-        return True, None
     if len(peers) < rule.n_min_trials:
         return False, None
     return loss(trial.intermediate_values[step]) > statistics.median(peers), statistics.median(peers)

@@ -96,11 +96,17 @@ def test_a_diverged_report_is_pruned_and_kept_as_nan(tmp_path):
         report(math.inf, 1)
         return 0.0
 
-    study = Study(LINE, seed=0, pruner=MedianStoppingRule(n_startup_trials=0), storage=tmp_path / "s.jsonl")
+    # The defaults' start-up (5 trials) and a warm-up past the report: a diverged run is judged
+    # without a median (it completed with its NaN curve, training on to its end).
+    study = Study(LINE, seed=0, pruner=MedianStoppingRule(n_warmup_steps=3), storage=tmp_path / "s.jsonl")
     trial = study.step(diverges)
     assert trial.state is TrialState.PRUNED and trial.value == 0.5  # the last finite report
+    assert trial.user_attrs["pruner"]["reason"] == "the value reported at step 1 is not finite"
     assert math.isnan(trial.intermediate_values[1])
     assert math.isnan(Study.load(tmp_path / "s.jsonl").trials[0].intermediate_values[1])
+    # At the declared last step the trial's own result decides.
+    ends = Study(LINE, seed=0, pruner=MedianStoppingRule(last_step=1)).step(diverges)
+    assert ends.state is TrialState.COMPLETE and ends.value == 0.0
 
 
 def test_maximizing_study_prunes_low_values():

@@ -619,6 +619,14 @@ def test_add_finished_takes_a_state_by_name_and_numpy_numbers_as_the_numbers_the
     np.testing.assert_array_equal(Study.load(path).history().budgets, [0.25])
 
 
+def test_a_person_may_type_a_state_in_any_case():
+    study = Study(SPACE, seed=0)  # "failed" was refused: "Did you mean 'FAILED'?"
+    assert study.tell(study.ask(), state="failed").state is TrialState.FAILED
+    assert study.add_finished(GOOD, value=0.5, state="Pruned", source="elsewhere").state is TrialState.PRUNED
+    with pytest.raises(InvalidParameterError, match="must be one of"):
+        study.tell(study.ask(), state="running")
+
+
 def test_add_finished_with_a_value_is_complete_by_default():
     study = Study(SPACE, seed=0)
     trial = study.add_finished(GOOD, value=1.0, budget=0.5, source="elsewhere")  # was "`state` ... got None"

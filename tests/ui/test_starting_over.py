@@ -12,7 +12,16 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState, TrialStateError  # noqa: E402
+from interactive_hpo import (  # noqa: E402
+    Categorical,
+    Float,
+    Int,
+    InvalidParameterError,
+    SearchSpace,
+    Study,
+    TrialState,
+    TrialStateError,
+)
 from interactive_hpo.objectives import Branin  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
@@ -184,6 +193,16 @@ def test_an_apply_that_carries_every_trial_keeps_the_study_left_and_names_the_va
     assert all("y" in trial.params for trial in old.trials)
     lab.controller.evaluate({"x": 0.5})  # a trial of yours clears the notes too
     assert lab.notes.value == ""
+
+
+def test_an_apply_names_only_the_values_its_carried_trials_had():
+    # Removing a parameter no carried trial had (inactive in every one) said "without their values of `degree`".
+    space = SearchSpace([Categorical("kernel", ["rbf", "poly"]), Float("x", -1.0, 1.0),
+                         Int("degree", 2, 4, condition=("kernel", "poly"))])
+    lab = lab_after(lambda p: p["x"] ** 2 + p.get("degree", 0), space, 6, optimizer="random", seed=0)
+    lab.controller.set_space(SearchSpace([Categorical("kernel", ["rbf"]), Float("x", -1.0, 1.0)]))
+    assert "degree" not in lab.notes.value
+    assert lab.notes.value.startswith(f"Carried over {len(lab.study.trials)} of 6 trial(s) to the new space; ")
 
 
 def test_a_carried_trials_step_says_where_it_was_proposed_and_its_model_is_still_there():
