@@ -7,9 +7,10 @@ optimizers of several objectives (``parego``, ``ehvi``) override how losses beco
 
 A PRUNED trial is fitted at the loss of its last report, which the study tells (``study.learnt``;
 above the final loss of a learning curve that still falls: the side to err on), as a failure when
-its objective pruned it before any report (``optimizers.failures.unusable``), and is only taken (never proposed
-again, not fitted) when it has no loss to tell: a person's Stop, a scheduler's lower rung after a
-switch, a trial of several objectives. Before this, the GP's best point was the pruned one again,
+its objective pruned it before any report (``optimizers.failures.unusable``, where the rule of
+which failures are fitted lives), and is only taken (never proposed again, not fitted) when it has
+no loss to tell: a person's Stop, a scheduler's lower rung after a switch, a trial of several
+objectives. Before this, the GP's best point was the pruned one again,
 and a run with a pruner proposed it to the end (8 of 14 trials at lr = 1.0 on a 1-D learning curve).
 """
 
