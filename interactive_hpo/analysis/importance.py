@@ -22,9 +22,10 @@ import numpy as np
 from .._validation import check_int, check_one_of, fail, warn_user
 from ..exceptions import InvalidParameterError
 from ..optimizers.capabilities import ModelBased
+from ..optimizers.failures import configuration, fails, fitted_failures
 from ..study import Study
 from ..study.core import check_study
-from ..study.learnt import tell
+from ..study.learnt import as_told, tell
 from ..study.past import full_budget_at
 from ..study.results import at_full_budget
 from ..trial import TrialState
@@ -302,15 +303,21 @@ def shows_no_effect(losses: np.ndarray, failed: int = 0) -> bool:
 
 
 def failed_learnt(study: Study, source: str, step: int | None = None) -> int:
-    """How many FAILED trials (before ``step``) a surrogate of ``source`` learns from: a GP's
+    """How many failed trials (before ``step``) a surrogate of ``source`` learns from: a GP's
     training data place them below the worst loss (where an objective fails is an effect: one
-    that failed for a > 0.6 read a = 0.997 by the GP); a forest learns from completed trials only."""
+    that failed for a > 0.6 read a = 0.997 by the GP); a forest learns from completed trials only.
+
+    The GP's own rule (``optimizers.failures``), on the trials as the study tells its optimizer
+    (``study.learnt``): not one cut short, nor one whose configuration also completed, before or
+    after it failed; one its objective pruned before any report counts."""
     if source != "gp":
         return 0
-    trials = study.trials if step is None else study.trials[:step]
-    # As the GP keeps them: a failure whose configuration completed too is dropped from its data.
-    completed = {tuple(sorted(t.params.items())) for t in trials if t.state is TrialState.COMPLETE}
-    return sum(t.state is TrialState.FAILED and tuple(sorted(t.params.items())) not in completed for t in trials)
+    full = _full(study, step)
+    told = [as_told(study.goals, trial, study.optimizer, full) for trial in study.trials[:step]
+            if trial.state.is_finished]
+    completed = {configuration(trial.params) for trial, loss in told if loss is not None}
+    return int(fitted_failures([trial.params for trial, loss in told if loss is None and fails(trial)],
+                               completed).sum())
 
 
 def _before(step: int | None) -> str:

@@ -19,6 +19,7 @@ from interactive_hpo.analysis import (
     surrogate_of,
     trial_data,
 )
+from interactive_hpo.trial import USER_INTERRUPT
 
 XY = SearchSpace([Float("x", 0, 1), Float("y", 0, 1)])
 
@@ -92,6 +93,41 @@ def test_a_failure_whose_configuration_completed_later_is_no_effect():
     study.add_finished({"a": 0.9, "b": 0.1}, state="FAILED", source="notes")
     assert failed_learnt(study, "gp") == 1 and failed_learnt(study, "gp", step=2) == 0
     assert failed_learnt(study, "forest") == 0
+
+
+def flat_bo():
+    """A BO study of 8 trials of a flat objective."""
+    study = Study(XY, "bo", seed=0, optimizer_settings={"n_initial": 3, "num_restarts": 2, "raw_samples": 32})
+    for params in XY.sample(8, rng=0):
+        study.add_finished(params, value=1.0, source="notes")
+    return study
+
+
+@pytest.mark.parametrize(("told", "fitted"), [
+    # A repeat of a flaky objective, in either order: review a380, the GP kept a failure told after
+    # its configuration's value, read by failed_learnt as none (the flat warning, on a GP that saw one).
+    ((("FAILED", "flaky"), ("COMPLETE", None)), 0),
+    ((("COMPLETE", None), ("FAILED", "flaky")), 0),
+    ((("FAILED", "flaky"),), 1),
+    # A person's stop says nothing of its configuration: the GP leaves it out, failed_learnt counted it.
+    ((("FAILED", USER_INTERRUPT),), 0),
+    # Pruned by its objective before any report: the GP learns it as a failure, failed_learnt missed it.
+    ((("PRUNED", "objective"),), 1),
+])
+def test_failed_learnt_counts_the_failures_the_gp_is_fitted_on(told, fitted):
+    from interactive_hpo.analysis import failed_learnt
+
+    study = flat_bo()
+    for state, why in told:
+        attrs = {"pruned_by": why} if state == "PRUNED" else {"error": why} if why else {}
+        study.add_finished({"x": 0.9, "y": 0.9}, state=state, value=1.0 if state == "COMPLETE" else None,
+                           source="notes", user_attrs=attrs)
+    view = study.surrogate()
+    gp_failures = len(view.model.train_inputs[0]) - len(view.X)   # what the GP is fitted on, but values
+    assert gp_failures == fitted and failed_learnt(study, "gp") == fitted
+    if not fitted:   # the objective is flat, and the GP read nothing but that
+        with pytest.warns(UserWarning, match="have the same value"):
+            importance(study, "gp", n=64, n_samples=8)
 
 
 def test_a_forest_takes_losses_near_the_float_range():

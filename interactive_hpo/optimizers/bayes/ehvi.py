@@ -187,13 +187,15 @@ class EHVIBO(GaussianProcessBO, ModelPerObjective, MultiObjective):
         return np.where(spread > 0, spread, np.maximum(np.abs(losses).max(axis=0, initial=0.0), 1.0))
 
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """What the GPs see: inputs of shape (n + f, d), completed trials then failed ones, and
-        utilities of shape (n + f, m), failed trials half the observed range below the worst."""
+        """What the GPs see: inputs of shape (n + f, d), completed trials then the failed ones
+        fitted (``TrainingData._fitted_failed``), and utilities of shape (n + f, m), failed trials
+        half the observed range below the worst."""
         X, losses = self._observed()
         utilities = -losses / self._factors()
         low, high = utilities.min(axis=0), utilities.max(axis=0)
-        failed = np.broadcast_to(low - 0.5 * np.where(high > low, high - low, 1.0), (len(self._failed), len(low)))
-        return np.vstack([X, *[x.reshape(1, -1) for x, _ in self._failed]]), np.vstack([utilities, failed])
+        points = self._fitted_failed()
+        failed = np.broadcast_to(low - 0.5 * np.where(high > low, high - low, 1.0), (len(points), len(low)))
+        return np.vstack([X, *[x.reshape(1, -1) for x in points]]), np.vstack([utilities, failed])
 
     def _feasible_losses(self) -> np.ndarray:
         """Losses of shape (k, m) of the feasible completed trials (all of them while none is)."""

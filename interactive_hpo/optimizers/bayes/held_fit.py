@@ -48,7 +48,7 @@ class HeldFit:
     _constraints: ConstraintModels
     _initial: InitialDesign
     _sources: WarmSources
-    _n_fitted: Callable[[], int]
+    _n_data: Callable[[], int]
     _arrays: Callable[[], tuple[np.ndarray, np.ndarray]]
 
     def _fit_settings(self) -> dict[str, Any]:
@@ -59,12 +59,12 @@ class HeldFit:
 
     def _key(self) -> tuple:
         """What the fit for the current data depends on (``WarmFit.key_for``)."""
-        return self._fits.key_for(self._n_fitted(), self._fit_settings())
+        return self._fits.key_for(self._n_data(), self._fit_settings())
 
     def _fitted(self, rng: np.random.Generator) -> FittedGP:
         """The fit for the current data, settings and warm start, computed once and reused."""
         seed = int(rng.integers(2**31))  # always drawn first, so every caller uses the same seed
-        return self._fits.fitted(self._n_fitted(), self._fit_settings(), lambda warm, reuse: fit_models(
+        return self._fits.fitted(self._n_data(), self._fit_settings(), lambda warm, reuse: fit_models(
             *self._arrays(), self._cat_dims, self.kernel, self.noise, warm, seed, reuse, self._prior()))
 
     def _prior(self) -> Any:
@@ -74,7 +74,7 @@ class HeldFit:
     def _adopt_fit(self, fit: FittedGP) -> None:
         """After proposing: the fit just used warm-starts the next one and stays current until
         new data arrive (``bayes.warm_fit``), so a view taken now shows the model that proposed."""
-        self._fits.adopt(fit, self._n_fitted(), self._fit_settings())
+        self._fits.adopt(fit, self._n_data(), self._fit_settings())
         self._constraints.adopt(self._fit_settings())
 
     def _info(self, fit: FittedGP, acquisition: str, value: float, seed: int) -> dict[str, Any]:
@@ -84,7 +84,7 @@ class HeldFit:
         # samples when this step's belief is rebuilt.
         info: dict[str, Any] = {"phase": "bo", "acquisition": acquisition, "acquisition_value": value,
                                 "acquisition_seed": seed, "gp_fit": fit.status, "gp_state": fit.state,
-                                "gp_noise": fit.noise, "gp_data": self._n_fitted(),
+                                "gp_noise": fit.noise, "gp_data": self._n_data(),
                                 "gp_settings": self._fit_settings(), **self._constraints.info()}
         if fit.error:
             info["gp_fit_error"] = fit.error

@@ -48,7 +48,7 @@ from .constrained import ConstraintModels
 from .held_fit import HeldFit
 from .search import bin_centres
 from .snapshots import Snapshots
-from .training import TrainingData, unusable
+from .training import TrainingData
 from .transfer import WarmSources
 from .warm_fit import WarmFit, record_of
 from .warping import WARPS
@@ -59,6 +59,7 @@ from ...space import SearchSpace
 from ...trial import Trial, TrialState
 from ..base import MAX_BATCH, Optimizer, Suggestion, unit_rows
 from ..capabilities import ModelBased, WarmStartable
+from ..failures import configuration, fails
 
 __all__ = ["GaussianProcessBO", "GPSurrogateView"]
 
@@ -96,7 +97,8 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
         (default: outliers and heavy tails do not flatten the model; see ``bayes.warping``),
         after the half-rank step only, or as they are. Failed trials are fitted with a value below the worst either way,
         so the GP learns to avoid them (not one cut short, ``Trial.cut_short``, nor one whose
-        configuration then completed: run again after a kill, say).
+        configuration also completed, before or after: run again after a kill, say;
+        ``optimizers.failures``).
     n_initial : int or None
         Scrambled Sobol points before the GP takes over; default ``min(10, max(8, d + 1))``
         (``bayes.initial.initial_design_size``; 3 makes a teaching demo's GP appear sooner); when
@@ -157,8 +159,9 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
         self._tried: set[tuple[int, ...]] = set()  # configurations told, in any state
         self._initial = InitialDesign(space, self.seed, self._finite)
         self._data: list[tuple[np.ndarray, float]] = []  # completed trials: (x, loss)
-        # Failed trials, (x, params): fitted below the worst loss.
+        # Failed trials, (x, params): fitted below the worst loss where their configuration never completed.
         self._failed: list[tuple[np.ndarray, dict[str, Any]]] = []
+        self._completed: set[tuple] = set()  # the configurations told with a loss (failures.configuration)
         self._stopped: list[np.ndarray] = []  # PRUNED trials told without a loss: never proposed again, not fitted
         self._fits = WarmFit()  # the GP's fit, and the hyperparameters the next one starts from
         self._next: tuple[tuple, Suggestion] | None = None  # (state key, the proposal made in it)
@@ -203,19 +206,12 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
         return suggestion
 
     def _tell(self, trial: Trial, loss: float | None, suggestion: Suggestion | None) -> None:
+        # Recorded only: which failures the GP fits (none whose configuration completed, whichever
+        # came first) is decided when its data are built (TrainingData._fitted_failed).
         if loss is not None:
             self._data.append((trial.x.copy(), loss))
-            # A configuration that failed and then completed (run again after its process was killed,
-            # as a resumed HPOSearchCV does) did not fail by its own doing: the GP is fitted on its
-            # value, not on that and a failure at one point.
-            kept = [(x, params) for x, params in self._failed if params != trial.params]
-            if len(kept) < len(self._failed):
-                # The data changed without their count (a failure out, a value in): a fit held, a
-                # proposal made, or a recorded fit's count no longer names these data.
-                self._fits.fit = self._fits.key = self._next = None
-                self._fits.data = -1
-            self._failed = kept
-        elif (trial.state is TrialState.FAILED and not trial.cut_short) or unusable(trial):  # cut short: untried
+            self._completed.add(configuration(trial.params))
+        elif fails(trial):  # not one cut short: untried
             self._failed.append((trial.x.copy(), dict(trial.params)))
         elif trial.state is TrialState.PRUNED:  # a person's Stop, a lower rung, a loss of several: taken only
             self._stopped.append(trial.x.copy())
@@ -282,7 +278,7 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
             variant = self._variant(overrides, owner, lengthscale_scale)
             return variant._propose(self._stream(self.n_seen), variant._pending_points(elsewhere), avoid)
         pending = self._pending_points(elsewhere)
-        key = (self.n_seen, self._n_fitted(), self._fits.source, pending.tobytes(),
+        key = (self.n_seen, self._n_data(), self._fits.source, pending.tobytes(),
                None if avoid is None else avoid.tobytes())
         if self._next is None or self._next[0] != key:
             self._next = (key, self._propose(self._stream(self.n_seen), pending, avoid))

@@ -53,6 +53,7 @@ class Snapshots:
     n_seen: int
     _data: list[tuple[np.ndarray, Any]]
     _failed: list[tuple[np.ndarray, dict[str, Any]]]
+    _completed: set[tuple]
     _stopped: list[np.ndarray]
     _pending: list[Any]
     _n_told: int
@@ -129,6 +130,7 @@ class Snapshots:
         variant = cast("type[GaussianProcessBO]", type(self))(self.space, **settings)  # the class it is mixed into
         variant._data, variant._pending, variant._n_told = list(self._data), list(self._pending), self._n_told
         variant._failed, variant._stopped = list(self._failed), list(self._stopped)
+        variant._completed = set(self._completed)
         variant._constraints = self._constraints.copy()
         variant._initial = self._initial.copy()
         variant._sources = self._sources.copy()

@@ -7,9 +7,10 @@ optimizers of several objectives (``parego``, ``ehvi``) override how losses beco
 
 A PRUNED trial is fitted at the loss of its last report, which the study tells (``study.learnt``;
 above the final loss of a learning curve that still falls: the side to err on), as a failure when
-its objective pruned it before any report (:func:`unusable`), and is only taken (never proposed
-again, not fitted) when it has no loss to tell: a person's Stop, a scheduler's lower rung after a
-switch, a trial of several objectives. Before this, the GP's best point was the pruned one again,
+its objective pruned it before any report (``optimizers.failures.unusable``, where the rule of
+which failures are fitted lives), and is only taken (never proposed again, not fitted) when it has
+no loss to tell: a person's Stop, a scheduler's lower rung after a switch, a trial of several
+objectives. Before this, the GP's best point was the pruned one again,
 and a run with a pruner proposed it to the end (8 of 14 trials at lr = 1.0 on a 1-D learning curve).
 """
 
@@ -20,12 +21,12 @@ from typing import Any
 import numpy as np
 
 from ...space import SearchSpace
-from ...trial import Trial, TrialState
 from ..base import unit_rows
+from ..failures import fitted_failures
 from .search import repeats
 from .warping import OutputWarp
 
-__all__ = ["TrainingData", "loss_spread", "unusable"]
+__all__ = ["TrainingData", "loss_spread"]
 
 
 def loss_spread(losses: np.ndarray) -> np.ndarray:
@@ -42,14 +43,6 @@ def loss_spread(losses: np.ndarray) -> np.ndarray:
     return peak * np.std(losses / np.where(peak > 0, peak, 1.0), axis=0)
 
 
-def unusable(trial: Trial) -> bool:
-    """Whether ``trial`` was PRUNED by its objective before it reported anything (``raise
-    TrialPruned("invalid")`` for a configuration it refuses; ``pruned_by`` "objective", no
-    intermediate value): its configuration cannot be evaluated, which the GP learns as a failure."""
-    return (trial.state is TrialState.PRUNED and trial.user_attrs.get("pruned_by") == "objective"
-            and not trial.intermediate_values)
-
-
 class TrainingData:
     """The data a Bayesian optimizer's GP is fitted on; mixed into :class:`~.optimizer.GaussianProcessBO`."""
 
@@ -57,14 +50,27 @@ class TrainingData:
     space: SearchSpace
     output_warp: str
     _data: list[tuple[np.ndarray, float]]  # completed trials: (x, loss)
-    _failed: list[tuple[np.ndarray, dict[str, Any]]]  # failed trials: (x, params); fitted below the worst loss
+    # Failed trials told, (x, params): fitted below the worst loss where their configuration
+    # never completed (_fitted_failed).
+    _failed: list[tuple[np.ndarray, dict[str, Any]]]
+    _completed: set[tuple]  # the configurations told with a loss (``failures.configuration``)
     _stopped: list[np.ndarray]  # PRUNED trials told without a loss, each (d,): taken, not fitted
     allow_repeats: bool
     pending: list[Any]  # the optimizer's asks not yet told (Suggestions)
 
-    def _n_fitted(self) -> int:
-        """How many points the GP is fitted on: completed and failed trials."""
+    def _n_data(self) -> int:
+        """How many trials the GP's data are built from: the completed and failed ones told,
+        failures it does not fit (:meth:`_fitted_failed`) included. The data are a function of
+        these trials, which only grow, so the count names the data a fit saw (a fit is kept, and a
+        replayed one rebuilt without fitting, while it is the same: ``bayes.warm_fit``). The
+        points fitted would not: a failure out and its configuration's value in keep theirs."""
         return len(self._data) + len(self._failed)
+
+    def _fitted_failed(self) -> list[np.ndarray]:
+        """The failed points the GP is fitted on, each (d,), in the order told: those whose
+        configuration never completed, before or after it failed (``optimizers.failures``)."""
+        keep = fitted_failures([params for _, params in self._failed], self._completed)
+        return [x for (x, _), kept in zip(self._failed, keep, strict=True) if kept]
 
     def _observed(self) -> tuple[np.ndarray, np.ndarray]:
         """The completed trials: inputs of shape (n, d) and losses of shape (n,)."""
@@ -76,12 +82,14 @@ class TrainingData:
         return OutputWarp(-self._observed()[1] / self._factor(), self.output_warp)
 
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """What BoTorch sees: inputs of shape (n + f, d), completed trials then failed ones, and
-        their warped utilities of shape (n + f,) (failed trials at the warp's failed value)."""
+        """What BoTorch sees: inputs of shape (n + f, d), completed trials then the failed ones
+        fitted (:meth:`_fitted_failed`), and their warped utilities of shape (n + f,) (failed
+        trials at the warp's failed value)."""
         X, losses = self._observed()
         warp = self._warp()
-        y = np.concatenate([warp(-losses / self._factor()), np.full(len(self._failed), warp.failed_value)])
-        return np.vstack([X, *[x.reshape(1, -1) for x, _ in self._failed]]), y
+        failed = self._fitted_failed()
+        y = np.concatenate([warp(-losses / self._factor()), np.full(len(failed), warp.failed_value)])
+        return np.vstack([X, *[x.reshape(1, -1) for x in failed]]), y
 
     def _factor(self) -> float:
         """The spread of the losses, by which they are divided before BoTorch sees them.

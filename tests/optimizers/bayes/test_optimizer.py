@@ -496,17 +496,25 @@ def test_manual_trials_are_data_and_failed_trials_are_not():
     np.testing.assert_allclose(view.losses, [t.value for t in complete], rtol=1e-12)  # -(-loss / f) * f
 
 
+@pytest.mark.parametrize("completed_first", [False, True])
 @pytest.mark.parametrize("run_again", [True, False])
-def test_a_failure_whose_configuration_then_completed_is_not_fitted(run_again):
-    """A configuration that failed (its process was killed, say) and then completed when run again
-    (a resumed HPOSearchCV does) did not fail by its own doing: the GP sees its value only, as if
-    the failure had been cut short. It was fitted below the worst loss as well, and steered away."""
+def test_a_failure_whose_configuration_also_completed_is_not_fitted(run_again, completed_first):
+    """A configuration that failed (its process was killed, say) and completed when run again (a
+    resumed HPOSearchCV does; an enqueued repeat of a flaky objective) did not fail by its own
+    doing: the GP sees its value only, as if the failure had been cut short. It was fitted below the
+    worst loss as well, and steered away; a failure told after the value still was (review a380)."""
     def next_point(error):
         study = Study(PLANE, "bo", seed=0, optimizer_settings=FAST)
         study.run(bowl, n_trials=3)
-        failed = study.tell(study.ask(), state="FAILED", user_attrs={"error": error})
-        params = failed.params if run_again else {"x0": 0.5, "x1": 0.5}  # else: another configuration completes
-        study.add_manual(params, bowl(params))
+        trial, other = study.ask(), {"x0": 0.5, "x1": 0.5}  # other: another configuration
+        if completed_first:
+            study.tell(trial, bowl(trial.params))
+            params = trial.params if run_again else other
+            study.add_finished(params, state="FAILED", source="notes", user_attrs={"error": error})
+        else:
+            failed = study.tell(trial, state="FAILED", user_attrs={"error": error})
+            params = failed.params if run_again else other
+            study.add_manual(params, bowl(params))
         return study.ask().x
 
     killed, cut_short = next_point("MemoryError"), next_point(USER_INTERRUPT)
@@ -663,6 +671,31 @@ def test_a_reloaded_study_proposes_the_same_next_point_after_a_failed_trial(tmp_
     study = Study(PLANE, "bo", seed=3, storage=path, optimizer_settings=FAST)
     study.run(bowl, n_trials=6)
     study.tell(study.ask(), state="FAILED")  # e.g. the objective crashed
+    copy = tmp_path / "copy.jsonl"
+    shutil.copy(path, copy)
+    resumed, original = Study.load(copy).ask(), study.ask()
+    np.testing.assert_array_equal(resumed.x, original.x)
+    assert resumed.user_attrs["gp_state"] == original.user_attrs["gp_state"]
+
+
+@pytest.mark.parametrize("completed_first", [False, True])
+def test_a_reloaded_study_proposes_the_same_next_point_after_a_configuration_failed_and_completed(
+        tmp_path, completed_first):
+    """Which failures the GP fits is decided when its data are built, from the trials told: a
+    journal replays them in the same order, and proposes as the live run did."""
+    def flaky(params):
+        raise RuntimeError("flaky")
+
+    path = tmp_path / "study.jsonl"
+    study = Study(PLANE, "bo", seed=3, storage=path, optimizer_settings=FAST)
+    study.run(bowl, n_trials=4)
+    repeat = study.trials[-1].params   # a GP proposal, run twice more
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the failure's own warning
+        for objective in ([bowl, flaky] if completed_first else [flaky, bowl]):
+            study.enqueue(repeat)
+            study.step(objective)
+    study.run(bowl, n_trials=1)
     copy = tmp_path / "copy.jsonl"
     shutil.copy(path, copy)
     resumed, original = Study.load(copy).ask(), study.ask()
