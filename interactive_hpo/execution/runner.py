@@ -291,8 +291,12 @@ class ParallelRunner:
         """Stop asking; then wait for every running trial, or cancel them all (FAILED with ``reason``)."""
         self.stop()
         if cancel:
-            told = self.collect(timeout=0)  # results already here are kept, not cancelled
-            return told + [self._give_up(r, reason) for r in list(self.running)]
+            told: list[Trial] = []
+            try:
+                told = self.collect(timeout=0)  # results already here are kept, not cancelled
+            finally:  # even if collecting failed (the report queues' server died): none may stay RUNNING
+                told += [self._give_up(r, reason) for r in list(self.running)]
+            return told
         told = []
         while self.running:
             told += self.collect(timeout=0.5)
