@@ -27,7 +27,10 @@ from .worker import evaluate_remote, keep_here, release, serialize
 if TYPE_CHECKING:
     from ..study.core import Study
 
-__all__ = ["ParallelRunner"]
+__all__ = ["WORKER_LOST", "ParallelRunner"]
+
+#: How the error of a trial lost with its worker begins (it carries no worker's record: Schedule.observed).
+WORKER_LOST = "worker lost"
 
 
 @dataclass
@@ -248,7 +251,7 @@ class ParallelRunner:
         return self._finish(running, TrialState(state), value, attrs)
 
     def _worker_lost(self, running: _Running, error: BaseException) -> Trial:
-        reason = f"worker lost ({type(error).__name__}{f': {error}' if str(error) else ''})"
+        reason = f"{WORKER_LOST} ({type(error).__name__}{f': {error}' if str(error) else ''})"
         if self._interrupted:
             # A Ctrl-C reaches the whole process group: an idle or starting process of an executor of
             # your own dies of it (ours ignore it, see worker.local_context), and breaks the pool. The
