@@ -102,35 +102,7 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
     # refused it at the first job, naming itself, and left that trial FAILED in the study).
     check_objective(study, objective, owner)
 
-    # By budget, the most steps a COMPLETE trial reported: how far a job that is not pruned goes.
-    full_steps: dict[float | None, int] = {}
-
-    def note(trial: Trial) -> Trial:
-        if trial.state is TrialState.COMPLETE and trial.intermediate_values:
-            full_steps[trial.budget] = max(full_steps.get(trial.budget, 0), len(trial.intermediate_values))
-        return trial
-
-    for trial in study.state.trials:
-        note(trial)
-
-    def share(trial: Trial, outcome: Outcome) -> float:
-        """The share of its cost a job takes: of its steps, for one pruned (1 while unknown)."""
-        full = full_steps.get(trial.budget)
-        if outcome.state is not TrialState.PRUNED or not full:
-            return 1.0
-        return min(1.0, len(study.state.trials[trial.number].intermediate_values) / full)
-
-    def duration(trial: Trial, outcome: Outcome) -> float:
-        if cost is None:  # drawn for every job, pruned or not: the same seed draws the same factors
-            return (1.0 if trial.budget is None else trial.budget) * float(rng.lognormal(0.0, 0.5)) \
-                * share(trial, outcome)
-        took = cost(dict(trial.params), trial.budget)
-        if as_finite(took) is None or took < 0:
-            raise fail("cost", owner, "a callable returning a duration, a finite real number in [0, inf)", took,
-                       hint=f"cost({shown(dict(trial.params))}, {trial.budget!r}) returned it for trial "
-                            f"{trial.number}; every result already computed was told before stopping.")
-        return float(took) * share(trial, outcome)
-
+    times = _JobTimes(study, cost, rng, owner)
     now, started = 0.0, 0
 
     def finished() -> bool:
@@ -154,7 +126,7 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
                     idle.append(IdleSpell(worker, since, now, why))
                 outcome = study.evaluate(trial, objective)  # now; its result is told when the clock gets there
                 try:
-                    end = now + duration(trial, outcome)
+                    end = now + times.duration(trial, outcome)
                 except BaseException:
                     _tell(study, trial, outcome)
                     raise
@@ -171,7 +143,7 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
             if not running:
                 break
             now, _, worker, start, trial, outcome = heapq.heappop(running)
-            runs.append(WorkerRun.of(note(_tell(study, trial, outcome)), worker, start, now))
+            runs.append(WorkerRun.of(times.note(_tell(study, trial, outcome)), worker, start, now))
             free[worker] = (now, "waiting")
     except BaseException as error:
         # The objective already ran for every job still on the clock: keep those results and leave
@@ -186,6 +158,45 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
     runs.sort(key=lambda r: (r.start, r.worker))
     return Schedule(tuple(runs), tuple(sorted(idle, key=lambda s: (s.start, s.worker))), n_workers, now)
 
+
+
+class _JobTimes:
+    """How long each simulated job takes: ``cost(params, budget)``, or by default its budget times
+    a log-normal factor drawn from ``rng``; a pruned job the share of it its steps are of the most
+    steps a completed trial at its budget reported (all of it while none has completed)."""
+
+    def __init__(self, study: Study, cost: Callable[[Mapping[str, Any], float | None], float] | None,
+                 rng: np.random.Generator, owner: str):
+        self.study, self.cost, self.rng, self.owner = study, cost, rng, owner
+        # By budget, the most steps a COMPLETE trial reported: how far a job that is not pruned goes.
+        self.full_steps: dict[float | None, int] = {}
+        for trial in study.state.trials:
+            self.note(trial)
+
+    def note(self, trial: Trial) -> Trial:
+        """Learn how far a job at ``trial``'s budget goes, if it completed; returns it."""
+        if trial.state is TrialState.COMPLETE and trial.intermediate_values:
+            self.full_steps[trial.budget] = max(self.full_steps.get(trial.budget, 0), len(trial.intermediate_values))
+        return trial
+
+    def _share(self, trial: Trial, outcome: Outcome) -> float:
+        """The share of its cost a job takes: of its steps, for one pruned (1 while unknown)."""
+        full = self.full_steps.get(trial.budget)
+        if outcome.state is not TrialState.PRUNED or not full:
+            return 1.0
+        return min(1.0, len(self.study.state.trials[trial.number].intermediate_values) / full)
+
+    def duration(self, trial: Trial, outcome: Outcome) -> float:
+        """How long the job of ``trial``, which ended in ``outcome``, takes on the simulated clock."""
+        if self.cost is None:  # drawn for every job, pruned or not: the same seed draws the same factors
+            return (1.0 if trial.budget is None else trial.budget) * float(self.rng.lognormal(0.0, 0.5)) \
+                * self._share(trial, outcome)
+        took = self.cost(dict(trial.params), trial.budget)
+        if as_finite(took) is None or took < 0:
+            raise fail("cost", self.owner, "a callable returning a duration, a finite real number in [0, inf)", took,
+                       hint=f"cost({shown(dict(trial.params))}, {trial.budget!r}) returned it for trial "
+                            f"{trial.number}; every result already computed was told before stopping.")
+        return float(took) * self._share(trial, outcome)
 
 
 def simulate_counterpart(study: Study, objective: Callable[..., Any], *, n_workers: int, n_jobs: int,
