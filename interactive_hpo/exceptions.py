@@ -17,6 +17,7 @@ __all__ = [
     "TrialPruned",
     "Unfingerprintable",
     "WorkerStartError",
+    "ReportServerLost",
 ]
 
 
@@ -53,6 +54,11 @@ class Unfingerprintable(HPOError, TypeError):
 class WorkerStartError(HPOError, RuntimeError):
     """Local worker processes cannot be started: a script that runs trials on them at its top
     level, without ``if __name__ == "__main__":``, is being imported again by one of them."""
+
+
+class ReportServerLost(HPOError, RuntimeError):
+    """The process that carries a parallel run's reports to the study (its report queues' server)
+    died mid-run: the run stops, and its running trials end FAILED; the journal is resumable."""
 
 
 class TrialPruned(HPOError):

@@ -8,7 +8,8 @@
   study's side of the reports, answered while the runner waits;
   ``dask_cluster``: what a Dask cluster needs beyond its executor (the objective sent once, the
   report queues; imported only when a Dask client is given).
-- ``simulation``: the same schedulers on simulated workers and a simulated clock.
+- ``simulation``: the same schedulers on simulated workers and a simulated clock; ``schedule``:
+  what workers did (simulated, or observed in a real run), the data of a Gantt chart.
 - ``race``: several optimizers (and you) on one objective with one budget, in lockstep.
 """
 

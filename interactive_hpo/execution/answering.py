@@ -8,9 +8,11 @@ What travels, and the worker's side (the ``report`` an objective gets, the queue
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import time
 from typing import TYPE_CHECKING, Any
 
+from ..exceptions import ReportServerLost
 from ..study.steering import should_stop
 from .reports import Reports, held_interrupt, refusal, verdict
 
@@ -44,17 +46,33 @@ class ReportDesk:
         # waiting for its answer for ever.
         self._unanswered: list[list[Any]] = []
         self._answering: list[Any] | None = None
+        # The queues' server died (ReportServerLost, raised once): no report arrives any more, but
+        # results do (a report fails its trial on the worker), and the run waits for them or cancels them.
+        self.lost = False
 
     def wait(self, futures: list[Any], timeout: float | None) -> None:
         """Wait as ``cf.wait(futures, timeout, FIRST_COMPLETED)`` does, answering the reports that
         arrive meanwhile: a worker that reported waits for its answer, and a result comes only
-        after its trial's last report has been answered."""
+        after its trial's last report has been answered.
+
+        Raises
+        ------
+        ReportServerLost
+            The report queues' server died (once: the waits after it wait for results only).
+        """
+        if self.lost:
+            cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
+            return
         end = None if timeout is None else time.monotonic() + timeout
         while True:
             left = REPORT_POLL if end is None else min(REPORT_POLL, end - time.monotonic())
-            with held_interrupt():  # a Ctrl-C within a queue's call lost a report (see held_interrupt)
-                self._unanswered += self.reports.received(max(left, 0.0))
-            self._answer_received()
+            try:
+                with held_interrupt():  # a Ctrl-C within a queue's call lost a report (see held_interrupt)
+                    self._unanswered += self.reports.received(max(left, 0.0))
+                self._answer_received()
+            except ReportServerLost:
+                self.lost = True
+                raise
             if any(future.done() for future in futures) or (end is not None and time.monotonic() >= end):
                 return
 

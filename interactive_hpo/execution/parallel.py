@@ -50,7 +50,7 @@ It is sent once per worker process (a pool the study starts, or a Dask cluster),
 trial, and each worker process unpickles it once per run and reuses it, so a stateful objective is shared by that
 process's threads during a run, and each run starts from the objective as passed (a worker process
 kept between runs holds the latest run's only); threads of this process (a ``ThreadPoolExecutor``)
-call the objective itself.
+call the objective itself, which need not pickle then.
 An objective that takes ``report`` gets one on its worker (:mod:`.reports`): each report
 travels to this process, where the study records it and asks its pruner (:mod:`.answering`),
 and waits for the answer, so pruning, and stopping a running trial by hand, work as in a serial

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from .. import exceptions
 from .._signals import held_interrupt
 from .._validation import as_finite, as_scalar, fail, is_real
-from ..exceptions import HPOError
+from ..exceptions import HPOError, ReportServerLost
 from ..outcome import StudyPruned
 from ..trial import RUN_ENDED, check_step
 from .worker import end_with, local_context
@@ -178,13 +178,24 @@ class Reports(Protocol):
 
     def received(self, timeout: float) -> list[list[Any]]:
         """The reports that arrived (``[number, value, step, attempt]`` each), waiting up to ``timeout``
-        seconds for the first; [] if none came."""
+        seconds for the first; [] if none came. Raises :class:`ReportServerLost` if the queues are gone."""
 
     def answer(self, number: int, answer: list[str]) -> None:
-        """Send trial ``number`` the answer to its report."""
+        """Send trial ``number`` the answer to its report (:class:`ReportServerLost` if the queues are gone)."""
 
     def close(self) -> None:
         """Answer every trial still waiting :data:`ENDED`, and let go of the queues."""
+
+
+def _server_lost(lost: BaseException) -> ReportServerLost:
+    """The error a run stops with when its report queues' server process died (killed from outside:
+    the out-of-memory killer, a ``kill``), as a call to it failed with ``lost``."""
+    return ReportServerLost(
+        f"The process that carries this run's reports to the study (its report queues' server, a "
+        f"multiprocessing manager the run started) died: {type(lost).__name__}"
+        f"{f': {lost}' if str(lost) else ''}. The run stopped: its running trials were cancelled (FAILED) or, "
+        "with on_interrupt=\"wait\", waited for (a trial that reported again FAILED: nothing can answer it now), "
+        "and the journal is resumable: run the study again to go on (a new run starts a new server).")
 
 
 class LocalReports:
@@ -219,9 +230,14 @@ class LocalReports:
                 items.append(self._inbox.get_nowait())
         except queue.Empty:
             return items
+        except (EOFError, OSError) as lost:  # a BrokenPipeError, under an EOFError, under another, was all it said
+            raise _server_lost(lost) from None
 
     def answer(self, number: int, answer: list[str]) -> None:
-        self._answers[number].put(answer)
+        try:
+            self._answers[number].put(answer)
+        except (EOFError, OSError) as lost:
+            raise _server_lost(lost) from None
 
     def close(self) -> None:
         try:

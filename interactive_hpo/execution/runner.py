@@ -21,13 +21,16 @@ from ..study.waiting import OthersWait, ask_if_able, held_elsewhere, nothing_to_
 from ..trial import CANCELLED, NOT_SUBMITTED, RUN_INTERRUPTED, USER_INTERRUPT, Trial, TrialState
 from .answering import ReportDesk
 from .reports import LocalReports, Reports, held_interrupt
-from .settings import RunSettings, as_executor, check_open, is_dask_client, process_pool
-from .worker import evaluate_remote, release, serialize
+from .settings import RunSettings, as_executor, check_open, is_dask_client, process_pool, runs_here
+from .worker import evaluate_remote, keep_here, release, serialize
 
 if TYPE_CHECKING:
     from ..study.core import Study
 
-__all__ = ["ParallelRunner"]
+__all__ = ["WORKER_LOST", "ParallelRunner"]
+
+#: How the error of a trial lost with its worker begins (it carries no worker's record: Schedule.observed).
+WORKER_LOST = "worker lost"
 
 
 @dataclass
@@ -76,12 +79,17 @@ class ParallelRunner:
         self.objective = objective
         # The run's name, under which workers keep its objective (each run starts from the objective as passed).
         self._token = f"interactive_hpo-objective-{uuid.uuid4().hex}"
-        self._blob = serialize(objective, owner, self._token)  # before any pool exists: a failure leaks nothing
+        self._blob = b""  # the objective's bytes, for workers in other processes
+        if runs_here(executor):  # threads of this process call the objective itself: it need not pickle
+            keep_here(objective, self._token)
+        else:
+            self._blob = serialize(objective, owner, self._token)  # before any pool exists: a failure leaks nothing
         self._owns_pool = executor is None
         # What each task carries for the objective: on a pool this runner starts or a Dask cluster, the
         # token naming the bytes each worker process was given once (an objective holding a dataset
-        # was copied with every trial); on another executor, the bytes, as nothing else reaches it.
-        self._payload: bytes | str = self._blob
+        # was copied with every trial); on threads of this process, the token naming the objective
+        # itself; on another executor, the bytes, as nothing else reaches it.
+        self._payload: bytes | str = self._token if runs_here(executor) else self._blob
         self._take_back: Callable[[], None] = lambda: None
         self._desk: ReportDesk | None = None  # answers the objective's reports, if it takes `report`
         try:
@@ -243,7 +251,7 @@ class ParallelRunner:
         return self._finish(running, TrialState(state), value, attrs)
 
     def _worker_lost(self, running: _Running, error: BaseException) -> Trial:
-        reason = f"worker lost ({type(error).__name__}{f': {error}' if str(error) else ''})"
+        reason = f"{WORKER_LOST} ({type(error).__name__}{f': {error}' if str(error) else ''})"
         if self._interrupted:
             # A Ctrl-C reaches the whole process group: an idle or starting process of an executor of
             # your own dies of it (ours ignore it, see worker.local_context), and breaks the pool. The
@@ -291,8 +299,12 @@ class ParallelRunner:
         """Stop asking; then wait for every running trial, or cancel them all (FAILED with ``reason``)."""
         self.stop()
         if cancel:
-            told = self.collect(timeout=0)  # results already here are kept, not cancelled
-            return told + [self._give_up(r, reason) for r in list(self.running)]
+            told: list[Trial] = []
+            try:
+                told = self.collect(timeout=0)  # results already here are kept, not cancelled
+            finally:  # even if collecting failed (the report queues' server died): none may stay RUNNING
+                told += [self._give_up(r, reason) for r in list(self.running)]
+            return told
         told = []
         while self.running:
             told += self.collect(timeout=0.5)

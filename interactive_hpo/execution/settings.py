@@ -17,7 +17,7 @@ from .._validation import check_int, check_one_of, check_real, fail, is_int
 from .worker import local_context, start_worker
 
 __all__ = ["MAX_TRIAL_TIMEOUT", "MAX_WORKERS", "RunSettings", "as_executor", "check_open", "is_dask_client",
-           "process_pool"]
+           "process_pool", "runs_here"]
 
 #: The most workers a run starts: each is a process (or a task an executor holds), and
 #: n_workers=10**14 reached multiprocessing as an OverflowError after the run had begun.
@@ -93,6 +93,13 @@ def _check_timeout(trial_timeout: Any, owner: str) -> float:
 def is_dask_client(executor: Any) -> bool:
     """Whether ``executor`` is a ``dask.distributed.Client`` (told by its methods: dask is not imported)."""
     return hasattr(executor, "get_executor") and hasattr(executor, "nthreads")
+
+
+def runs_here(executor: Any) -> bool:
+    """Whether ``executor`` runs its tasks in this process: a ``ThreadPoolExecutor`` (its threads
+    call the objective itself, which need not pickle). A dask Client is not asked: even one made
+    with ``processes=False`` may have workers of other processes join its scheduler."""
+    return isinstance(executor, cf.ThreadPoolExecutor)
 
 
 def _is_executor(executor: Any) -> bool:

@@ -5,8 +5,8 @@
 Each job really is evaluated (so the study's results are real), but it *takes* the time a
 ``cost`` function says, which is how synchronous successive halving, which waits at the end
 of every rung, and ASHA, which never waits, can be compared on one laptop in seconds. The
-result is plain data for a Gantt chart: which worker ran which trial at which budget, when,
-and when each worker sat idle and why.
+result is plain data for a Gantt chart (:mod:`.schedule`, which also reads a real run's): which
+worker ran which trial at which budget, when, and when each worker sat idle and why.
 """
 
 from __future__ import annotations
@@ -14,173 +14,24 @@ from __future__ import annotations
 import heapq
 import inspect
 import math
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-from .._validation import as_finite, check_int, check_real, fail, generator_of, shown
+from .._validation import as_finite, check_int, check_real, fail, generator_of, seed_to_int, shown
 from ..optimizers.capabilities import Scheduler
-from ..optimizers.multifidelity.rungs import Job
 from ..outcome import Outcome
 from ..study.core import Study, check_study
 from ..study.running import check_objective
 from ..trial import Trial, TrialState
+from .schedule import IdleSpell, Schedule, WorkerRun
 
 __all__ = ["MAX_SIMULATED_WORKERS", "WorkerRun", "IdleSpell", "Schedule", "simulate_counterpart", "simulate_workers"]
 
 #: The most simulated workers: each is an entry of the simulated clock, made before the first
 #: job (n_workers=10**8 took gigabytes before one ran; 10**5 take a quarter of a second).
 MAX_SIMULATED_WORKERS = 100_000
-
-
-@dataclass(frozen=True)
-class WorkerRun:
-    """One bar of the Gantt chart: a trial on a worker.
-
-    Attributes
-    ----------
-    worker : int
-    number : int
-        The trial.
-    start, end : float
-        Simulated times.
-    budget : float or None
-    config, rung, bracket : int or None
-        The scheduler's job (None for optimizers without rungs).
-    state : str
-        How the trial finished.
-    """
-
-    worker: int
-    number: int
-    start: float
-    end: float
-    budget: float | None
-    config: int | None
-    rung: int | None
-    bracket: int | None
-    state: str
-
-    @classmethod
-    def of(cls, trial: Trial, worker: int, start: float, end: float) -> WorkerRun:
-        """The bar of a finished ``trial`` (its scheduler job, if any, read from its attributes as
-        the scheduler reads it: an objective's own "config" text is no job)."""
-        job = Job.of(trial.user_attrs)
-        if job is None:
-            return cls(worker, trial.number, start, end, trial.budget, None, None, None, trial.state.value)
-        return cls(worker, trial.number, start, end, trial.budget, job.config, job.rung, job.bracket, trial.state.value)
-
-
-@dataclass(frozen=True)
-class IdleSpell:
-    """A worker with nothing to do from ``start`` to ``end``.
-
-    ``reason`` is "waiting" (the optimizer could not hand out a job before running ones
-    report: synchronous halving at the end of a rung) or "done" (no job starts any more: the
-    optimizer has nothing left, or the run's ``n_jobs`` or ``until`` is reached). A worker that
-    goes idle waiting and is never given another job waited until the last job started or the
-    optimizer ran out (or until ``until``, if that came first), and is done from there.
-    """
-
-    worker: int
-    start: float
-    end: float
-    reason: str
-
-
-@dataclass(frozen=True)
-class Schedule:
-    """What the simulated workers did.
-
-    Attributes
-    ----------
-    runs : tuple of WorkerRun
-        In the order the jobs started.
-    idle : tuple of IdleSpell
-    n_workers : int
-    makespan : float
-        Simulated time when the last job finished.
-    """
-
-    runs: tuple[WorkerRun, ...]
-    idle: tuple[IdleSpell, ...]
-    n_workers: int
-    makespan: float
-    #: True for :meth:`observed` (a real run, in seconds), False for a simulation.
-    measured: bool = False
-
-    @property
-    def utilization(self) -> float:
-        """Busy worker-time over ``n_workers * makespan``, in [0, 1]."""
-        busy = sum(run.end - run.start for run in self.runs)
-        return busy / (self.n_workers * self.makespan) if self.makespan > 0 else 0.0
-
-    def waiting_time(self) -> float:
-        """Worker-time spent idle while the optimizer waited for results (the "waiting" spells)."""
-        return sum(spell.end - spell.start for spell in self.idle if spell.reason == "waiting")
-
-    @classmethod
-    def observed(cls, trials: Iterable[Trial]) -> Schedule:
-        """What really ran: the trials that a parallel run evaluated (they carry ``worker``,
-        ``started_at`` and ``finished_at`` attributes, written by the worker).
-
-        Times are seconds since the first trial started, by the workers' clocks;
-        workers are numbered in the order they first appear; a gap on a worker's row is idle
-        ("waiting": no trial for it yet), and the time after its last trial is "done". A trial
-        without those attributes is left out, and so is one whose attributes of those names are
-        not what a worker writes (an objective's own "worker" list, a time given as text).
-        """
-        if not isinstance(trials, Iterable) or isinstance(trials, (str, bytes, Mapping)):
-            raise fail("trials", "Schedule.observed", "an iterable of Trials, such as study.trials", trials)
-        trials = list(trials)
-        if not all(isinstance(trial, Trial) for trial in trials):
-            raise fail("trials", "Schedule.observed", "an iterable of Trials, such as study.trials", trials)
-        spans = sorted((span for span in map(_span, trials) if span is not None),
-                       key=lambda span: (span[0], span[2].number))
-        if not spans:
-            return cls((), (), 1, 0.0, measured=True)
-        origin = spans[0][0]
-        workers: dict[str, int] = {}
-        runs = [WorkerRun.of(t, workers.setdefault(t.user_attrs["worker"], len(workers)), start - origin, end - origin)
-                for start, end, t in spans]
-        makespan = max(run.end for run in runs)
-        idle, free_since = [], dict.fromkeys(range(len(workers)), 0.0)
-        for run in sorted(runs, key=lambda r: r.start):
-            if run.start > free_since[run.worker]:
-                idle.append(IdleSpell(run.worker, free_since[run.worker], run.start, "waiting"))
-            free_since[run.worker] = max(free_since[run.worker], run.end)
-        idle += [IdleSpell(w, since, makespan, "done") for w, since in free_since.items() if since < makespan]
-        return cls(tuple(runs), tuple(idle), len(workers), makespan, measured=True)
-
-    def columns(self) -> dict[str, np.ndarray]:
-        """The runs as arrays of shape (n_runs,), for plots and ``pandas.DataFrame``.
-
-        Keys: worker, number, start, end, budget (NaN for None), config, rung, bracket
-        (-1 for None), state.
-        """
-        def ints(name: str) -> np.ndarray:
-            return np.array([-1 if getattr(r, name) is None else getattr(r, name) for r in self.runs], dtype=int)
-
-        return {
-            "worker": ints("worker"), "number": ints("number"), "config": ints("config"), "rung": ints("rung"),
-            "bracket": ints("bracket"),
-            "start": np.array([r.start for r in self.runs], dtype=float),
-            "end": np.array([r.end for r in self.runs], dtype=float),
-            "budget": np.array([math.nan if r.budget is None else r.budget for r in self.runs], dtype=float),
-            "state": np.array([r.state for r in self.runs], dtype=object),
-        }
-
-
-def _span(trial: Trial) -> tuple[float, float, Trial] | None:
-    """When ``trial`` started and finished by its worker's clock, or None if its attributes do not
-    say it as a worker does (a str ``worker``, finite ``started_at`` <= ``finished_at``)."""
-    attrs = trial.user_attrs
-    start, end = as_finite(attrs.get("started_at")), as_finite(attrs.get("finished_at"))
-    if not isinstance(attrs.get("worker"), str) or start is None or end is None or end < start:
-        return None
-    return start, end, trial
 
 
 def _tell(study: Study, trial: Trial, outcome: Outcome) -> Trial:
@@ -251,35 +102,7 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
     # refused it at the first job, naming itself, and left that trial FAILED in the study).
     check_objective(study, objective, owner)
 
-    # By budget, the most steps a COMPLETE trial reported: how far a job that is not pruned goes.
-    full_steps: dict[float | None, int] = {}
-
-    def note(trial: Trial) -> Trial:
-        if trial.state is TrialState.COMPLETE and trial.intermediate_values:
-            full_steps[trial.budget] = max(full_steps.get(trial.budget, 0), len(trial.intermediate_values))
-        return trial
-
-    for trial in study.state.trials:
-        note(trial)
-
-    def share(trial: Trial, outcome: Outcome) -> float:
-        """The share of its cost a job takes: of its steps, for one pruned (1 while unknown)."""
-        full = full_steps.get(trial.budget)
-        if outcome.state is not TrialState.PRUNED or not full:
-            return 1.0
-        return min(1.0, len(study.state.trials[trial.number].intermediate_values) / full)
-
-    def duration(trial: Trial, outcome: Outcome) -> float:
-        if cost is None:  # drawn for every job, pruned or not: the same seed draws the same factors
-            return (1.0 if trial.budget is None else trial.budget) * float(rng.lognormal(0.0, 0.5)) \
-                * share(trial, outcome)
-        took = cost(dict(trial.params), trial.budget)
-        if as_finite(took) is None or took < 0:
-            raise fail("cost", owner, "a callable returning a duration, a finite real number in [0, inf)", took,
-                       hint=f"cost({shown(dict(trial.params))}, {trial.budget!r}) returned it for trial "
-                            f"{trial.number}; every result already computed was told before stopping.")
-        return float(took) * share(trial, outcome)
-
+    times = _JobTimes(study, cost, rng, owner)
     now, started = 0.0, 0
 
     def finished() -> bool:
@@ -303,7 +126,7 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
                     idle.append(IdleSpell(worker, since, now, why))
                 outcome = study.evaluate(trial, objective)  # now; its result is told when the clock gets there
                 try:
-                    end = now + duration(trial, outcome)
+                    end = now + times.duration(trial, outcome)
                 except BaseException:
                     _tell(study, trial, outcome)
                     raise
@@ -320,7 +143,7 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
             if not running:
                 break
             now, _, worker, start, trial, outcome = heapq.heappop(running)
-            runs.append(WorkerRun.of(note(_tell(study, trial, outcome)), worker, start, now))
+            runs.append(WorkerRun.of(times.note(_tell(study, trial, outcome)), worker, start, now))
             free[worker] = (now, "waiting")
     except BaseException as error:
         # The objective already ran for every job still on the clock: keep those results and leave
@@ -337,14 +160,56 @@ def _simulate(study: Study, objective: Callable[..., Any], n_workers: int, n_job
 
 
 
-def simulate_counterpart(study: Study, objective: Callable[..., Any], *, n_workers: int, n_jobs: int, seed: int = 0,
+class _JobTimes:
+    """How long each simulated job takes: ``cost(params, budget)``, or by default its budget times
+    a log-normal factor drawn from ``rng``; a pruned job the share of it its steps are of the most
+    steps a completed trial at its budget reported (all of it while none has completed)."""
+
+    def __init__(self, study: Study, cost: Callable[[Mapping[str, Any], float | None], float] | None,
+                 rng: np.random.Generator, owner: str):
+        self.study, self.cost, self.rng, self.owner = study, cost, rng, owner
+        # By budget, the most steps a COMPLETE trial reported: how far a job that is not pruned goes.
+        self.full_steps: dict[float | None, int] = {}
+        for trial in study.state.trials:
+            self.note(trial)
+
+    def note(self, trial: Trial) -> Trial:
+        """Learn how far a job at ``trial``'s budget goes, if it completed; returns it."""
+        if trial.state is TrialState.COMPLETE and trial.intermediate_values:
+            self.full_steps[trial.budget] = max(self.full_steps.get(trial.budget, 0), len(trial.intermediate_values))
+        return trial
+
+    def _share(self, trial: Trial, outcome: Outcome) -> float:
+        """The share of its cost a job takes: of its steps, for one pruned (1 while unknown)."""
+        full = self.full_steps.get(trial.budget)
+        if outcome.state is not TrialState.PRUNED or not full:
+            return 1.0
+        return min(1.0, len(self.study.state.trials[trial.number].intermediate_values) / full)
+
+    def duration(self, trial: Trial, outcome: Outcome) -> float:
+        """How long the job of ``trial``, which ended in ``outcome``, takes on the simulated clock."""
+        if self.cost is None:  # drawn for every job, pruned or not: the same seed draws the same factors
+            return (1.0 if trial.budget is None else trial.budget) * float(self.rng.lognormal(0.0, 0.5)) \
+                * self._share(trial, outcome)
+        took = self.cost(dict(trial.params), trial.budget)
+        if as_finite(took) is None or took < 0:
+            raise fail("cost", self.owner, "a callable returning a duration, a finite real number in [0, inf)", took,
+                       hint=f"cost({shown(dict(trial.params))}, {trial.budget!r}) returned it for trial "
+                            f"{trial.number}; every result already computed was told before stopping.")
+        return float(took) * self._share(trial, outcome)
+
+
+def simulate_counterpart(study: Study, objective: Callable[..., Any], *, n_workers: int, n_jobs: int,
+                         seed: int | np.random.Generator | None = 0,
                          owner: str = "simulate_counterpart") -> dict[str, Schedule]:
     """The scheduler of ``study`` and its counterpart (ASHA for a synchronous one, synchronous
     halving for ASHA), each on ``n_workers`` simulated workers for ``n_jobs`` jobs, by name.
 
-    Each runs on a scratch study with the same space, goals and budgets, seeded with ``seed``;
-    the jobs really are evaluated with ``objective``; ``study`` is untouched. ``owner`` names
-    the caller (the Lab's "Lab.simulate") in every error, as the function the person called.
+    Each runs on a scratch study with the same space, goals and budgets, seeded with ``seed``
+    (its trials and its jobs' cost factors, see :func:`simulate_workers`): a Generator or None is
+    turned into one int first, so that both are compared on the same randomness. The jobs really
+    are evaluated with ``objective``; ``study`` is untouched. ``owner`` names the caller (the
+    Lab's "Lab.simulate") in every error, as the function the person called.
     """
     check_study(study, owner)
     optimizer = study.optimizer
@@ -353,9 +218,9 @@ def simulate_counterpart(study: Study, objective: Callable[..., Any], *, n_worke
                    hint="Switch optimizer first (the Lab's Optimizer tab, or study.switch_optimizer).")
     settings = {k: v for k, v in optimizer.settings().items() if k in ("min_budget", "max_budget",
                                                                         "reduction_factor")}
-    # Checked here, naming the caller (the scratch Study would name itself); a Generator is only
-    # looked at, not drawn from, so each scratch study still draws its own seed from it.
-    generator_of(seed, owner)
+    # Checked here, naming the caller (the scratch Study would name itself), and drawn once: each
+    # scratch study drew its own seed from a Generator, and the cost factors went on with its stream.
+    seed = seed_to_int(seed, owner)
     n_jobs = check_int(n_jobs, "n_jobs", owner, 0)
     schedules = {}
     for name in (optimizer.name, "halving" if optimizer.name == "asha" else "asha"):

@@ -29,8 +29,8 @@ from ..trial import USER_INTERRUPT, TrialState
 if TYPE_CHECKING:
     from .reports import RemoteReport
 
-__all__ = ["WATCH_EVERY", "end_with", "evaluate_remote", "forget_blob", "keep_blob", "local_context", "release",
-           "serialize", "start_worker"]
+__all__ = ["WATCH_EVERY", "end_with", "evaluate_remote", "forget_blob", "keep_blob", "keep_here", "local_context",
+           "release", "serialize", "start_worker"]
 
 #: In the process that runs the study, the objective of each run in progress, by run (see :func:`serialize`).
 _OBJECTIVES: dict[str, Callable[..., Any]] = {}
@@ -256,28 +256,31 @@ def evaluate_remote(key: str, payload: bytes | str, params: dict[str, Any], budg
     return state, value, {**attrs, **where, "finished_at": time.time()}
 
 
+def keep_here(objective: Callable[..., Any], key: str) -> None:
+    """Until :func:`release`, workers in this process (the threads of a ``ThreadPoolExecutor``, a
+    Dask cluster without processes) call ``objective`` itself for the run ``key``: unpickling a
+    function defined in a module imports that module, which deadlocked (both waiting forever) while
+    the module was being imported, as when it starts the run at its top level."""
+    _OBJECTIVES[key] = objective
+
+
 def serialize(objective: Callable[..., Any], owner: str, key: str) -> bytes:
     """The objective's bytes (by value: cloudpickle, a dependency, sends a function defined in a
-    notebook too), for the run ``key``.
-
-    Until :func:`release`, workers in this process (the threads of a ``ThreadPoolExecutor``, a
-    Dask cluster without processes) call the objective itself: unpickling a function defined in a
-    module imports that module, which deadlocked (both waiting forever) while the module was being
-    imported, as when it starts the run at its top level.
-    """
+    notebook too), for the run ``key``; it is kept here too (:func:`keep_here`)."""
     import cloudpickle
 
     try:
         blob = cloudpickle.dumps(objective)
     except Exception as error:  # an ImportError too: it fell back to pickle, which raised its own error
-        raise fail("objective", owner, "a picklable callable when trials run in parallel", objective,
-                   hint=f"It could not be sent to the workers: {type(error).__name__}: {error}") from error
-    _OBJECTIVES[key] = objective
+        raise fail("objective", owner, "a picklable callable when trials run in other processes", objective,
+                   hint=f"It could not be sent to the workers: {type(error).__name__}: {error}. The threads "
+                        "of a ThreadPoolExecutor (executor=) call it as it is.") from error
+    keep_here(objective, key)
     return blob
 
 
 def release(key: str, objective: Callable[..., Any]) -> None:
-    """Forget ``objective``, registered under ``key`` by :func:`serialize`: its run has ended (the
+    """Forget ``objective``, registered under ``key`` by :func:`keep_here`: its run has ended (the
     registry would otherwise hold every objective, and the data it holds, for good)."""
     if _OBJECTIVES.get(key) is objective:
         del _OBJECTIVES[key]

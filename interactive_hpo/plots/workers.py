@@ -130,7 +130,8 @@ def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: 
     -------
     Axes
         ``ax.containers``: one bar container per level present (increasing), then one for runs
-        without a level (if any), then the hatched waiting spells (if any).
+        without a level (if any), then the hatched waiting spells (if any), then the marks over the
+        trials a measured run lost with their worker (``Schedule.lost``, if any).
 
     Examples
     --------
@@ -160,6 +161,10 @@ def plot_gantt(schedule: Any, ax: Any = None, color_by: str = "rung", *, title: 
         ax.barh(info.waiting[:, 0], info.waiting[:, 2], left=info.waiting[:, 1], height=0.8, facecolor="0.93",
                 edgecolor="0.45", linewidth=0.0, hatch="////",
                 label="idle: waiting for the next trial" if info.measured else "idle: waiting for a rung to finish")
+    lost = np.isin(info.numbers, np.asarray(getattr(schedule, "lost", ()), dtype=int))  # a measured run's
+    if lost.any():  # over their bars: from when they were asked to when the study recorded them lost
+        ax.barh(info.workers[lost], info.durations[lost], left=info.starts[lost], height=0.8, facecolor="none",
+                edgecolor="tab:red", linewidth=0.0, hatch="xx", label="lost with its worker")
     ax.set_yticks(np.arange(info.n_workers), [f"worker {w}" for w in range(info.n_workers)])
     ax.set_ylim(info.n_workers - 0.5, -0.5)  # worker 0 on top
     ax.set_xlim(0.0, max(info.makespan, 1e-9))

@@ -187,8 +187,9 @@ BAD_CALLS = [
      "`trial_timeout` of Study.run must be a finite real number in (0, MAX_TRIAL_TIMEOUT = 2,592,000] seconds "
      "(30 days); got 10000000000.0. A worker cannot wait longer"),
     # Pickling's own ImportError came through (a fallback to pickle, for a dependency that is always there).
-    (lambda: runs(Unpicklable(), 2, executor=POOL),
-     "`objective` of Study.run must be a picklable callable when trials run in parallel; got <"),
+    # (Refused before the pool starts: nothing is spawned. Threads take it as it is, below.)
+    (lambda: runs(Unpicklable(), 2, n_workers=2),
+     "`objective` of Study.run must be a picklable callable when trials run in other processes; got <"),
     # (*) 10**8 simulated workers: gigabytes before the first job.
     (lambda: simulated(FRESH, plain, n_workers=10**8, n_jobs=4),
      "`n_workers` of simulate_workers must be an int in [1, MAX_SIMULATED_WORKERS = 100,000]; got 100000000."),

@@ -375,6 +375,27 @@ def test_an_objective_that_cannot_travel_is_refused_before_any_trial():
     assert study.trials == []
 
 
+class Counts:
+    """An objective holding a lock (which cannot pickle), called by the threads of this process."""
+
+    def __init__(self):
+        self.lock, self.calls = threading.Lock(), 0
+
+    def __call__(self, params):
+        with self.lock:
+            self.calls += 1
+        return params["x"]
+
+
+def test_threads_call_an_objective_that_cannot_pickle_as_it_is():
+    # Before: refused ("must be a picklable callable ... cannot pickle '_thread.lock'"), though
+    # threads of this process never unpickle it.
+    objective, study = Counts(), Study(SPACE, "random", seed=0)
+    with ThreadPoolExecutor(2) as pool:
+        study.run(objective, 4, executor=pool)
+    assert objective.calls == 4 and [t.state for t in study.trials] == [TrialState.COMPLETE] * 4
+
+
 def holding(megabytes):
     """An objective that holds a dataset of ``megabytes`` (a stand-in for training data in a closure)."""
     data = b"\0" * int(megabytes * 1e6)

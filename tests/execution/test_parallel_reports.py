@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from interactive_hpo import Float, SearchSpace, Study, TrialState
-from interactive_hpo.exceptions import TrialStateError
+from interactive_hpo.exceptions import ReportServerLost, TrialStateError
 from interactive_hpo.execution.reports import LocalReports
 from interactive_hpo.execution.worker import evaluate_remote, release, serialize
 from interactive_hpo.study.pruning import MedianStoppingRule
@@ -350,3 +350,54 @@ def test_a_step_reported_again_gets_the_study_s_last_word_on_its_trial(override)
             runner.close()
     assert first == ["continue", "prune"]
     assert again == {None: ["prune"] * 2, "stop": ["prune"] * 2, "promote": ["continue"] * 2}[override]
+
+
+def kill_the_report_server():
+    """What the out-of-memory killer (or a ``kill -9``) does to the run's report queues' server."""
+    for child in multiprocessing.active_children():
+        if child.name.startswith("SyncManager"):  # multiprocessing names a manager's server so
+            child.kill()
+            child.join()
+
+
+class KillsTheReportServer(MedianStoppingRule):
+    """A pruner (run in the study's process) that kills the report queues' server at the first report."""
+
+    def decide(self, trial, step, trials, direction):
+        kill_the_report_server()
+        return super().decide(trial, step, trials, direction)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("on_interrupt", ["wait", "cancel"])
+def test_a_run_whose_report_server_dies_says_so_and_ends_its_running_trials(tmp_path, on_interrupt):
+    # Before: a bare BrokenPipeError (under an EOFError and another BrokenPipeError), and the
+    # running trials stayed RUNNING, in the journal and in the study the next run went on with.
+    path = tmp_path / "study.jsonl"
+    study = Study(SPACE, "random", seed=0, storage=path, pruner=KillsTheReportServer())
+    with pytest.raises(ReportServerLost, match="report queues' server.*died.*journal is resumable"), \
+            ThreadPoolExecutor(2) as pool:
+        study.run(three_reports, 4, executor=pool, on_interrupt=on_interrupt)
+    assert study.trials and {t.state for t in study.trials} == {TrialState.FAILED}
+    if on_interrupt == "wait":  # waited for: each failed on the worker, at a report nothing could answer
+        assert all(t.error.startswith("TrialStateError: the run ended") for t in study.trials)
+    check_resumable(study, path)
+
+
+def test_a_run_stepped_by_hand_cancels_its_trials_when_its_report_server_is_gone():
+    # The Lab's Stop cancels with drain(cancel=True): the collect it starts with raised, and the
+    # trials it was to cancel stayed RUNNING.
+    from interactive_hpo.execution.parallel import ParallelRunner, RunSettings
+
+    study = Study(SPACE, "random", seed=0)
+    with ThreadPoolExecutor(2) as pool:
+        runner = ParallelRunner(study, three_reports, 2, RunSettings(executor=pool))
+        try:
+            runner.fill()
+            kill_the_report_server()
+            with pytest.raises(ReportServerLost):
+                runner.drain(cancel=True, reason="cancelled: stopped by hand")
+        finally:
+            runner.close()
+    assert [t.state for t in study.trials] == [TrialState.FAILED] * 2
+    assert {t.error for t in study.trials} == {"cancelled: stopped by hand"}

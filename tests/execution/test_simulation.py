@@ -191,3 +191,58 @@ def test_a_scheduler_and_its_counterpart_run_on_scratch_studies():
 def test_only_a_scheduler_has_a_counterpart_and_the_error_names_the_caller():
     with pytest.raises(InvalidParameterError, match=r"Lab\.simulate.*multi-fidelity scheduler.*'random'"):
         simulate_counterpart(Study(LINE, "random", seed=0), bowl, n_workers=2, n_jobs=4, owner="Lab.simulate")
+
+
+def test_a_scheduler_and_its_counterpart_are_compared_on_the_same_randomness_from_a_generator():
+    # Before: each scratch study drew its own seed from the Generator, and the cost factors went on
+    # with its stream: the two schedulers' first jobs (the same configuration at the lowest budget)
+    # took different times.
+    study = Study(LINE, "asha", seed=0, optimizer_settings=SETTINGS)
+    schedules = simulate_counterpart(study, bowl, n_workers=2, n_jobs=6, seed=np.random.default_rng(5))
+    first = [(s.runs[0].budget, s.runs[0].end - s.runs[0].start) for s in schedules.values()]
+    assert first[0] == first[1]
+    drawn = int(np.random.default_rng(5).integers(0, 2**62))  # the one int the Generator gives
+    assert simulate_counterpart(study, bowl, n_workers=2, n_jobs=6, seed=drawn) == schedules
+
+
+def ran(number, worker, start, end, state=TrialState.COMPLETE):
+    """A trial as a parallel run records it: by a worker (its clock), or lost with it (``worker``
+    None: the study's clock, from asked to recorded lost)."""
+    from interactive_hpo.trial import Trial
+
+    if worker is None:
+        return Trial(number, {"x": 0.5}, np.array([0.5]), TrialState.FAILED,
+                     user_attrs={"error": "worker lost (BrokenProcessPool: a process died)"},
+                     datetime_start=start, datetime_complete=end)
+    return Trial(number, {"x": 0.5}, np.array([0.5]), state, 1.0,
+                 user_attrs={"worker": worker, "started_at": start, "finished_at": end},
+                 datetime_start=start, datetime_complete=end)
+
+
+def test_the_observed_schedule_of_a_run_that_replaced_its_workers_has_a_row_per_worker_at_once():
+    # Two local processes; one dies with trial 1, which breaks the pool; a new pool's two processes
+    # take over. Before: 3 workers (the lost trial left out), the new ones idle from time 0 before
+    # they existed: utilization 31% for a run never above two processes.
+    from matplotlib.figure import Figure
+
+    from interactive_hpo.execution.simulation import Schedule
+    from interactive_hpo.plots import plot_gantt
+
+    trials = [ran(0, "h:1", 100.0, 101.0), ran(1, None, 100.0, 102.0), ran(2, "h:2", 103.0, 104.0),
+              ran(3, "h:3", 103.5, 105.0), ran(4, "h:2", 104.0, 106.0)]
+    schedule = Schedule.observed(trials)
+    rows = {run.number: run.worker for run in schedule.runs}
+    assert schedule.n_workers == 2 and schedule.lost == (1,)
+    assert rows == {0: 0, 1: 1, 2: 0, 3: 1, 4: 0}  # the new processes on the rows of those they replaced
+    assert schedule.utilization == pytest.approx(7.5 / 12)  # busy 7.5 s of 2 rows x 6 s
+    ax = plot_gantt(schedule, Figure().add_subplot())
+    assert [c.get_label() for c in ax.containers][-1] == "lost with its worker"
+
+
+def test_an_observed_worker_that_joined_late_was_not_idle_before_it_existed():
+    # A Dask worker that joined 2 s into the run: before, "waiting" from 0 and counted idle (75%).
+    from interactive_hpo.execution.simulation import Schedule
+
+    schedule = Schedule.observed([ran(0, "a:1", 10.0, 14.0), ran(1, "b:1", 12.0, 14.0)])
+    assert schedule.n_workers == 2 and schedule.row_starts == (0.0, 2.0) and schedule.lost == ()
+    assert schedule.idle == () and schedule.utilization == 1.0
