@@ -80,12 +80,3 @@ class Direction(enum.StrEnum):
         best = filled.min(axis=1) if filled.ndim == 2 and filled.shape[1] else np.full(len(filled), np.inf)
         return self.to_value(np.where(np.isposinf(best), np.nan, best))
 
-    @classmethod
-    def between(cls, value: float, loss: float) -> Direction | None:
-        """The direction that turned ``value`` into ``loss``; None when both are 0 (either did)."""
-        if value == loss and value != 0:
-            return cls.MINIMIZE
-        if value == -loss and value != 0:
-            return cls.MAXIMIZE
-        return None
-

@@ -38,12 +38,6 @@ def test_best_skips_nan_and_takes_the_first_of_ties():
     np.testing.assert_array_equal(Direction.MAXIMIZE.best_per_row(rows), [3.0, math.nan])
 
 
-def test_which_direction_turned_a_value_into_a_loss():
-    assert Direction.between(2.0, 2.0) is Direction.MINIMIZE
-    assert Direction.between(2.0, -2.0) is Direction.MAXIMIZE
-    assert Direction.between(0.0, 0.0) is None
-
-
 def test_a_bad_direction_names_the_rule():
     with pytest.raises(InvalidParameterError, match=r"`direction` of Study must be one of \['minimize', 'maximize'\]; "
                                                     r"got 'up'\."):

@@ -152,6 +152,18 @@ def told_attrs(user_attrs):
     study.tell(study.ask(), 1.0, user_attrs=user_attrs)
 
 
+def ran(study):
+    """``study`` after two trials."""
+    study.run(lambda p: p["lr"], n_trials=2)
+    return study
+
+
+def asked(optimizer):
+    """``optimizer`` once it has proposed a point."""
+    optimizer.ask()
+    return optimizer
+
+
 CASES = [
     # -- values too large for a float, ranges the codec cannot hold (issue 21) ---------------
     ("tell a huge int", told_a_huge_int, InvalidParameterError,
@@ -431,6 +443,18 @@ CASES = [
     ("unknown setting in a switch's dict", lambda t: Study(SPACE).switch_optimizer("sobol", {"resolution": 3}),
      InvalidParameterError, "`optimizer_settings` of Study.switch_optimizer must be keywords among ['scramble', "
      "'seed']"),
+    ("switch to the study's own optimizer", lambda t: (lambda s: ran(s).switch_optimizer(s.optimizer))(
+        Study(SPACE, "sobol", seed=0)), InvalidParameterError,
+     "`optimizer` of Study.switch_optimizer must be a new Optimizer (told no trial, proposed none, in no study); got "
+     "SobolSearch(scramble=True, seed=2968811710). It has seen 2 trial(s) (told or pending). Pass its name ('sobol') "
+     "and settings for a fresh one; the study tells it its trials."),
+    ("an optimizer that proposed", lambda t: Study(SPACE, asked(RandomSearch(SPACE, seed=0))), InvalidParameterError,
+     "`optimizer` of Study must be a new Optimizer (told no trial, proposed none, in no study); got "
+     "RandomSearch(seed=0). It has seen 1 trial(s) (told or pending)."),
+    ("another study's optimizer", lambda t: Study(SPACE, Study(SPACE, RandomSearch(SPACE, seed=0)).optimizer),
+     InvalidParameterError, "got RandomSearch(seed=0). A study uses it already. Pass its name ('random')"),
+    ("the study's optimizer again, before any trial", lambda t: (lambda s: s.switch_optimizer(s.optimizer))(
+        Study(SPACE, seed=0)), InvalidParameterError, "It is this study's optimizer already. Pass its name ('random')"),
     ("optimizer over another space", lambda t: Study(SPACE, RandomSearch(SearchSpace([Float("x", 0, 1)]))),
      InvalidParameterError, "`optimizer` of Study must be an optimizer over the study's search space"),
     ("unregistered optimizer with storage",

@@ -145,6 +145,8 @@ class ReissuesWaitingStep(ABC):  # noqa: B024 - a promise with no method of its 
 class NeedsReportedGradients(ABC):  # noqa: B024 - a promise with no method of its own: what tell reads
     """An optimizer whose steps follow a gradient the objective reports with each value (in the
     trial's ``user_attrs``, as :class:`~interactive_hpo.gradient.BilevelObjective` does), not from
-    scores alone: told scores only, it proposes one configuration over and over. A search that
+    scores alone: told scores only, it proposes one configuration over and over. The study tells
+    it that gradient in loss units, as it tells the loss (``study.learnt.gradient_as_loss``); it
+    minimizes, as every optimizer does, whichever way the study goes. A search that
     evaluates by cross-validation scores (``HPOSearchCV``, ``nested_cv``) refuses it up front,
     rather than warning once and evaluating its start at every trial."""

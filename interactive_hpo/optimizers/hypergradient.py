@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import numpy as np
 
 from .._names import unknown_names
 from .._validation import as_finite, check_one_of, check_real, fail, warn_user
-from ..direction import Direction
 from ..parameters import Float
 from ..space import SearchSpace
 from ..trial import Trial
@@ -30,8 +29,9 @@ from .capabilities import NeedsReportedGradients, ReissuesWaitingStep
 __all__ = ["HypergradientDescent", "GRADIENT_ATTR"]
 
 #: The trial attribute that carries ``{name: d value / d ln(param)}`` (``d value / d param`` for a
-#: linear ``Float``), ``value`` being what the objective returned (the optimizer negates it when
-#: the study maximizes).
+#: linear ``Float``), ``value`` being what the objective returned. The study tells the optimizer
+#: the gradient of the loss there, as it tells the loss (``study.learnt.gradient_as_loss``: negated
+#: when it maximizes); the trial keeps the objective's.
 GRADIENT_ATTR = "hypergradient"
 
 
@@ -116,7 +116,6 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep, NeedsReportedGradient
         self._incomplete = 0  # its own trials that failed or were pruned: no loss to descend on
         self._warned = False
         self._warned_names: set[tuple[str, str]] = set()  # (what, name): one warning per name
-        self._direction = Direction.MINIMIZE
 
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         if self._from is None:
@@ -157,12 +156,12 @@ class HypergradientDescent(Optimizer, ReissuesWaitingStep, NeedsReportedGradient
                 else:
                     self._without_gradient += 1
             return
-        # Gradients are of the value; the loss is the value or minus it. A value of 0 cannot tell
-        # which, so the direction seen last holds (minimize until a nonzero value is seen).
-        self._direction = Direction.between(cast(float, trial.value), loss) or self._direction
+        # The gradient of the loss: the study turned the objective's (of the value) as it turned the
+        # value (learnt.gradient_as_loss). Guessed here from the value and the loss, a value of 0
+        # was taken for a minimization, and a maximization's first step went the wrong way (a380).
         g = self.unit_gradient(trial.params, gradient)
         self._warn_unusable(trial, gradient, g)
-        g = self._direction.to_loss(np.where(np.isfinite(g), g, 0.0))
+        g = np.where(np.isfinite(g), g, 0.0)
         g = np.clip(g, -self._MAX_GRADIENT, self._MAX_GRADIENT)
         if trial.source != self.name:
             # Someone moved the point (a manual trial): momentum gathered elsewhere does not apply.

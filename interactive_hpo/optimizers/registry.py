@@ -8,6 +8,7 @@ entry does not import torch when ``interactive_hpo`` is imported. The rules of a
 from __future__ import annotations
 
 import inspect
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,7 +22,8 @@ from .base import Optimizer
 from .capabilities import MultiObjective, Scheduler
 
 __all__ = ["register_optimizer", "unregister_optimizer", "make_optimizer", "optimizer_class", "available_optimizers",
-           "optimizers_serving_several", "optimizers_declaring", "check_settings", "check_study_optimizer",
+           "optimizers_serving_several", "optimizers_declaring", "check_settings", "check_study_optimizer", "adopt",
+           "check_new_optimizer",
            "rebuilt_by_name", "check_rebuilt_by_name", "schedules_budgets"]
 
 _REGISTRY: Registry[Optimizer] = Registry("optimizer", Optimizer, {
@@ -162,16 +164,45 @@ def check_settings(name: str, settings: Mapping[str, Any], *, argument: str = "n
     return cls
 
 
+#: The optimizers a study has put in charge (:func:`adopt`): each serves that study alone.
+_ADOPTED: weakref.WeakSet[Optimizer] = weakref.WeakSet()
+
+
+def adopt(optimizer: Optimizer) -> None:
+    """Mark ``optimizer`` as a study's: :func:`check_study_optimizer` refuses it to any study
+    from then on (DESIGN: no state is shared between studies; two studies asking one instance
+    shifted each other's random streams)."""
+    _ADOPTED.add(optimizer)
+
+
+def check_new_optimizer(optimizer: Optimizer, owner: str, current: Optimizer | None = None) -> None:
+    """Refuse, naming ``optimizer`` of ``owner``, an instance that is not new: told a trial,
+    proposed one, or in a study already (``current``: the optimizer of the study switching, named
+    as such). A study tells it the study's trials itself; an optimizer's state is a function of its
+    settings, seed and those trials alone, so a used one learnt them twice (and a journal's replay
+    proposed other points), and two studies asking one shifted each other's random streams."""
+    used = f"it has seen {optimizer.n_seen} trial(s) (told or pending)" if optimizer.n_seen else \
+        "it is this study's optimizer already" if optimizer is current else \
+        "a study uses it already" if optimizer in _ADOPTED else None
+    if used is not None:
+        raise fail("optimizer", owner, "a new Optimizer (told no trial, proposed none, in no study)", optimizer,
+                   hint=f"{used[0].upper()}{used[1:]}. Pass its name ({optimizer.name!r}) and settings for a "
+                        "fresh one; the study tells it its trials.")
+
+
 def check_study_optimizer(optimizer: Any, settings: Mapping[str, Any] | None, space: SearchSpace, goals: Goals,
-                          owner: str, settings_argument: str = "optimizer_settings") -> type[Optimizer]:
+                          owner: str, settings_argument: str = "optimizer_settings",
+                          current: Optimizer | None = None) -> type[Optimizer]:
     """The class of the optimizer a study over ``space`` with ``goals`` is given (a registered name
     with ``settings``, or an Optimizer without), once it fits: errors name ``optimizer`` and
-    ``settings_argument`` of ``owner``, the call the person typed them into (``Study``, ``Lab``)."""
+    ``settings_argument`` of ``owner``, the call the person typed them into (``Study``, ``Lab``).
+    An instance must be new (:func:`check_new_optimizer`; ``current``: the optimizer switched from)."""
     if isinstance(optimizer, Optimizer):
         if settings:
             raise fail(settings_argument, owner, "empty when the optimizer is an instance", dict(settings))
         if optimizer.space != space:
             raise fail("optimizer", owner, "an optimizer over the study's search space", optimizer)
+        check_new_optimizer(optimizer, owner, current)
         cls = type(optimizer)
     elif isinstance(optimizer, str):
         cls = check_settings(optimizer, settings or {}, argument="optimizer", settings_argument=settings_argument,

@@ -27,7 +27,7 @@ from ..exceptions import HPOError, InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import Scheduler
 from ..optimizers.recorded import recorded
-from ..optimizers.registry import check_rebuilt_by_name, check_settings
+from ..optimizers.registry import check_new_optimizer, check_rebuilt_by_name, check_settings
 from ..outcome import PRUNED_REASON
 from ..space import SearchSpace
 from ..trial import CARRIED, Trial, TrialState
@@ -155,6 +155,8 @@ def _check_carry(study: Any, optimizer: Any, optimizer_settings: Any, storage: A
     check_study(study, owner)
     if optimizer is not None and not isinstance(optimizer, (str, Optimizer)):
         raise fail("optimizer", owner, "a registered optimizer name, an Optimizer or None", optimizer)
+    if isinstance(optimizer, Optimizer):  # the new study's own: not the study's, nor one that saw trials
+        check_new_optimizer(optimizer, owner)
     if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
         raise fail("optimizer_settings", owner, "a dict or None", optimizer_settings)
     if storage is None or Journal(check_path(storage, "storage", owner)).is_empty():

@@ -19,7 +19,7 @@ from .._validation import as_scalar, check_bool, check_int, fail, is_int, seed_t
 from ..exceptions import StorageError, TrialStateError
 from ..goals import Goals
 from ..optimizers.base import Optimizer, Suggestion
-from ..optimizers.registry import check_rebuilt_by_name, check_study_optimizer
+from ..optimizers.registry import adopt, check_rebuilt_by_name, check_study_optimizer
 from ..outcome import Outcome, keep_record
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, parse_state
@@ -49,8 +49,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
     space : SearchSpace
         What is searched.
     optimizer : str or Optimizer, optional
-        A registered name (see ``available_optimizers()``) or an instance over ``space``.
-        Default "random"; when resuming a journal, the journal's current optimizer.
+        A registered name (see ``available_optimizers()``) or a new instance over ``space`` (told
+        no trial, proposed none, in no other study). Default "random"; when resuming a journal,
+        the journal's current optimizer.
     direction : {"minimize", "maximize"}, Direction or None
         Whether lower or higher objective values are better (kept as a
         :class:`~interactive_hpo.direction.Direction`, which equals the string); None: minimize.
@@ -130,8 +131,9 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         self._journal = None if path is None else Journal(path)
         self.seed = seed_to_int(seed, "Study")
         self._warm_start = WarmStart.read(warm_start, space, self.goals)
-        self.optimizer = self._build("random" if optimizer is None else optimizer, optimizer_settings, index=0)
-        self._warm_start.check(self.optimizer)
+        # Adopted once the study is made (below): an instance given to a refused study may be given again.
+        self._optimizer = self._build("random" if optimizer is None else optimizer, optimizer_settings, index=0)
+        self._warm_start.check(self._optimizer)
         # The class of each optimizer the study has had, by its place among them, where it is known
         # in this process: a journal names them only, and rebuilds the others by name.
         self._classes: dict[int, type[Optimizer]] = {0: type(self.optimizer)}
@@ -145,8 +147,21 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                     self._classes = {}  # the journal's optimizers are rebuilt by name
                     resume(self, self._journal, *existing, optimizer, optimizer_settings, seed)
                     self._journal.mend()  # only now: a journal that is refused is left as it was
+        self.optimizer = self._optimizer
+        if isinstance(optimizer, Optimizer):  # given to a journal whose optimizer goes on: this study's too
+            adopt(optimizer)
 
     # -- reading ----------------------------------------------------------------------------
+    @property
+    def optimizer(self) -> Optimizer:
+        """The optimizer in charge; it serves this study alone (``registry.check_new_optimizer``)."""
+        return self._optimizer
+
+    @optimizer.setter
+    def optimizer(self, optimizer: Optimizer) -> None:
+        adopt(optimizer)  # every optimizer put in charge, built by name or given, rebuilt or undone
+        self._optimizer = optimizer
+
     @property
     def state(self) -> StudyState:
         """The study's record (trials, finish order, queue, overrides, journal events): read it;
@@ -286,9 +301,10 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
 
     def switch_optimizer(self, optimizer: str | Optimizer, optimizer_settings: Mapping[str, Any] | None = None,
                          **settings: Any) -> Optimizer:
-        """Continue with another optimizer (a registered name or an Optimizer); it is told every
-        finished trial, in order, first (one that is not a scheduler learns no result below the
-        full budget, with a warning that counts them: :mod:`.learnt`). Its settings come as a dict
+        """Continue with another optimizer (a registered name, or a new Optimizer as ``Study``
+        takes one: the study's own is refused; a name gives a fresh one); it is told every finished
+        trial, in order, first (one that is not a scheduler learns no result below the full
+        budget, with a warning that counts them: :mod:`.learnt`). Its settings come as a dict
         ``optimizer_settings``, as ``Study`` and ``Lab.switch_optimizer`` take them
         (``switch_optimizer("bo", {"n_initial": 5})``), or as keywords (``n_initial=5``), not both."""
         owner, given = "Study.switch_optimizer", "settings" if optimizer_settings is None else "optimizer_settings"
@@ -297,7 +313,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                        hint=f"Keywords {sorted(settings)} were given too: pass them one way." if settings else None)
         with self._transaction():
             new = self._build(optimizer, optimizer_settings or settings, index=self._state.n_optimizers, owner=owner,
-                              settings_argument=given)
+                              settings_argument=given, current=self.optimizer)
             tell_history(self._state, new, self.goals)
             for trial in self._state.running():  # this process's and others': pending, as a replay notes them
                 new.note_running(trial)
@@ -375,14 +391,15 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         return int(number)
 
     def _build(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None, index: int,
-               owner: str = "Study", settings_argument: str = "optimizer_settings") -> Optimizer:
+               owner: str = "Study", settings_argument: str = "optimizer_settings",
+               current: Optimizer | None = None) -> Optimizer:
         """The optimizer named (seeded from the study's seed and ``index``, its place among the
         study's optimizers) or given; errors name ``optimizer`` and ``settings_argument`` of
-        ``owner``, as the user typed them."""
+        ``owner``, as the user typed them; ``current``: the optimizer switched from."""
         if isinstance(optimizer, str):
             seed = int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0])
             settings = {"seed": seed, **(settings or {})}
-        cls = check_study_optimizer(optimizer, settings, self.space, self.goals, owner, settings_argument)
+        cls = check_study_optimizer(optimizer, settings, self.space, self.goals, owner, settings_argument, current)
         built = optimizer if isinstance(optimizer, Optimizer) else cls(self.space, **(settings or {}))
         if self._journal is not None:
             check_rebuilt_by_name(type(built), "optimizer", owner, "a registered optimizer when the study has storage",

@@ -27,24 +27,33 @@ Importance tab's caption counts the failed trials a GP read.
 
 The study's own call sites tell through :func:`tell`; :func:`not_learnt` counts the trials an
 optimizer does not learn from, which :func:`warn_not_learnt` says, as the analyses say theirs.
+
+A gradient the objective reported (``user_attrs["hypergradient"]``, of the value) is told to an
+optimizer that steps along it (:class:`~interactive_hpo.optimizers.capabilities.NeedsReportedGradients`)
+in loss units, as the value is: negated when the study maximizes. The trial keeps the objective's
+own, so a journal (of any version) replays to the same steps. The descent used to guess the
+direction from the value and the loss, and took a value of 0 for a minimization (review a380: a
+maximization started at a value of 0 stepped the wrong way).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from .._validation import warn_user
+from .._validation import as_finite, warn_user
+from ..direction import Direction
 from ..goals import Goals
 from ..optimizers.base import Optimizer
-from ..optimizers.capabilities import Scheduler
+from ..optimizers.capabilities import NeedsReportedGradients, Scheduler
+from ..optimizers.hypergradient import GRADIENT_ATTR
 from ..trial import Trial, TrialState
 from .results import at_full_budget, loss_of
 
-__all__ = ["as_told", "learns", "not_learnt", "tell", "warn_not_learnt", "warn_short_of_full"]
+__all__ = ["as_told", "gradient_as_loss", "learns", "not_learnt", "tell", "warn_not_learnt", "warn_short_of_full"]
 
 
 def learns(optimizer: Optimizer, trial: Trial, full_budget: float) -> bool:
@@ -70,7 +79,11 @@ def as_told(goals: Goals, trial: Trial, optimizer: Optimizer, full_budget: float
     scheduler, Bayesian optimization) is told the value of a trial its pruner or its objective
     pruned as its loss, if that value measures what it models (a scheduler's every rung, else the
     full budget: a scheduler's job pruned in a lower rung keeps no loss for a GP, as its completed
-    ones); one a person stopped (``Study.stop``) keeps no loss: "no further" is the person's verdict on it."""
+    ones); one a person stopped (``Study.stop``) keeps no loss: "no further" is the person's verdict on it.
+    An optimizer that :class:`NeedsReportedGradients` is told the trial's gradient in loss units
+    (:func:`gradient_as_loss`)."""
+    if isinstance(optimizer, NeedsReportedGradients):
+        trial = gradient_as_loss(goals, trial)
     if learns(optimizer, trial, full_budget):
         # A person's stop ranked by its last report was promoted by the scheduler (r348).
         if optimizer.ranks_pruned and trial.state is TrialState.PRUNED and trial.value is not None \
@@ -81,6 +94,20 @@ def as_told(goals: Goals, trial: Trial, optimizer: Optimizer, full_budget: float
             return trial, float(goals.losses((trial.value,))[0])
         return trial, loss_of(goals, trial)
     return dataclasses.replace(trial, state=TrialState.PRUNED, values=None), None
+
+
+def gradient_as_loss(goals: Goals, trial: Trial) -> Trial:
+    """``trial`` with the gradient its objective reported of the value (``user_attrs[GRADIENT_ATTR]``,
+    ``{name: d value / d ln(param)}``) turned into the gradient of the loss, as the value is turned
+    into the loss: each finite entry negated when the study maximizes. Entries that are no finite
+    number stay as they are (the optimizer counts them as 0 and warns of them); so does a trial of
+    a study that minimizes, or of several objectives (a descent serves one)."""
+    gradient = trial.user_attrs.get(GRADIENT_ATTR)
+    direction = goals.directions[0]
+    if goals.multi or not isinstance(gradient, Mapping) or direction is Direction.MINIMIZE:
+        return trial
+    turned = {name: g if as_finite(g) is None else direction.to_loss(g) for name, g in gradient.items()}
+    return dataclasses.replace(trial, user_attrs={**trial.user_attrs, GRADIENT_ATTR: turned})
 
 
 def tell(optimizer: Optimizer, goals: Goals, trial: Trial, full_budget: float) -> None:

@@ -104,16 +104,43 @@ def test_a_batch_is_the_one_step_a_descent_can_take_before_its_result():
     assert len(study.ask_batch(4)) == 1  # were four copies of one point
 
 
-def test_a_maximized_value_of_zero_keeps_the_direction_it_has_seen():
+def test_a_maximization_steps_as_the_minimization_of_its_negation():
     space = SearchSpace([Float("alpha", 1e-3, 1e3, log=True)])
 
-    def gain(params):  # maximize -(ln alpha - 1)^2 + 1: the value is 0 at two points, never the optimum
+    def gain(params):  # maximize 1 - (ln alpha - 1)^2: the value is 0 at the start and at ln alpha = 0
         t = math.log(params["alpha"]) - 1
         return Evaluation(1 - t * t, {"hypergradient": {"alpha": -2 * t}})
 
-    study = Study(space, HypergradientDescent(space, start={"alpha": math.e ** 2}), direction="maximize")
-    study.run(gain, 40)  # the start has value exactly 0
-    assert study.best_trial.value > 0.99
+    def negated(params):
+        result = gain(params)
+        return Evaluation(-result.value, {"hypergradient": {"alpha": -result.user_attrs["hypergradient"]["alpha"]}})
+
+    paths = []
+    for objective, direction in ((gain, "maximize"), (negated, "minimize")):
+        study = Study(space, HypergradientDescent(space, start={"alpha": math.e ** 2}), direction=direction)
+        study.run(objective, 12)
+        paths.append([t.params["alpha"] for t in study.trials])
+    assert paths[0] == paths[1] and paths[0][1] < paths[0][0]  # its first step climbs, from a value of 0
+
+
+@pytest.mark.parametrize("offset", [0.0, 5.0])
+def test_the_first_step_of_a_maximization_climbs_whatever_the_value(offset, tmp_path):
+    """The study tells the descent the gradient of the loss (learnt.gradient_as_loss). It guessed
+    the direction from the value and the loss, and took a value of 0 for a minimization: started
+    where the value is exactly 0, a maximization stepped down (review a380: ln alpha 1.0 -> 0.309)."""
+    space = SearchSpace([Float("alpha", 1e-3, 1e3, log=True)])
+
+    def gain(params):  # the value grows with ln(alpha): d value / d ln(alpha) = 1
+        return Evaluation(math.log(params["alpha"]) - 1 + offset, {"hypergradient": {"alpha": 1.0}})
+
+    path = tmp_path / "climb.jsonl"
+    study = Study(space, HypergradientDescent(space, step_size=0.05, start={"alpha": math.e}), direction="maximize",
+                  storage=path)
+    study.run(gain, 3)
+    steps = [math.log(t.params["alpha"]) for t in study.trials]
+    np.testing.assert_allclose(steps, [1.0, 1.0 + 0.05 * math.log(1e6), 1.0 + 0.1 * math.log(1e6)])
+    assert study.trials[0].user_attrs["hypergradient"] == {"alpha": 1.0}  # the trial keeps the objective's
+    assert Study.load(path, read_only=True).optimizer.ask().x == pytest.approx(study.optimizer.ask().x)
 
 
 def test_a_trial_another_process_runs_for_someone_else_does_not_hold_up_the_descent(tmp_path):
