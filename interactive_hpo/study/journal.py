@@ -12,8 +12,8 @@ and raises a StorageError):
 ``finished``         a trial became COMPLETE, PRUNED or FAILED, with value and attributes
 ``added``            a finished trial the user evaluated themselves (``Study.add_manual``), and owner
 ``enqueued``         params queued by the user, to be evaluated before the optimizer's
-``switched``         the study moved to another optimizer (name and settings)
-``pruner_switched``  the study moved to another pruner (name and settings, or null for none)
+``switched``         the study moved to another optimizer (name and settings), and owner
+``pruner_switched``  the study moved to another pruner (name and settings, or null for none), and owner
 ``undone``           the last, manual trial was withdrawn (``Study.undo_manual``)
 ``reported``         a running trial reported an intermediate value (and the pruner's verdict)
 ``override``         a person stopped or promoted a trial (``Study.stop``, ``Study.promote``)

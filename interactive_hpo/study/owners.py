@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-__all__ = ["new_owner", "owner_is_alive", "owner_status"]
+from .._validation import shown
+
+__all__ = ["new_owner", "owner_is_alive", "owner_named", "owner_status", "of_this_process"]
 
 
 #: The largest process id there can be: a ``pid_t`` is a C int on every platform.
@@ -49,6 +51,21 @@ def new_owner(study: object, journal: Path | None) -> dict[str, Any]:
     weakref.finalize(study, _OPEN_OWNERS.pop, study_id, None)
     return {"host": socket.gethostname(), "pid": os.getpid(), "started": _process_start(os.getpid()),
             "study": study_id}
+
+
+def of_this_process(owner: Any) -> bool:
+    """Whether an owner record names this process (any of its studies)."""
+    return isinstance(owner, Mapping) and owner.get("host") == socket.gethostname() and owner.get("pid") == os.getpid()
+
+
+def owner_named(owner: Any) -> str:
+    """Who an owner record names, as a message says it: "process 4242 on host 'gpu-3'", or
+    "another Study object of this process" (two studies on one journal in one notebook)."""
+    if not isinstance(owner, Mapping):
+        return "a study whose process is unknown"  # journaled before owners were recorded
+    if of_this_process(owner):
+        return "another Study object of this process"
+    return f"process {shown(owner.get('pid'))} on host {shown(owner.get('host'))}"
 
 
 def owner_is_alive(owner: Any, journal: Path) -> bool:

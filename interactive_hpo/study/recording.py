@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Recording", "StudyEvent"]
 
+#: The events that switch what every process on the journal has in charge, recorded with their owner.
+_SIGNED = ("switched", "pruner_switched")
+
 
 @dataclass(frozen=True, eq=False)
 class StudyEvent:
@@ -147,6 +150,8 @@ class Recording:
     def _record(self, *events: dict[str, Any]) -> None:
         # Disk first: if writing fails, memory does not move ahead of the journal. The events of
         # one change are written at once (Journal.append), so a failed write records none of them.
+        # A switch names its process, as an ask does: the others follow it, and say whose it was (.sharing).
+        events = tuple({**event, "owner": self._owner} if event["event"] in _SIGNED else event for event in events)
         with self._transaction():
             if self._held is None:
                 # From the write until the transaction ends, as memory catches up with the journal

@@ -29,10 +29,11 @@ from ..trial import INTERRUPTED, Trial, TrialState
 from .journal import Journal
 from .journal_lines import HEADER, refused_field
 from .learnt import tell
-from .owners import owner_is_alive
+from .owners import owner_is_alive, owner_named
 from .past import Context, context_of, model_behind, past_population, past_surrogate  # 0.1's path, and the Lab's
 from .pruning import Pruner, pruner_spec, rebuild_pruner, same_pruner
 from .results import full_budget_of
+from .sharing import optimizer_named, others_follow, warn_followed, warn_interrupted
 from .space_change import as_written_today, same_record, space_changes
 from .trial_fields import check_header_fields, check_spec, read_finished, read_report, read_trial
 from .warm_start import WarmStart
@@ -94,24 +95,28 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
         study._pruner = _pruner_named(study, pruner_line, journaled)
     # Settings its class refuses, or a name no class is registered under, name the line that recorded them.
     study.optimizer = _guarded(path, optimizer_line, _rebuild, study, specs[-1], optimizer_line)
+    interrupted: dict[str, list[int]] = {}  # who left them -> the trials failed here
     for trial in state.running():
         # A read-only journal is shown as it is: the trials a dead process left are failed by a writer.
         if journal.read_only is not None or owner_is_alive(state.owner_of(trial.number), path):
             study.optimizer.note_running(trial)
         else:
             study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
+            interrupted.setdefault(owner_named(state.owner_of(trial.number)), []).append(trial.number)
+    warn_interrupted(path, interrupted)
     # A pruner given is switched to as an optimizer given is: warned about and journaled, so the
     # next Study.load(path) resumes with it (None: the journal's; NopPruner(): pruning off).
     if given_pruner is not None and not same_pruner(pruner_spec(given_pruner), journaled):
         used = "no pruner" if journaled is None else f"the pruner {journaled['name']!r} with {journaled['settings']}"
-        warn_user(f"{path} was using {used}; switching to the pruner given, {given_pruner!r}.",
-                  RuntimeWarning)
+        warn_user(f"{path} was using {used}; switching to the pruner given, {given_pruner!r}."
+                  + others_follow(state.events, study._owner, path, "pruner", used), RuntimeWarning)
         study._switch_pruner(given_pruner)
     if optimizer is not None and not _is_current(study, optimizer, settings):
         named = optimizer if isinstance(optimizer, str) else type(optimizer).__name__
         with_settings = f" with {dict(settings)}" if settings else ""
-        warn_user(f"{path} was using {study.optimizer!r}; switching to the optimizer given, {named!r}{with_settings}.",
-                  RuntimeWarning)
+        used = optimizer_named(spec_of(study.optimizer), study.space)
+        warn_user(f"{path} was using {used}; switching to the optimizer given, {named!r}{with_settings}."
+                  + others_follow(state.events, study._owner, path, "optimizer", used), RuntimeWarning)
         study.switch_optimizer(optimizer, **dict(settings or {}))
 
 
@@ -153,8 +158,13 @@ def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> lis
             study.optimizer = _guarded(path, line, _rebuild, study, specs[-1], line if kind == "switched" else None)
             for running in state.running():
                 study.optimizer.note_running(running)
+            if kind == "switched":  # followed, as every process on the file does: said, naming who switched
+                warn_followed(path, line, event.get("owner"), specs[0], specs[-1], study.space)
         elif kind == "pruner_switched":  # another process switched pruner (reopening, or assigning study.pruner)
-            study._pruner = _pruner_named(study, line, event["pruner"])
+            old, study._pruner = study._pruner, _pruner_named(study, line, event["pruner"])
+            if not same_pruner(pruner_spec(old), event["pruner"]):
+                warn_followed(path, line, event.get("owner"), _pruner_shown(old), _pruner_shown(study._pruner),
+                              study.space)
             continue  # nothing for subscribers: their kinds are the trials' and the optimizer's
         elif kind == "asked":
             trial = state.trials[-1]
@@ -168,6 +178,10 @@ def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> lis
                 _tell_override(state, study.optimizer, trial.number, event["action"])
         notices.append((_NOTICE.get(kind, kind), trial))
     return notices
+
+
+def _pruner_shown(pruner: Pruner | None) -> str:
+    return "no pruner" if pruner is None else repr(pruner)
 
 
 def tell_history(state: StudyState, optimizer: Optimizer, goals: Goals) -> None:

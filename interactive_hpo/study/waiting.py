@@ -13,16 +13,13 @@ so, once.
 
 from __future__ import annotations
 
-import os
-import socket
 import time
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._validation import shown, warn_user
+from .._validation import warn_user
 from ..exceptions import TrialStateError
 from ..trial import Trial, TrialState
-from .owners import owner_status
+from .owners import of_this_process, owner_named, owner_status
 from .replay import INTERRUPTED
 
 if TYPE_CHECKING:
@@ -73,13 +70,12 @@ def ask_if_able(study: Study) -> Trial | None:
 
 def _holder(owner: Any) -> str:
     """Who holds a trial, from its owner record, as an error says it."""
-    if not isinstance(owner, Mapping):
-        return "a study whose process is unknown"
-    if owner.get("host") == socket.gethostname() and owner.get("pid") == os.getpid():
+    named = owner_named(owner)
+    if of_this_process(owner):
         # Not "will tell" alone: that object tells it only from another thread, or after this run
         # (a run in the same thread waited until its timeout for it: r348).
-        return "another Study object of this process, which must tell it: a run in the same thread cannot wait for it"
-    return f"process {shown(owner.get('pid'))} on host {shown(owner.get('host'))}"
+        return f"{named}, which must tell it: a run in the same thread cannot wait for it"
+    return named
 
 
 def waiting_error(study: Study) -> TrialStateError:

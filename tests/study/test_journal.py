@@ -120,12 +120,16 @@ def test_resuming_with_the_same_code_keeps_the_optimizer(tmp_path):
 def test_resuming_with_another_optimizer_records_a_switch(tmp_path):
     path = tmp_path / "study.jsonl"
     Study(SPACE, "random", seed=0, storage=path).run(quadratic, 3)
-    with pytest.warns(RuntimeWarning, match="switching to the optimizer given, 'sobol'.$"):
-        again = Study(SPACE, "sobol", seed=0, storage=path)
-    assert again.optimizer.name == "sobol"
+    # The optimizer it was using is named as typed: "RandomSearch(seed=2968811710)" named the seed
+    # the study derived from seed=0.
+    with pytest.warns(RuntimeWarning, match="was using 'random'; switching to the optimizer given, 'sobol'.$"):
+        assert Study(SPACE, "sobol", seed=0, storage=path).optimizer.name == "sobol"  # closed: no other study is open
     with pytest.warns(RuntimeWarning, match=r"given, 'grid' with \{'resolution': 3\}.$"):
         Study(SPACE, "grid", seed=0, storage=path, optimizer_settings={"resolution": 3})
-    assert [e["optimizer"]["name"] for e in events(path) if e["event"] == "switched"] == ["sobol", "grid"]
+    with pytest.warns(RuntimeWarning, match=r"was using 'grid' with \{'resolution': 3\}; switching to the optimizer "
+                                            r"given, 'bo' with \{'n_initial': 3\}.$"):
+        Study(SPACE, "bo", seed=0, storage=path, optimizer_settings={"n_initial": 3})
+    assert [e["optimizer"]["name"] for e in events(path) if e["event"] == "switched"] == ["sobol", "grid", "bo"]
 
 
 @pytest.mark.parametrize("line", [1, 8])  # the header, or a "switched" event

@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import textwrap
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,6 +21,8 @@ import pytest
 from interactive_hpo import Float, Int, SearchSpace, Study, TrialState
 from interactive_hpo.exceptions import TrialStateError
 from interactive_hpo.study.journal import Journal
+from interactive_hpo.study.pruning import MedianStoppingRule, NopPruner
+from interactive_hpo.study.sharing import spans
 
 ROOT = Path(__file__).resolve().parents[2]
 SPACE = SearchSpace([Float("x", -2.0, 2.0), Int("n", 1, 5)])
@@ -217,3 +221,89 @@ def test_a_manual_trial_a_study_on_another_host_added_is_undone_with_a_warning(t
                                          r"whether that study is still open on this journal could not be checked"):
         assert study.undo_manual().number == 0
     assert study.trials == [] and Study.load(manual).trials == []
+
+
+def f(params):
+    return (params["x"] - 1) ** 2 + params["n"]
+
+
+def test_a_study_opened_with_another_optimizer_says_the_open_ones_switch_with_it_and_they_say_who_switched(tmp_path):
+    # One notebook ran BO; a second process opened the file with "random" to add one trial: the
+    # first went on as a random search, told nothing (only the second was warned of its own switch).
+    path = tmp_path / "shared.jsonl"
+    first = Study(SPACE, "grid", seed=0, storage=path, optimizer_settings={"resolution": 3})
+    first.run(f, 2)
+    with pytest.warns(RuntimeWarning, match=re.escape(
+            f"{path} was using 'grid' with {{'resolution': 3}}; switching to the optimizer given, 'random'. Every "
+            "other study working on this file switches too (another Study object of this process): the journal is "
+            "one study, with one optimizer in charge. To add trials without changing theirs, open it without an "
+            "optimizer (Study(space, storage=...) or Study.load(path)): it goes on with 'grid' with "
+            "{'resolution': 3}.")):
+        second = Study(SPACE, "random", seed=0, storage=path)
+    with pytest.warns(RuntimeWarning, match=re.escape(
+            f"{path}, line 6: another Study object of this process switched this study's optimizer from 'grid' with "
+            "{'resolution': 3} to 'random'. Every process on a journal has the same optimizer in charge (the journal "
+            "is one study, replayed to one history), so this study follows: it goes on with 'random'. To go back, "
+            "study.switch_optimizer('grid', {'resolution': 3}) (every process on the journal follows that too).")):
+        first.refresh()
+    assert first.optimizer.name == "random"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        first.refresh()  # once per switch
+        second.run(f, 1)
+        first.refresh()
+        assert Study(SPACE, storage=path).optimizer.name == "random"  # no optimizer given: the journal's
+
+
+def test_a_switch_by_a_process_on_another_host_names_it(tmp_path):
+    path = tmp_path / "shared.jsonl"
+    study = Study(SPACE, "sobol", seed=0, storage=path)
+    with Journal(path).locked() as journal:
+        journal.read_all()
+        journal.append({"event": "switched", "optimizer": {"name": "random", "settings": {"seed": 7}},
+                        "owner": {"host": "gpu-3", "pid": 4242, "started": "1", "study": "x"}})
+    with pytest.warns(RuntimeWarning, match=r"line 2: process 4242 on host 'gpu-3' switched this study's optimizer "
+                                            r"from 'sobol' to 'random'\. "):
+        study.refresh()
+
+
+def test_a_study_opened_with_another_pruner_says_the_open_ones_switch_with_it_and_they_say_who_switched(tmp_path):
+    path = tmp_path / "shared.jsonl"
+    first = Study(SPACE, "random", seed=0, storage=path, pruner=MedianStoppingRule(n_startup_trials=2))
+    first.run(f, 1)  # known to others by the trials it asks
+    with pytest.warns(RuntimeWarning, match=r"switching to the pruner given, NopPruner\(\)\. Every other study working "
+                                            r"on this file switches too \(another Study object of this process\).* "
+                                            r"open it without a pruner \(Study\(space, storage=\.\.\.\) or "
+                                            r"Study\.load\(path\)\): it goes on with the pruner 'median' with "):
+        Study(SPACE, seed=0, storage=path, pruner=NopPruner())
+    with pytest.warns(RuntimeWarning, match=re.escape(
+            "line 4: another Study object of this process switched this study's pruner from "
+            "MedianStoppingRule(n_startup_trials=2, n_warmup_steps=0, n_min_trials=1) to NopPruner(). ")):
+        first.refresh()
+    assert isinstance(first.pruner, NopPruner)
+
+
+def test_trials_a_closed_study_left_running_are_failed_on_opening_with_a_warning_naming_them(tmp_path):
+    # After a kill -9 of the process that ran them, Study.load failed them silently.
+    path = tmp_path / "study.jsonl"
+    first = Study(SPACE, "random", seed=0, storage=path)
+    asked = [first.ask() for _ in range(5)]
+    first.tell(asked[2], 1.0)
+    first.tell(asked[3], 1.0)
+    with warnings.catch_warnings():  # an open study's RUNNING trials are its own: nothing failed, nothing said
+        warnings.simplefilter("error")
+        assert [t.state for t in Study.load(path).trials].count(TrialState.RUNNING) == 3
+    del first, asked
+    gc.collect()
+    with pytest.warns(RuntimeWarning, match=re.escape(
+            f"{path}: 3 trials were left RUNNING by a study no longer open on it (its process killed or crashed, or "
+            "the study closed): trials 0-1, 4 by another Study object of this process. They are recorded FAILED "
+            "('interrupted: the process stopped before this trial finished'; trial.untried).")):
+        study = Study.load(path)
+    assert [t.number for t in study.trials if t.state is TrialState.FAILED] == [0, 1, 4]
+
+
+def test_spans_are_runs_of_numbers():
+    assert spans([3]) == "3"
+    assert spans([0, 1, 2, 5, 7, 8]) == "0-2, 5, 7-8"
+    assert spans(list(range(0, 100, 2)), limit=3) == "0, 2, 4, ... (50 in all)"
