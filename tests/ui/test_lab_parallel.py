@@ -123,12 +123,16 @@ def test_run_settings_are_refused_where_typed(kwargs, message):
 
 
 def test_an_objective_the_workers_cannot_take_is_refused_naming_lab_run():
-    lock = threading.Lock()  # cannot be pickled: the objective cannot reach the workers
+    lock = threading.Lock()  # cannot be pickled: the objective cannot reach the worker processes
+    lab = Lab(lambda p: p["x"] if lock else 0.0, space=SPACE, optimizer="random", seed=0, n_workers=2)
+    with pytest.raises(InvalidParameterError, match="`objective` of Lab.run must be a picklable callable"):
+        list(lab.controller.steps(2))  # it said "of Study.run", a method the person never called
+    assert lab.study.trials == [] and not lab.controller.running
+    # Threads of this process call it as it is (a thread pool pickled it, and refused it).
     with ThreadPoolExecutor(2) as pool:
         lab = Lab(lambda p: p["x"] if lock else 0.0, space=SPACE, optimizer="random", seed=0, executor=pool)
-        with pytest.raises(InvalidParameterError, match="`objective` of Lab.run must be a picklable callable"):
-            list(lab.controller.steps(2))  # it said "of Study.run", a method the person never called
-    assert lab.study.trials == [] and not lab.controller.running
+        list(lab.controller.steps(2))
+    assert len(lab.study.trials) == 2 and not lab.controller.running
 
 
 def test_ctrl_c_waits_for_the_running_trials_as_study_run_does():
