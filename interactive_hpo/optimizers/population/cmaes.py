@@ -352,16 +352,20 @@ class CMAES(WarmStartablePopulation):
     def _mark_repeats(self, members: list[Individual]) -> None:
         """Samples whose configuration a trial told before this generation's pool evaluated take
         its loss, unasked ("known"); on a small discrete space, samples of a configuration that
-        failed then, or in the generation just told, fail again unasked (asked again, six failing
+        failed before the generation was bred fail again unasked (asked again, six failing
         configurations of a 6-configuration space took 27 of 30 trials); one repeating an earlier
-        sample of the generation waits for its loss ("copy_of"). Only the pool counts, so a replay
-        marks the same samples."""
+        sample of the generation waits for its loss ("copy_of"). Only the pool and the failures
+        recorded count, so a replay marks the same samples."""
         losses: dict[bytes, tuple[np.ndarray, float, float]] = {}
         for key, (x, loss, _, violation) in zip(self._tried.told[:self._breeding_pool], self.told, strict=False):
             losses.setdefault(key, (x, loss, violation))
-        failed = self._tried.failed_before(self._breeding_pool)
-        if self._tried.configurations is not None:
-            failed |= {configuration_key(self.space, m.x) for m in self.previous if m.state == "failed"}
+        failed = self._failed_known()
+        if self._breeding_failures is None:
+            # A journal that recorded no failures was bred seeing those before its pool's last
+            # trial and in the generation just told: later ones were asked again (15 of 45 trials).
+            failed = self._tried.failed_before(self._breeding_pool)
+            if self._tried.configurations is not None:
+                failed |= {configuration_key(self.space, m.x) for m in self.previous if m.state == "failed"}
         first: dict[bytes, int] = {}
         for index, member in enumerate(members):
             if member.state != "unasked":
