@@ -94,6 +94,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
         self.told: list[tuple[np.ndarray, float, bool, float]] = []
         self._told_numbers: list[int] = []  # the trial number of each entry of self.told
         self._adopted: dict[int, int] = {}  # id of an individual built from a told trial -> its number
+        self._cut_short: dict[int, Trial] = {}  # member index -> the trial a person stopped, to ask again
         self._pool_of_generation = 0  # len(told) when the current generation was bred
         self._known_before = 0  # generations bred, all known, in the ask that bred the current one
         self._breeding_pool = 0  # len(told) the generation being bred sees (what a replay sees)
@@ -262,10 +263,11 @@ class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
     # -- the optimizer hooks --------------------------------------------------------------------
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         if not self.members or self._all_told():
-            self._advance(len(self.told), self._tried.failures)
+            seen = len(self.told), self._tried.failures  # the pool and the failures bred from
+            self._advance(*seen)
             self._known_before = 0
             while self._all_told() and self._known_before < MAX_KNOWN_GENERATIONS and not self._stopped():
-                self._advance(len(self.told), self._tried.failures)  # nothing to evaluate: learn from the known losses, breed on
+                self._advance(*seen)  # nothing to evaluate: learn from the known losses, breed on
                 self._known_before += 1
             if self._stopped() and self._all_told():
                 # A spare follows the generation just bred with nothing to evaluate: recorded as
@@ -305,19 +307,40 @@ class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
         violation = violation_of(trial.constraints)
         member = None
         if index >= 0 and generation == self.generation and index < len(self.members):
-            member = self.members[index]
-            member.x = trial.x.copy()  # where it was really evaluated (snapped to its bins)
-            member.loss = math.inf if loss is None else loss
-            member.state = "failed" if loss is None else "told"
-            member.violation = violation
-            for copy in self.members:
-                if copy.extra.get("copy_of") == index:
-                    copy.loss, copy.state, copy.violation = member.loss, member.state, member.violation
+            if trial.cut_short:
+                # A person stopped it (or the run cancelled it): that says nothing of its
+                # configuration (as BO counts it), so it is handed out again, live or replayed.
+                # Told as a failure, it ranked last: pycma learnt it worse than the worst.
+                self.members[index].state = "unasked"
+                self._cut_short[index] = trial
+                return
+            self._cut_short.pop(index, None)
+            member = self._told_member(index, trial, loss)
         self._tried.note(trial, loss)
         if loss is not None:
             self.told.append((trial.x.copy(), loss, member is not None, violation))
             self._told_numbers.append(trial.number)
             self.best_loss, self.best_x = self._best.note(trial.x, loss, violation)
+
+    def _told_member(self, index: int, trial: Trial, loss: float | None) -> Individual:
+        """Member ``index`` (and the samples waiting for its loss), told ``trial``'s ``loss``
+        (None: failed)."""
+        member = self.members[index]
+        member.x = trial.x.copy()  # where it was really evaluated (snapped to its bins)
+        member.loss = math.inf if loss is None else loss
+        member.state = "failed" if loss is None else "told"
+        member.violation = violation_of(trial.constraints)
+        for copy in self.members:
+            if copy.extra.get("copy_of") == index:
+                copy.loss, copy.state, copy.violation = member.loss, member.state, member.violation
+        return member
+
+    def _fail_cut_short(self) -> None:
+        """Count as failed the members a person stopped that were not asked again before the next
+        generation: a journal written before they were asked again bred on, and replays as it did."""
+        for index, trial in self._cut_short.items():
+            if self.members[index].state == "unasked":
+                self._told_member(index, trial, None)
 
     def _taken(self, trial: Trial) -> Suggestion | None:
         # A member another process is evaluating: breed its generation as a replay would, and
@@ -343,6 +366,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
         self.generation += 1
         rng = self._stream(GENERATION_STREAM + self.generation)
         self.previous = self.members
+        self._cut_short = {}
         self.members = self._breed(rng, foreign)
         self._pool_of_generation, self._failures_of_generation = pool, failures
 

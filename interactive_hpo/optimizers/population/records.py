@@ -5,8 +5,9 @@ Every asked individual records in its trial's attributes its ``generation``, its
 optimizer's seed), the number of ``failures`` told before its generation was bred (on a small
 all-discrete space, when there were any: a journal without them replays by the rule it was bred
 with) and, when generations all known were bred before it in the same ask, ``known_before``; a
-member also its ``id`` and ``parents`` (the lineage). A trial of this run told or noted running (a replay, another process's trial) breeds its generation again, exactly as
-when it was asked; mixed into :class:`~.base.PopulationOptimizer`.
+member also its ``id`` and ``parents`` (the lineage). A trial of this run told or noted running
+(a replay, another process's trial) breeds its generation again, exactly as when it was asked;
+mixed into :class:`~.base.PopulationOptimizer`.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class GenerationRecords:
 
         def _advance(self, pool: int, failures: int | None) -> None: ...
 
+        def _fail_cut_short(self) -> None: ...
+
     def _info(self, index: int) -> dict[str, Any]:
         # "run" tells this optimizer's trials from those of another instance of the same method
         # (a study that switched away and back): only its own are replayed as generations.
@@ -80,6 +83,7 @@ class GenerationRecords:
         # A spare is bred for only when asked after all-known generations (a member of one
         # would breed them too late, from a pool that holds the spare).
         if (index >= 0 or known_before) and self.generation < generation:
+            self._fail_cut_short()
             while self.generation < generation:
                 if self.generation < generation - known_before - 1:  # bred in an ask no trial recorded
                     pool, failures = len(self.told), None if failures is None else self._tried.failures
