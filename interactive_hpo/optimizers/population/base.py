@@ -145,7 +145,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
         not repeat."""
         if self._breeding_failures is None:
             # A journal that recorded no failures was bred seeing the trials told and failed before
-            # the previous generation's pool: failures since then were asked again (5 of 45 GA trials).
+            # the previous generation's pool: later ones were asked again (GA: 5 in 45 trials at seeds 0-4).
             return self._tried.known(self._pool_of_generation, points)
         return self._tried.known(self._breeding_pool, points, self._breeding_failures)
 

@@ -83,7 +83,8 @@ class CMAES(WarmStartablePopulation):
       by the same rules.
     - Failed members rank last: their loss is replaced by one worse than the generation's worst.
       A generation that failed entirely teaches nothing, so pycma is not told it and samples
-      again from the same distribution.
+      again from the same distribution. A member a person stopped (``Trial.cut_short``) has not
+      failed: it is asked again (``PopulationOptimizer._tell``).
     - Complete trials that were not members of the generation just told (manual, enqueued, other
       optimizers', spares) are injected into the next generation: the best ``popsize // 2`` of them go into pycma with
       ``inject(force=True)``, which makes them the first samples of its next ``ask`` (after its
@@ -362,7 +363,7 @@ class CMAES(WarmStartablePopulation):
         failed = self._failed_known()
         if self._breeding_failures is None:
             # A journal that recorded no failures was bred seeing those before its pool's last
-            # trial and in the generation just told: later ones were asked again (15 of 45 trials).
+            # trial and in the generation just told: later ones were asked again (15 in 45 trials at seeds 0-4).
             failed = self._tried.failed_before(self._breeding_pool)
             if self._tried.configurations is not None:
                 failed |= {configuration_key(self.space, m.x) for m in self.previous if m.state == "failed"}
