@@ -7,9 +7,10 @@ all are asked but some are still pending (parallel workers), ``ask`` hands out a
 result joins the breeding pool like any other foreign trial.
 
 Replay (resume, switch, undo) rebuilds exactly the same generations from the journal alone:
-each generation is bred from a random stream keyed by (seed, generation number) and from the
-first ``pool`` trials told (in tell order), and every asked individual records ``generation``,
-``member`` and ``pool`` in its trial's attributes (:mod:`.records`). A replayed trial of
+each generation is bred from a random stream keyed by (seed, generation number), from the
+first ``pool`` trials told (in tell order) and, on a small all-discrete space, the first
+``failures`` trials that failed, and every asked individual records ``generation``, ``member``,
+``pool`` and ``failures`` in its trial's attributes (:mod:`.records`). A replayed trial of
 generation g therefore lets the optimizer breed generation g again, identically, before
 recording its loss.
 
@@ -93,9 +94,15 @@ class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
         self.told: list[tuple[np.ndarray, float, bool, float]] = []
         self._told_numbers: list[int] = []  # the trial number of each entry of self.told
         self._adopted: dict[int, int] = {}  # id of an individual built from a told trial -> its number
+        self._cut_short: dict[int, Trial] = {}  # member index -> the trial a person stopped, to ask again
         self._pool_of_generation = 0  # len(told) when the current generation was bred
         self._known_before = 0  # generations bred, all known, in the ask that bred the current one
         self._breeding_pool = 0  # len(told) the generation being bred sees (what a replay sees)
+        # Failures noted (self._tried.failures) when the current generation was bred, and those the
+        # generation being bred sees; None: replayed from a journal that did not record them, bred
+        # by the rule it was written with (``_known``).
+        self._failures_of_generation: int | None = 0
+        self._breeding_failures: int | None = 0
         self._next_id = 0
         self.best_x: np.ndarray | None = None
         self.best_loss = math.inf
@@ -123,7 +130,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
         ``known`` (points of shape (d,)) nor each other: a repeat is drawn again, up to
         :data:`REDRAWS` times. On a continuous space nothing repeats, so these are the plain
         uniform draws (and a journal of one replays as it did)."""
-        keys = {configuration_key(self.space, x) for x in known}
+        keys = {configuration_key(self.space, x) for x in known} | self._failed_known()
         points = []
         for _ in range(n):
             x = self._new_point(rng, lambda _: (rng.random(self.space.dim), None), keys)[0]
@@ -132,10 +139,21 @@ class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
         return points
 
     def _known(self, points: list[np.ndarray]) -> set[bytes]:
-        """The configurations of the trials told or failed before this generation's pool (what a
-        replay has at the same point, so the journal breeds the same children) and of ``points``
-        (each of shape (d,)), as :func:`configuration_key` values: what a child should not repeat."""
-        return self._tried.known(self._pool_of_generation, points)
+        """The configurations of the trials told or failed before the generation being bred was
+        (what a replay has at the same point, so the journal breeds the same children) and of
+        ``points`` (each of shape (d,)), as :func:`configuration_key` values: what a child should
+        not repeat."""
+        if self._breeding_failures is None:
+            # A journal that recorded no failures was bred seeing the trials told and failed before
+            # the previous generation's pool: later ones were asked again (GA: 5 in 45 trials at seeds 0-4).
+            return self._tried.known(self._pool_of_generation, points)
+        return self._tried.known(self._breeding_pool, points, self._breeding_failures)
+
+    def _failed_known(self) -> set[bytes]:
+        """The configurations of the trials failed before the generation being bred was (none for
+        one replayed from a journal that did not record them: it was bred without them)."""
+        failures = self._breeding_failures
+        return set() if failures is None else self._tried.failed_before(None, failures)
 
     def _fresh_branches(self, rng: np.random.Generator, x: np.ndarray, parents: Sequence[np.ndarray],
                         given: np.ndarray) -> np.ndarray:
@@ -245,10 +263,11 @@ class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
     # -- the optimizer hooks --------------------------------------------------------------------
     def _ask(self, rng: np.random.Generator) -> Suggestion:
         if not self.members or self._all_told():
-            self._advance(len(self.told))
+            seen = len(self.told), self._tried.failures  # the pool and the failures bred from
+            self._advance(*seen)
             self._known_before = 0
             while self._all_told() and self._known_before < MAX_KNOWN_GENERATIONS and not self._stopped():
-                self._advance(len(self.told))  # nothing to evaluate: learn from the known losses, breed on
+                self._advance(*seen)  # nothing to evaluate: learn from the known losses, breed on
                 self._known_before += 1
             if self._stopped() and self._all_told():
                 # A spare follows the generation just bred with nothing to evaluate: recorded as
@@ -288,19 +307,40 @@ class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
         violation = violation_of(trial.constraints)
         member = None
         if index >= 0 and generation == self.generation and index < len(self.members):
-            member = self.members[index]
-            member.x = trial.x.copy()  # where it was really evaluated (snapped to its bins)
-            member.loss = math.inf if loss is None else loss
-            member.state = "failed" if loss is None else "told"
-            member.violation = violation
-            for copy in self.members:
-                if copy.extra.get("copy_of") == index:
-                    copy.loss, copy.state, copy.violation = member.loss, member.state, member.violation
+            if trial.cut_short:
+                # A person stopped it (or the run cancelled it): that says nothing of its
+                # configuration (as BO counts it), so it is handed out again, live or replayed.
+                # Told as a failure, it ranked last: pycma learnt it worse than the worst.
+                self.members[index].state = "unasked"
+                self._cut_short[index] = trial
+                return
+            self._cut_short.pop(index, None)
+            member = self._told_member(index, trial, loss)
         self._tried.note(trial, loss)
         if loss is not None:
             self.told.append((trial.x.copy(), loss, member is not None, violation))
             self._told_numbers.append(trial.number)
             self.best_loss, self.best_x = self._best.note(trial.x, loss, violation)
+
+    def _told_member(self, index: int, trial: Trial, loss: float | None) -> Individual:
+        """Member ``index`` (and the samples waiting for its loss), told ``trial``'s ``loss``
+        (None: failed)."""
+        member = self.members[index]
+        member.x = trial.x.copy()  # where it was really evaluated (snapped to its bins)
+        member.loss = math.inf if loss is None else loss
+        member.state = "failed" if loss is None else "told"
+        member.violation = violation_of(trial.constraints)
+        for copy in self.members:
+            if copy.extra.get("copy_of") == index:
+                copy.loss, copy.state, copy.violation = member.loss, member.state, member.violation
+        return member
+
+    def _fail_cut_short(self) -> None:
+        """Count as failed the members a person stopped that were not asked again before the next
+        generation: a journal written before they were asked again bred on, and replays as it did."""
+        for index, trial in self._cut_short.items():
+            if self.members[index].state == "unasked":
+                self._told_member(index, trial, None)
 
     def _taken(self, trial: Trial) -> Suggestion | None:
         # A member another process is evaluating: breed its generation as a replay would, and
@@ -318,15 +358,17 @@ class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
         members of their generation, as (x of shape (d,), loss, violation)."""
         return [(x, loss, violation) for x, loss, is_member, violation in self.told[start:stop] if not is_member]
 
-    def _advance(self, pool: int) -> None:
-        """Breed the next generation from the members and the first ``pool`` told trials."""
+    def _advance(self, pool: int, failures: int | None) -> None:
+        """Breed the next generation from the members and the first ``pool`` told trials, away
+        from the first ``failures`` failed ones (None: as a journal that did not record them)."""
         foreign = self._foreign(self._pool_of_generation, pool)
-        self._breeding_pool = pool
+        self._breeding_pool, self._breeding_failures = pool, failures
         self.generation += 1
         rng = self._stream(GENERATION_STREAM + self.generation)
         self.previous = self.members
+        self._cut_short = {}
         self.members = self._breed(rng, foreign)
-        self._pool_of_generation = pool
+        self._pool_of_generation, self._failures_of_generation = pool, failures
 
     # -- looking inside -------------------------------------------------------------------------
     def population(self) -> PopulationSnapshot:

@@ -9,8 +9,9 @@ has been evaluated, the optimizer is ``exhausted`` (as the grid and the Bayesian
 The configurations are those the Bayesian optimizer lists (:class:`~..finite.FiniteSpace`).
 
 :class:`Tried` is what a population method remembers of the configurations its trials took:
-those told (in tell order), evaluated and failed, each failure with the place in tell order where
-it came, so a replay that sees the first ``pool`` trials sees the same ones.
+those told (in tell order), evaluated and failed (in tell order too, each with the number of
+trials told before it), so a replay that sees the first ``pool`` trials told and the first
+``failures`` failed sees the same ones.
 """
 
 from __future__ import annotations
@@ -124,15 +125,25 @@ class Tried:
         """Whether every configuration of a listed space was evaluated (or failed)."""
         return self.configurations is not None and len(self._evaluated) >= self.configurations.size
 
-    def failed_before(self, pool: int | None) -> set[bytes]:
-        """The configurations of the trials that failed before the first ``pool`` told ones were
-        (None: all of them)."""
+    @property
+    def failures(self) -> int:
+        """How many failed trials were noted (on a listed space; one cut short is not)."""
+        return len(self._failed)
+
+    def failed_before(self, pool: int | None, failures: int | None = None) -> set[bytes]:
+        """The configurations of the first ``failures`` trials that failed; with ``failures``
+        None, of those that failed before the first ``pool`` told ones were (None: all of them).
+        The latter is how journals without a record of ``failures`` were bred: it forgot a
+        failure that came after the last trial told ahead of the breeding."""
+        if failures is not None:
+            return {key for _, key in self._failed[:failures]}
         return {key for told_before, key in self._failed if pool is None or told_before < pool}
 
-    def known(self, pool: int | None, points: Iterable[np.ndarray] = ()) -> set[bytes]:
+    def known(self, pool: int | None, points: Iterable[np.ndarray] = (), failures: int | None = None) -> set[bytes]:
         """The configurations of the first ``pool`` trials told (None: all), of those failed
-        before them, and of ``points`` (each of shape (d,))."""
-        return set(self.told[:pool]) | self.failed_before(pool) | {configuration_key(self.space, x) for x in points}
+        (:meth:`failed_before`), and of ``points`` (each of shape (d,))."""
+        return set(self.told[:pool]) | self.failed_before(pool, failures) | \
+            {configuration_key(self.space, x) for x in points}
 
     def nearest_new(self, x: np.ndarray, keys: Iterable[bytes]) -> np.ndarray | None:
         """:meth:`Configurations.nearest_new` on a listed space; None on another."""

@@ -2,10 +2,12 @@
 
 Every asked individual records in its trial's attributes its ``generation``, its ``member`` index
 (-1: a spare), the ``pool`` of trials told its generation was bred from, the ``run`` (the
-optimizer's seed) and, when generations all known were bred before it in the same ask,
-``known_before``; a member also its ``id`` and ``parents`` (the lineage). A trial of this run
-told or noted running (a replay, another process's trial) breeds its generation again, exactly as
-when it was asked; mixed into :class:`~.base.PopulationOptimizer`.
+optimizer's seed), the number of ``failures`` told before its generation was bred (on a small
+all-discrete space, when there were any: a journal without them replays by the rule it was bred
+with) and, when generations all known were bred before it in the same ask, ``known_before``; a
+member also its ``id`` and ``parents`` (the lineage). A trial of this run told or noted running
+(a replay, another process's trial) breeds its generation again, exactly as when it was asked;
+mixed into :class:`~.base.PopulationOptimizer`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 
 from ..._validation import is_int
 from ...trial import Trial, carried_from
+from .configurations import Tried
 from .individual import Individual
 
 __all__ = ["GenerationRecords", "MAX_KNOWN_GENERATIONS"]
@@ -36,7 +39,9 @@ class GenerationRecords:
     told: list[tuple[np.ndarray, float, bool, float]]
     _adopted: dict[int, int]
     _pool_of_generation: int
+    _failures_of_generation: int | None
     _known_before: int
+    _tried: Tried
     seed: int
     name: ClassVar[str]
 
@@ -44,7 +49,9 @@ class GenerationRecords:
         @property
         def n_seen(self) -> int: ...
 
-        def _advance(self, pool: int) -> None: ...
+        def _advance(self, pool: int, failures: int | None) -> None: ...
+
+        def _fail_cut_short(self) -> None: ...
 
     def _info(self, index: int) -> dict[str, Any]:
         # "run" tells this optimizer's trials from those of another instance of the same method
@@ -53,6 +60,8 @@ class GenerationRecords:
                                 "run": self.seed}
         if self._known_before:  # a replay breeds them from the same pool
             info["known_before"] = self._known_before
+        if self._failures_of_generation:  # absent: none (or a replay of a journal that had no record)
+            info["failures"] = self._failures_of_generation
         if index >= 0:
             info["id"] = self.members[index].id  # with the parents: the lineage, readable from the trials
             info["parents"] = list(self.members[index].parents)
@@ -70,18 +79,20 @@ class GenerationRecords:
         if record is None:
             return -1, -1
         # The generation, and those all known before it, were bred in one ask, from one pool.
-        generation, index, pool, known_before = record
+        generation, index, pool, known_before, failures = record
         # A spare is bred for only when asked after all-known generations (a member of one
         # would breed them too late, from a pool that holds the spare).
         if (index >= 0 or known_before) and self.generation < generation:
+            self._fail_cut_short()
             while self.generation < generation:
-                pool = pool if self.generation >= generation - known_before - 1 else len(self.told)
-                self._advance(pool)
+                if self.generation < generation - known_before - 1:  # bred in an ask no trial recorded
+                    pool, failures = len(self.told), None if failures is None else self._tried.failures
+                self._advance(pool, failures)
             self._known_before = known_before
         return generation, index
 
-    def _record_of(self, trial: Trial, info: Any) -> tuple[int, int, int, int] | None:
-        """``(generation, member index, pool, known_before)`` as this run recorded them for
+    def _record_of(self, trial: Trial, info: Any) -> tuple[int, int, int, int, int | None] | None:
+        """``(generation, member index, pool, known_before, failures)`` as this run recorded them for
         ``trial`` (:meth:`_info`), or None for a trial of another run, or whose record is not one
         this run could have written (attributes a person set under the same keys): such a trial
         is learnt as one from elsewhere. An ask breeds at most ``MAX_KNOWN_GENERATIONS + 1``
@@ -103,4 +114,9 @@ class GenerationRecords:
         if min(generation, index + 1, pool, known_before) < 0 or \
                 generation - self.generation > (MAX_KNOWN_GENERATIONS + 1) * (self.n_seen + 1):
             return None
-        return generation, index, pool, known_before
+        # No record of failures: none (written since they are recorded, with this run's "run"), or
+        # a journal bred by the older rule, which agrees with the newer when there were none.
+        failures = info.get("failures")
+        if failures is not None and not (is_int(failures) and int(failures) > 0):
+            return None
+        return generation, index, pool, known_before, None if failures is None else int(failures)
