@@ -19,19 +19,20 @@ from .._validation import as_scalar, check_bool, check_int, fail, is_int, seed_t
 from ..exceptions import StorageError, TrialStateError
 from ..goals import Goals
 from ..optimizers.base import Optimizer, Suggestion
-from ..optimizers.registry import adopt, check_rebuilt_by_name, check_study_optimizer
+from ..optimizers.registry import adopt, check_rebuilt_by_name
 from ..outcome import Outcome, keep_record
 from ..space import SearchSpace
 from ..trial import Trial, TrialState, parse_state
+from .in_charge import InCharge
 from .introspection import Introspection
 from .journal import Journal
-from .learnt import tell, warn_not_learnt, warn_short_of_full
+from .learnt import tell
 from .own_trials import OwnTrials
 from .owners import new_owner
 from .pruning import Pruner, make_pruner, pruner_spec
 from .read_only import opening_as
 from .recording import Recording, StudyEvent
-from .replay import copy_journal, read_header, rebuild_after_lost_ask, resume, spec_of, tell_history
+from .replay import copy_journal, read_header, rebuild_after_lost_ask, resume, spec_of
 from .results import finished_event, finished_fields, retell_note, told
 from .running import Running
 from .state import StudyState
@@ -41,7 +42,7 @@ from .warm_start import SourceRecord, WarmStart
 
 __all__ = ["Study", "StudyEvent", "check_study"]
 
-class Study(Recording, OwnTrials, Steering, Introspection, Running):
+class Study(Recording, InCharge, OwnTrials, Steering, Introspection, Running):
     """An optimization run: ask for trials, tell their results, and keep every one.
 
     Parameters
@@ -134,9 +135,7 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
         # Adopted once the study is made (below): an instance given to a refused study may be given again.
         self._optimizer = self._build("random" if optimizer is None else optimizer, optimizer_settings, index=0)
         self._warm_start.check(self._optimizer)
-        # The class of each optimizer the study has had, by its place among them, where it is known
-        # in this process: a journal names them only, and rebuilds the others by name.
-        self._classes: dict[int, type[Optimizer]] = {0: type(self.optimizer)}
+        self._classes = {0: type(self._optimizer)}  # InCharge._classes
         self._state = StudyState({"space": space.to_dict(), **self.goals.to_header(), "seed": self.seed,
                                   "optimizer": spec_of(self.optimizer), "pruner": pruner_spec(self.pruner),
                                   "created": time.time(), **self._warm_start.header()})
@@ -152,16 +151,6 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             adopt(optimizer)
 
     # -- reading ----------------------------------------------------------------------------
-    @property
-    def optimizer(self) -> Optimizer:
-        """The optimizer in charge; it serves this study alone (``registry.check_new_optimizer``)."""
-        return self._optimizer
-
-    @optimizer.setter
-    def optimizer(self, optimizer: Optimizer) -> None:
-        adopt(optimizer)  # every optimizer put in charge, built by name or given, rebuilt or undone
-        self._optimizer = optimizer
-
     @property
     def state(self) -> StudyState:
         """The study's record (trials, finish order, queue, overrides, journal events): read it;
@@ -299,32 +288,6 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             self._state.enqueue(canonical)
             self._notify("enqueued", None)
 
-    def switch_optimizer(self, optimizer: str | Optimizer, optimizer_settings: Mapping[str, Any] | None = None,
-                         **settings: Any) -> Optimizer:
-        """Continue with another optimizer (a registered name, or a new Optimizer as ``Study``
-        takes one: the study's own is refused; a name gives a fresh one); it is told every finished
-        trial, in order, first (one that is not a scheduler learns no result below the full
-        budget, with a warning that counts them: :mod:`.learnt`). Its settings come as a dict
-        ``optimizer_settings``, as ``Study`` and ``Lab.switch_optimizer`` take them
-        (``switch_optimizer("bo", {"n_initial": 5})``), or as keywords (``n_initial=5``), not both."""
-        owner, given = "Study.switch_optimizer", "settings" if optimizer_settings is None else "optimizer_settings"
-        if optimizer_settings is not None and (settings or not isinstance(optimizer_settings, Mapping)):
-            raise fail(given, owner, "a dict or None (None when settings are given as keywords)", optimizer_settings,
-                       hint=f"Keywords {sorted(settings)} were given too: pass them one way." if settings else None)
-        with self._transaction():
-            new = self._build(optimizer, optimizer_settings or settings, index=self._state.n_optimizers, owner=owner,
-                              settings_argument=given, current=self.optimizer)
-            tell_history(self._state, new, self.goals)
-            for trial in self._state.running():  # this process's and others': pending, as a replay notes them
-                new.note_running(trial)
-            self._record({"event": "switched", "optimizer": spec_of(new)})
-            self._classes[self._state.n_optimizers - 1] = type(new)
-            self.optimizer = new
-            self._notify("switched", None)
-        warn_not_learnt(self._state.trials, new, self.full_budget, owner)
-        warn_short_of_full(new, self.full_budget, owner)
-        return new
-
     # -- persistence --------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write this study's whole journal to a new file ``path`` (refuses to overwrite, and an
@@ -345,11 +308,6 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
             return cls(header["space"], **Goals.from_header(header).study_arguments(), storage=path)
 
     # -- internals ------------------------------------------------------------------------------
-    def _class_in_charge(self, step: int) -> type[Optimizer] | None:
-        """The class of the optimizer in charge when trial ``step`` was asked, if this process made
-        it (None: the journal's, rebuilt by name)."""
-        return self._classes.get(self._state.run_index(step))
-
     def _new_trial(self, params: Mapping[str, Any], x: np.ndarray, later: int = 0, **fields: Any) -> Trial:
         # later: its place after the next trial's number, in an ask of several
         return Trial(number=len(self._state.trials) + later, params=params, x=x, datetime_start=time.time(), **fields)
@@ -389,23 +347,6 @@ class Study(Recording, OwnTrials, Steering, Introspection, Running):
                        hint=f"This study's trial {number} has params {dict(trials[number].params)}: the trial given "
                             "comes from another study (or was changed).")
         return int(number)
-
-    def _build(self, optimizer: str | Optimizer, settings: Mapping[str, Any] | None, index: int,
-               owner: str = "Study", settings_argument: str = "optimizer_settings",
-               current: Optimizer | None = None) -> Optimizer:
-        """The optimizer named (seeded from the study's seed and ``index``, its place among the
-        study's optimizers) or given; errors name ``optimizer`` and ``settings_argument`` of
-        ``owner``, as the user typed them; ``current``: the optimizer switched from."""
-        if isinstance(optimizer, str):
-            seed = int(np.random.SeedSequence([self.seed, index]).generate_state(1)[0])
-            settings = {"seed": seed, **(settings or {})}
-        cls = check_study_optimizer(optimizer, settings, self.space, self.goals, owner, settings_argument, current)
-        built = optimizer if isinstance(optimizer, Optimizer) else cls(self.space, **(settings or {}))
-        if self._journal is not None:
-            check_rebuilt_by_name(type(built), "optimizer", owner, "a registered optimizer when the study has storage",
-                                  optimizer)
-        self._warm_start.give(built)
-        return built
 
     def __repr__(self) -> str:
         goals = f"direction={self.direction.value!r}" if not self.goals.multi else \
