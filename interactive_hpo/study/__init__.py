@@ -27,7 +27,8 @@
 - ``steering``: intermediate reports, the pruner (``Study.pruner``, switched by assigning it), a
   person's stop and promote; and evaluating a trial (``Study.evaluate``).
 - ``pruning``: pruners (``MedianStoppingRule``; ``NopPruner`` turns pruning off) and their
-  registry (``register_pruner``), by which a journal rebuilds them.
+  registry (``register_pruner``), by which a journal rebuilds them; ``reported``: the reports a
+  pruner judges, kept between its decisions.
 - ``introspection``: history, past surrogates and populations, for plots and the Lab.
 - ``branching``: forking a study, or carrying its trials to another search space.
 - ``curves``: learning curves, budget traces and population lineage, as plain data.

@@ -9,21 +9,19 @@ so they live beside the study in the core.
 
 from __future__ import annotations
 
-import bisect
-import contextlib
 import inspect
 import math
-import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._names import did_you_mean
 from .._registry import Registry, where
 from .._validation import check_int, fail
 from ..direction import Direction
-from ..trial import Trial, TrialState, check_step
+from ..trial import Trial, check_step
+from .reported import CompletedReports, reported_loss
 
 if TYPE_CHECKING:
     from ..goals import Goals
@@ -158,7 +156,7 @@ class MedianStoppingRule(Pruner):
         if self.last_step is not None and step >= self.last_step:
             return PruneDecision(False, f"step {step} is at the end of the training (last_step={self.last_step}): "
                                         "pruning would save nothing")
-        loss = _loss(trial.intermediate_values[step], direction)
+        loss = reported_loss(trial.intermediate_values[step], direction)
         if math.isinf(loss):  # a diverged run needs no median to be judged, in the start-up or the warm-up either
             return PruneDecision(True, f"the value reported at step {step} is not finite")
         if completed.count < self.n_startup_trials:
@@ -197,96 +195,6 @@ class NopPruner(Pruner):
 
     def decide(self, trial: Trial, step: float, trials: Sequence[Trial], direction: Direction) -> PruneDecision:
         return PruneDecision(False, "pruning is off (NopPruner)")
-
-
-class CompletedReports:
-    """What :class:`MedianStoppingRule` reads of a study's COMPLETE trials: how many there are and,
-    per step, the losses they reported there, sorted.
-
-    Kept from one report to the next, since reading every trial at every report made a long
-    study quadratic: the trials before the first one still running are finished, and a
-    finished trial never changes, so only the trials from that one on are read again. A
-    sequence whose last trial so read is another (another study's trials, a trial withdrawn) or
-    another direction starts afresh. Losses are sorted stably, in trial order among equals, as
-    ``sorted`` of them in trial order would be.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()  # a pruner given to two studies may judge for both at once
-        self._start(None)
-        self._tail: list[Trial] = []
-
-    def _start(self, direction: Direction | None) -> None:
-        self._direction, self._read, self._count = direction, 0, 0
-        self._last: Trial | None = None
-        self._by_step: dict[float, list[float]] = {}
-
-    @contextlib.contextmanager
-    def reading(self, trials: Sequence[Trial], direction: Direction) -> Iterator[CompletedReports]:
-        """These records brought up to date with ``trials`` (every trial of a study, in number
-        order), for the block's reading only."""
-        with self._lock:
-            if direction != self._direction or len(trials) < self._read or \
-                    (self._read and trials[self._read - 1] is not self._last):
-                self._start(direction)
-            while self._read < len(trials) and trials[self._read].state.is_finished:
-                self._add(trials[self._read])
-                self._last = trials[self._read]
-                self._read += 1
-            self._tail = [trials[i] for i in range(self._read, len(trials))
-                          if trials[i].state is TrialState.COMPLETE]
-            yield self
-
-    def _add(self, trial: Trial) -> None:
-        if trial.state is TrialState.COMPLETE:
-            self._count += 1
-            for step, value in trial.intermediate_values.items():
-                bisect.insort(self._by_step.setdefault(step, []), _loss(value, self._direction))  # type: ignore[arg-type]
-
-    @property
-    def count(self) -> int:
-        """COMPLETE trials."""
-        return self._count + len(self._tail)
-
-    def losses_at(self, step: float) -> list[float]:
-        """The losses COMPLETE trials reported at ``step``, sorted (do not modify)."""
-        kept = self._by_step.get(step, [])
-        later = [_loss(t.intermediate_values[step], self._direction) for t in self._tail  # type: ignore[arg-type]
-                 if step in t.intermediate_values]
-        return sorted(kept + later) if later else kept
-
-
-class ReportedTrials(Sequence[Trial]):
-    """A study's trials with ``reported``, a RUNNING trial holding its new report, in place of its
-    older copy: what a pruner judges, without copying the list at every report."""
-
-    def __init__(self, trials: Sequence[Trial], reported: Trial):
-        self._trials, self._reported = trials, reported
-
-    def __len__(self) -> int:
-        return len(self._trials)
-
-    @overload
-    def __getitem__(self, index: int) -> Trial: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Trial]: ...
-
-    def __getitem__(self, index: int | slice) -> Trial | list[Trial]:
-        if isinstance(index, slice):
-            return [self._swap(t) for t in self._trials[index]]
-        return self._swap(self._trials[index])
-
-    def __iter__(self) -> Iterator[Trial]:
-        return map(self._swap, self._trials)
-
-    def _swap(self, trial: Trial) -> Trial:
-        return self._reported if trial.number == self._reported.number else trial
-
-
-def _loss(value: float, direction: Direction) -> float:
-    """A reported value as a loss; NaN (a diverged run) is the worst loss there is."""
-    return math.inf if not math.isfinite(value) else direction.to_loss(value)
 
 
 _PRUNERS: Registry[Pruner] = Registry("pruner", Pruner, {MedianStoppingRule.name: MedianStoppingRule,

@@ -35,7 +35,8 @@ from ..outcome import (
     keep_record,
 )
 from ..trial import USER_INTERRUPT, Trial, TrialState, check_step
-from .pruning import PruneDecision, Pruner, ReportedTrials, make_pruner, pruner_spec, same_pruner
+from .pruning import PruneDecision, Pruner, make_pruner, pruner_spec, same_pruner
+from .reported import ReportedTrials
 from .trial_fields import curve_value
 
 if TYPE_CHECKING:
