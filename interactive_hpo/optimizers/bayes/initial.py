@@ -74,8 +74,8 @@ class InitialDesign:
 
     def point(self, rng: np.random.Generator, sources: WarmSources,
               taken: set[tuple[int, ...]] | np.ndarray | None) -> Suggestion:
-        """The next point, not yet marked used: a source's best point not asked yet (unless its
-        configuration is taken), else the next Sobol point whose configuration is not taken;
+        """The next point, not yet marked used: a source's best point not asked yet, or asked and
+        cut short (whose configuration is not taken), else the next Sobol point whose configuration is not taken;
         after :data:`~interactive_hpo.optimizers.simple.UNTAKEN_SKIPS` taken ones (as ``"sobol"``
         does), on a finite space a random untaken configuration (drawn from ``rng``), on another
         the next Sobol point anyway.
@@ -83,8 +83,8 @@ class InitialDesign:
         ``taken``: on a finite space the keys of the configurations told or pending
         (``FiniteSpace.key``); on another the snapped points told or pending, shape (m, d), or
         None when repeats are allowed."""
-        start = sources.next_start()
-        if start is not None and not self._taken(start[1], taken):
+        start = sources.next_start(lambda x: self._taken(x, taken))
+        if start is not None:
             return Suggestion(x=start[1], info={"phase": "initial", "source_start": start[0]})
         sequence = self.sobol.copy()
         if taken is not None:

@@ -54,7 +54,7 @@ from .warm_fit import WarmFit, record_of
 from .warping import WARPS
 
 # isort: on
-from ..._validation import check_bool, check_int, check_one_of, check_real, fail
+from ..._validation import check_bool, check_int, check_one_of, check_real, fail, is_int
 from ...space import SearchSpace
 from ...trial import Trial, TrialState
 from ..base import MAX_BATCH, Optimizer, Suggestion, unit_rows
@@ -222,6 +222,9 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
         self._constraints.tell(trial, loss is not None, record)
         if suggestion is None:
             self._take_recorded(trial, record)
+        start: Any = trial.user_attrs.get("source_start")
+        if trial.cut_short and trial.source == self.name and is_int(start):  # after a replay marked it used
+            self._sources.ask_again(int(start))
 
     def _taken(self, trial: Trial) -> Suggestion | None:
         # Running in another process (or asked before a rebuild): as when told on replay.

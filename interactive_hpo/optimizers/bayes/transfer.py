@@ -22,7 +22,7 @@ reference: they go when the source does), so time travel and what-ifs do not ref
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -80,6 +80,7 @@ class WarmSources:
             best = np.vstack([s.best(1) for s in self.sources])
             self.starts = best[np.sort(np.unique(best, axis=0, return_index=True)[1])]
         self.used = 0  # how many of the starts were asked
+        self.again: list[int] = []  # starts whose trial a person stopped (cut short), to ask again first
 
     def __bool__(self) -> bool:
         return bool(self.sources)
@@ -99,13 +100,27 @@ class WarmSources:
         """
         return len(self.starts) + cold
 
-    def next_start(self) -> tuple[int, np.ndarray] | None:
-        """The next source's best point to evaluate, with its index, or None when all were."""
-        return (self.used, self.starts[self.used]) if self.used < len(self.starts) else None
+    def next_start(self, taken: Callable[[np.ndarray], bool]) -> tuple[int, np.ndarray] | None:
+        """The next source's best point to evaluate, with its index, or None when all were: one
+        whose trial was cut short first (:meth:`ask_again`), and none whose configuration is
+        ``taken`` (evaluated or pending otherwise: one that was blocked every later start)."""
+        for index in [*self.again, *range(self.used, len(self.starts))]:
+            if not taken(self.starts[index]):
+                return index, self.starts[index]
+        return None
 
     def mark_used(self, index: int) -> None:
         """Start ``index`` was asked (now, or in the run a journal replays)."""
         self.used = max(self.used, index + 1)
+        if index in self.again:
+            self.again.remove(index)
+
+    def ask_again(self, index: int) -> None:
+        """Start ``index``'s trial was cut short (a person's Ctrl-C, a cancelled run): it says
+        nothing of the point, and evaluating the sources' best first is what a warm start
+        promises, so it is asked again next (it was lost: the design had moved past it)."""
+        if 0 <= index < len(self.starts) and index not in self.again:
+            self.again.append(index)
 
     def prior(self, cat_dims: list[int], kernel: str) -> SourceMeans | None:
         """The sources' means as a GP's prior mean (None without sources)."""
@@ -113,5 +128,5 @@ class WarmSources:
 
     def copy(self) -> WarmSources:
         twin = WarmSources()
-        twin.sources, twin.starts, twin.used = self.sources, self.starts, self.used
+        twin.sources, twin.starts, twin.used, twin.again = self.sources, self.starts, self.used, list(self.again)
         return twin

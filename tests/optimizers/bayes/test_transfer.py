@@ -99,3 +99,31 @@ def test_sources_over_another_number_of_coordinates_are_refused():
 def test_sources_sharing_a_name_keep_a_weight_each():
     means = source_means([_source(bowl, n=5, name="old"), _source(bowl, n=5, seed=1, name="old")], [], "matern")
     assert means.names == ["old", "old (2)"]
+
+
+def test_a_start_cut_short_is_asked_again_and_a_replay_does_the_same(tmp_path):
+    # A Ctrl-C in the first trial, the source's best, lost it: the design had moved past it, and
+    # the study never evaluated the point a warm start promises to evaluate first (audit a379).
+    from interactive_hpo import Study
+
+    source = Study(SPACE, "random", seed=1)
+    source.run(lambda p: (p["a"] - 0.7) ** 2 + (p["b"] - 0.3) ** 2, n_trials=12)
+    study = Study(SPACE, "bo", seed=0, storage=tmp_path / "s.jsonl", warm_start={"old": source})
+    trial = study.ask()
+    assert trial.params == source.best_params
+    study.tell(trial, state="FAILED", user_attrs={"error": "interrupted by the user (KeyboardInterrupt)"})
+    assert study.trials[0].cut_short
+    again = study.ask()
+    assert again.params == source.best_params and again.user_attrs["source_start"] == 0
+    resumed = Study.load(tmp_path / "s.jsonl")
+    assert resumed.optimizer.propose().x.tolist() == study.optimizer.propose().x.tolist()
+
+
+def test_a_start_whose_configuration_is_taken_does_not_block_the_later_ones():
+    first, second = _source(bowl, name="one"), _source(lambda X: bowl(1 - X), seed=1, name="two")
+    optimizer = GaussianProcessBO(SPACE, seed=0)
+    optimizer.warm_start([first, second])
+    x = first.best(1)[0]
+    optimizer.tell(Trial(number=0, params=SPACE.from_unit(x), x=x, state=TrialState.COMPLETE, value=0.5,
+                         source="manual"), 0.5)
+    np.testing.assert_array_equal(optimizer.ask().x, second.best(1)[0])  # was a Sobol point, for good
