@@ -169,11 +169,14 @@ class LineagePlot:
         return self
 
     def fit_legend(self) -> None:
-        """Scale the view to what is drawn and place the legend where it covers no individual, for
-        the Axes' size now: call it again once a figure laid out after :meth:`update` resized
-        them (the Lab's panel, drawn the first time)."""
+        """Scale the view to what is drawn and place the legend where it covers no individual and
+        no "not bred" line, for the Axes' size now: call it again once a figure laid out after
+        :meth:`update` resized them (the Lab's panel, drawn the first time)."""
         self._autoscale()
-        self._place_legend(np.concatenate([self.bred.get_offsets(), self.adopted.get_offsets()]).reshape(-1, 2))
+        points = [self.bred.get_offsets(), self.adopted.get_offsets()]
+        if self.not_bred.get_visible():  # it runs across the view: its ends lie in every corner's width
+            points.append([(x, self.not_bred.get_ydata()[0]) for x in self.ax.get_xlim()])
+        self._place_legend(np.concatenate(points).reshape(-1, 2))
 
     def _label_adopted(self, labels: list[tuple[str, tuple[float, float]]]) -> None:
         """"trial N" at each adopted individual: the annotations drawn moved and renamed, the
@@ -212,7 +215,7 @@ class LineagePlot:
         Parameters
         ----------
         points : ndarray of shape (n, 2)
-            The individuals drawn, as (generation, value).
+            The individuals drawn, and the "not bred" line's ends, as (generation, value).
         """
         handles, labels = drawn_entries(self.ax)
         legend = self.ax.get_legend()

@@ -499,3 +499,23 @@ def test_plot_lineage_in_a_laid_out_figure_fits_its_legend_to_the_axes_as_drawn(
     points = ax.transData.transform(np.column_stack([one.generations, one.values]))
     assert not any(box.contains(*point) for point in points)
     plt.close(fig)
+
+
+@pytest.mark.parametrize("values", [[11.8, 5.55], [2.5, 5.55, 11.8, 3.0]])
+def test_the_lineage_legend_covers_no_best_so_far_line(values):
+    """The audit's GA (b16): the legend sat in the emptiest corner of individuals, on the red
+    dashed "best so far (not bred)" line at 2.2 running across the view's bottom."""
+    from ..figure_layout import assert_clean_layout
+
+    tree = Lineage(ids=np.arange(len(values)), generations=np.zeros(len(values), int), values=np.array(values),
+                   parents=((),) * len(values), best=None)
+    fig = plt.figure(figsize=(7.6, 4.0), dpi=90, layout="constrained")   # the Lab's population panel
+    ax = plot_lineage(tree, fig.subplots(1, 2)[1], best_value=2.2)
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    line = ax.transData.transform([(0.0, 2.2)])[0, 1]
+    assert not box.y0 <= line <= box.y1 and ax.get_ylim()[0] < 2.2
+    points = ax.transData.transform(np.column_stack([tree.generations, tree.values]))
+    assert not any(box.contains(*point) for point in points)
+    assert_clean_layout(fig)
+    plt.close(fig)
