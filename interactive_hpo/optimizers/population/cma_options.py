@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from ..._names import did_you_mean
 from ..._validation import fail, is_int, is_real
 
-__all__ = ["QUIET", "RESERVED", "check_options", "options_blamed", "pycma_prints"]
+__all__ = ["INSTEAD", "QUIET", "RESERVED", "check_options", "options_blamed", "pycma_prints"]
 
 #: Options that keep pycma silent, off the disk and away from the global RNG.
 QUIET: dict[str, Any] = {"verbose": -9, "verb_disp": 0, "verb_log": 0, "verb_time": False,
@@ -25,6 +26,10 @@ QUIET: dict[str, Any] = {"verbose": -9, "verb_disp": 0, "verb_log": 0, "verb_tim
 #: that would make runs irreproducible.
 RESERVED = ("bounds", "popsize", "popsize_factor", "CMA_recombination_weights", "randn", "seed", "timeout",
             "termination_callback", "transformation", "is_feasible", *QUIET)
+#: What to give CMAES instead of a reserved option a person is likely to reach for.
+INSTEAD = {"popsize": "population_size=", "popsize_factor": "popsize_factor= (its restarts' growth)",
+           "CMA_recombination_weights": "population_size=", "seed": "seed=", "randn": "seed=",
+           "bounds": "the search space's bounds (CMAES searches the unit cube)"}
 
 
 def _plain(value: Any) -> Any:
@@ -46,9 +51,13 @@ def check_options(options: Any, known: Iterable[str], population_size: int) -> d
         raise fail("options", "CMAES", "a dict of pycma options or None", options)
     allowed = set(known) - set(RESERVED)
     for key, value in options.items():
+        if key in RESERVED:
+            instead = f": give it {INSTEAD[key]}" if key in INSTEAD else ""
+            raise fail("options", "CMAES", "a dict of pycma options CMAES does not set itself", key,
+                       hint=f"CMAES sets {key!r} itself{instead}.")
         if key not in allowed:
             raise fail("options", "CMAES", "a dict of pycma options", key,
-                       hint=f"{key!r} is not a pycma option or is set by CMAES itself.")
+                       hint=did_you_mean(key, allowed) or f"{key!r} is not a pycma option.")
         values = value if isinstance(value, list) else [value]
         if not all(v is None or isinstance(v, (bool, np.bool_)) or (is_real(v) and not math.isnan(v))
                    for v in values):

@@ -403,9 +403,14 @@ def test_ipop_restarts_with_a_larger_population():
     ({"restarts": -1}, "`restarts` of CMAES must be an int in [0, 20]; got -1."),
     ({"popsize_factor": 0.5}, "`popsize_factor` of CMAES must be a finite real number in [1.0, 10.0]; got 0.5."),
     ({"options": [("tolx", 1)]}, "`options` of CMAES must be a dict of pycma options or None"),
-    ({"options": {"tolfunn": 1}}, "`options` of CMAES must be a dict of pycma options; got 'tolfunn'. 'tolfunn' is"),
-    ({"options": {"popsize": 9}}, "'popsize' is not a pycma option or is set by CMAES itself."),
-    ({"options": {"randn": 0}}, "'randn' is not a pycma option or is set by CMAES itself."),
+    ({"options": {"tolfunn": 1}}, "`options` of CMAES must be a dict of pycma options; got 'tolfunn'. Did you "
+                                  "mean 'tolfun'?"),
+    ({"options": {"zzz": 1}}, "; got 'zzz'. 'zzz' is not a pycma option."),
+    # It said "'popsize' is not a pycma option or is set by CMAES itself", and not what to give instead.
+    ({"options": {"popsize": 9}}, "`options` of CMAES must be a dict of pycma options CMAES does not set itself; got "
+                                  "'popsize'. CMAES sets 'popsize' itself: give it population_size=."),
+    ({"options": {"randn": 0}}, "CMAES sets 'randn' itself: give it seed=."),
+    ({"options": {"timeout": 3}}, "CMAES sets 'timeout' itself."),
     ({"options": {"tolfun": "1e-3"}}, "`options` of CMAES must be a dict with number, bool or None values"),
     ({"seed": -1}, "`seed` of CMAES must be a non-negative int"),
 ])
