@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._names import close_name
 from .._validation import is_real, warn_user
 from ..exceptions import InvalidParameterError
 from ..space import SearchSpace
@@ -116,10 +117,13 @@ def unset_hint(name: str, trials: Sequence[Mapping[str, Any]], space: SearchSpac
     if not unset:
         return None
     values = ", ".join(f"{key!r}: <its value>" for key in unset)
+    # A value given under a misspelt name ("lrr") reads as a parameter the space lacks: say which it meant.
+    extra = {key for params in trials for key in params if key not in space.names}
+    meant = [f"{typed!r} for {close!r}" for typed in sorted(extra) if (close := close_name(typed, unset))]
     return (f"This study's space has {', '.join(unset)}, which {name!r} never set. If it ran at one value, give "
             f"it: warm_start=[SourceRecord.from_study(<the study>, {name!r}, values={{{values}}})] (SourceRecord "
             f"from interactive_hpo.study.warm_start); or fix {unset[0]} in your objective and leave it out of "
-            "this space.")
+            "this space." + (f" Did you type {', '.join(meant)}?" if meant else ""))
 
 
 def _active_in(space: SearchSpace, key: str, params: Mapping[str, Any]) -> bool:

@@ -315,6 +315,9 @@ def test_a_parameter_the_source_never_set_is_named_with_how_to_give_its_value(so
             "warm_start=[SourceRecord.from_study(<the study>, 'old', values={'n': <its value>})] (SourceRecord from "
             "interactive_hpo.study.warm_start); or fix n in your objective and leave it out of this space.")):
         Study(wider, "bo", warm_start={"old": source})
+    misspelt = SourceRecord.from_study(source, "old", values={"nn": 2})  # a380: no word of the name meant
+    with pytest.raises(InvalidParameterError, match=re.escape("this space. Did you type 'nn' for 'n'?")):
+        Study(wider, "bo", warm_start=[misspelt])
     record = SourceRecord.from_study(source, "old", values={"n": 2})
     study = Study(wider, "bo", seed=0, warm_start=[record])
     assert [p["n"] for p in study.warm_start[0].params] == [2] * 12
