@@ -17,6 +17,12 @@ from .._validation import fail
 #: A log axis spanning fewer decades than this is labelled with plain numbers ("30", "0.5").
 PLAIN_DECADES = 2.0
 
+#: How every plot of trials marks a trial of yours (a manual one): a gold star outlined in black
+#: (the History plot's; the Model tab's maps drew them as plain dots, the optimizer's look).
+MANUAL_MARKER: dict[str, Any] = {"marker": "*", "color": "gold", "edgecolor": "black", "linewidth": 0.6}
+#: How every plot of trials marks a FAILED one: a red cross.
+FAILED_MARKER: dict[str, Any] = {"marker": "x", "color": "C3"}
+
 
 def axes_or_new(ax: Any, figsize: tuple[float, float] = (7, 3.5), *, owner: str) -> Any:
     """``ax`` if it is a matplotlib Axes, or new Axes in a new figure of ``figsize`` inches if

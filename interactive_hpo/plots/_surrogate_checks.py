@@ -14,7 +14,7 @@ from ..views import AxisLevels, SurfaceGrid, SurrogatePrediction
 from ._axes import check_axes
 from ._checks import vector
 
-__all__ = ["check_curve_axes", "check_curve_inputs", "check_map_axes", "check_map_inputs"]
+__all__ = ["check_curve_axes", "check_curve_inputs", "check_map_axes", "check_map_inputs", "check_marks"]
 
 FIELDS = ("mean", "std", "noise_std", "acquisition")
 
@@ -74,6 +74,28 @@ def check_map_inputs(grid: Any, prediction: Any, observed: Any, observed_alpha: 
         star = float_array(proposal, "proposal", owner, "None or (x, y) on the plot axes")
         if star.shape != (2,):
             raise fail("proposal", owner, "None or (x, y) on the plot axes", proposal)
+
+
+def check_marks(manual: Any, n: int, failed: Any, columns: int, failed_alpha: Any, owner: str) -> None:
+    """Which of the ``n`` evaluated points are a person's (``manual``: n booleans, or None) and the
+    failed trials a model learnt from (``failed``: positions of shape (f, ``columns``) on the plot
+    axes, or None; ``failed_alpha``: f opacities, or None) of a surrogate plot."""
+    if manual is not None:
+        mask = np.asarray(manual)
+        if mask.shape != (n,) or mask.dtype != bool:
+            raise fail("manual", owner, f"None or {n} booleans, one per evaluated point", manual)
+    if failed is None:
+        if failed_alpha is not None:
+            raise fail("failed_alpha", owner, "None without failed points", failed_alpha)
+        return
+    rule = f"an array of shape (f, {columns}): the failed points on the plot axes"
+    points = float_array(failed, "failed", owner, rule)
+    if points.size and (points.ndim != 2 or points.shape[1] != columns):
+        raise fail("failed", owner, rule, f"an array of shape {points.shape}")
+    if failed_alpha is not None:
+        array = vector(failed_alpha, "failed_alpha", owner, len(points.reshape(-1, columns)), "the failed points")
+        if not ((array >= 0) & (array <= 1)).all():
+            raise fail("failed_alpha", owner, "opacities in [0, 1]", failed_alpha)
 
 
 def check_curve_axes(ax: Any, acquisition_ax: Any, owner: str) -> None:

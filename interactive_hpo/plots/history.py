@@ -16,7 +16,16 @@ import numpy as np
 
 from ..direction import Direction
 from ..views import History
-from ._axes import axes_or_new, check_axes, drawn_entries, integer_ticks, legend_in_band, markers_whole
+from ._axes import (
+    FAILED_MARKER,
+    MANUAL_MARKER,
+    axes_or_new,
+    check_axes,
+    drawn_entries,
+    integer_ticks,
+    legend_in_band,
+    markers_whole,
+)
 from ._far_out import far_out
 from ._history_checks import check_history
 from .parallel import (  # parallel coordinates have their own module; their names stay importable here
@@ -173,8 +182,7 @@ class BestSoFarPlot:
         self.info: BestSoFarInfo | None = None
         empty = np.empty((0, 2))
         self.points = ax.scatter(*empty.T, s=18, color="C0", alpha=0.7, zorder=2, label="trial")
-        self.manual = ax.scatter(*empty.T, s=120, marker="*", color="gold", edgecolor="black", linewidth=0.6,
-                                 zorder=4, label="manual trial")
+        self.manual = ax.scatter(*empty.T, s=120, **MANUAL_MARKER, zorder=4, label="manual trial")
         (self.best,) = ax.plot([], [], drawstyle="steps-post", color="C3", lw=2, zorder=3, label="best so far")
         # Smaller than the trials' triangles: a mark on the line, not a trial.
         self.best_off_scale = {side: ax.scatter(*empty.T, marker=marker, color="C3", s=14, clip_on=False, zorder=3.5)
@@ -183,8 +191,8 @@ class BestSoFarPlot:
         markers_whole(self.points, self.manual)
         # x in data units, y in Axes units: the crosses stay on the bottom edge whatever the values.
         bottom = ax.get_xaxis_transform()
-        self.failed = ax.scatter(*empty.T, marker="x", color="C3", s=30, transform=bottom, clip_on=False,
-                                 zorder=4, label="failed")
+        self.failed = ax.scatter(*empty.T, **FAILED_MARKER, s=30, transform=bottom, clip_on=False, zorder=4,
+                                 label="failed")
         self.pruned = ax.scatter(*empty.T, marker="x", color="gray", s=30, transform=bottom, clip_on=False,
                                  zorder=4, label="pruned")
         # Values off the scale, on the edge of the values' range they lie beyond (far-out bad ones at the top

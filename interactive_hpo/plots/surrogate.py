@@ -13,8 +13,8 @@ import numpy as np
 
 from .._validation import check_bool
 from ..views import AxisLevels, SurrogatePrediction
-from ._axes import drawn_entries, markers_whole, steady_ticks
-from ._surrogate_checks import check_curve_axes, check_curve_inputs
+from ._axes import FAILED_MARKER, MANUAL_MARKER, drawn_entries, markers_whole, steady_ticks
+from ._surrogate_checks import check_curve_axes, check_curve_inputs, check_marks
 from .acquisition_display import acquisition_title, displayed_acquisition
 from .search_axes import drawn_levels, style_axis
 from .surrogate_maps import SurrogateMaps, as_points, plot_surrogate_2d, point_colors
@@ -23,6 +23,8 @@ __all__ = ["SurrogateCurve", "SurrogateMaps", "displayed_acquisition", "plot_sur
 
 #: Width of the uncertainty bands, in standard deviations (about 95% for a Gaussian).
 BAND = 2.0
+#: What the failed trials' crosses are: a GP is fitted on them, at a value below the worst.
+FAILED_LABEL = "failed (fitted below the worst)"
 
 
 class SurrogateCurve:
@@ -68,8 +70,14 @@ class SurrogateCurve:
         (self.mean_line,) = ax.plot([], [], color="C0", label="posterior mean")
         (self.truth_line,) = ax.plot([], [], color="gray", ls="--", label="true function")
         self.points = ax.scatter([], [], color="black", zorder=3, s=20, label="evaluated")
-        markers_whole(self.points)  # a trial on a bound of the space, the Axes' edge, as a whole dot
-        self.points.set_in_layout(False)  # its grown clip box would shrink the Axes by a dot's reach
+        self.manual = ax.scatter([], [], s=110, zorder=3.5, label="yours", **MANUAL_MARKER)  # as in History
+        # x in data units, y in Axes units: on the bottom edge, as the History plot puts them (a
+        # GP fits them below the worst value, which has no place on the objective's scale).
+        self.failed = ax.scatter([], [], s=40, linewidths=1.5, zorder=3.5, transform=ax.get_xaxis_transform(),
+                                 label=FAILED_LABEL, **FAILED_MARKER)
+        markers_whole(self.points, self.manual, self.failed)  # a trial on a bound of the space, as a whole dot
+        for marker in (self.points, self.manual, self.failed):
+            marker.set_in_layout(False)  # its grown clip box would shrink the Axes by a dot's reach
         self.markers = [target.axvline(np.nan, color="C3", ls=":", label="next proposal" if target is ax else None)
                         for target in (ax, acquisition_ax) if target is not None]
         self.acquisition_line = None if acquisition_ax is None else acquisition_ax.plot([], [], color="C2")[0]
@@ -82,7 +90,8 @@ class SurrogateCurve:
 
     def update(self, axis: AxisLevels, prediction: SurrogatePrediction, *, observed_x: Any = None,
                observed_y: Any = None, observed_alpha: Any = None, proposal: float | None = None,
-               truth: Any = None, any_feasible: bool = True) -> SurrogateCurve:
+               truth: Any = None, any_feasible: bool = True, manual: Any = None, failed_x: Any = None,
+               failed_alpha: Any = None) -> SurrogateCurve:
         """Show ``prediction`` over ``axis``.
 
         Parameters
@@ -103,9 +112,17 @@ class SurrogateCurve:
             Whether a trial the model saw is known to meet its constraints: without one,
             constrained log-EI is labelled as what it then is, the log probability of feasibility
             (:func:`~interactive_hpo.plots.acquisition_display.acquisition_title`).
+        manual : array-like of shape (n,), dtype bool, optional
+            Which evaluated points are a person's: gold stars, as in the History plot.
+        failed_x : array-like of shape (f,), optional
+            Failed trials the model learnt from, on the plot axis: red crosses on the bottom edge.
+        failed_alpha : array-like of shape (f,), optional
+            Their opacities.
         """
         check_curve_inputs(axis, prediction, observed_x, observed_y, observed_alpha, proposal, truth,
                            "SurrogateCurve.update")
+        check_marks(manual, len(as_points(observed_x, 1)), None if failed_x is None else as_points(failed_x, 1), 1,
+                    failed_alpha, "SurrogateCurve.update")
         any_feasible = check_bool(any_feasible, "any_feasible", "SurrogateCurve.update")
         x = drawn_levels(axis)
         mean, std = prediction.mean, prediction.std
@@ -120,9 +137,18 @@ class SurrogateCurve:
         self.mean_line.set_data(x, mean)
         self.truth_line.set_data(x if truth is not None else [], truth if truth is not None else [])
         offsets = np.column_stack([as_points(observed_x, 1), as_points(observed_y, 1)])
-        self.points.set_offsets(offsets)
-        self.points.set_facecolors(point_colors("black", observed_alpha, len(offsets)))
+        alpha = np.ones(len(offsets)) if observed_alpha is None else np.asarray(observed_alpha, dtype=float)
+        yours = np.zeros(len(offsets), dtype=bool) if manual is None else np.asarray(manual)
+        self.points.set_offsets(offsets[~yours])
+        self.points.set_facecolors(point_colors("black", alpha[~yours], int((~yours).sum())))
         self.points.set_edgecolors("none")
+        self.manual.set_offsets(offsets[yours])
+        self.manual.set_facecolors(point_colors(MANUAL_MARKER["color"], alpha[yours], int(yours.sum())))
+        self.manual.set_edgecolors(point_colors(MANUAL_MARKER["edgecolor"], alpha[yours], int(yours.sum())))
+        crosses = as_points(failed_x, 1)
+        self.failed.set_offsets(np.column_stack([crosses, np.zeros(len(crosses))]))
+        self.failed.set_facecolors(point_colors(FAILED_MARKER["color"], failed_alpha, len(crosses)))
+        self.failed.set_edgecolors(point_colors(FAILED_MARKER["color"], failed_alpha, len(crosses)))
         for marker in self.markers:
             marker.set_xdata([np.nan if proposal is None else proposal] * 2)
         if self.acquisition_line is not None:

@@ -15,12 +15,12 @@ import numpy as np
 from matplotlib import rcParams
 
 from .._compat import set_colorbar_extend
-from .._validation import check_bool
+from .._validation import check_bool, check_real
 from ..direction import Direction
 from ..views import SurfaceGrid, SurrogatePrediction
-from ._axes import markers_whole
+from ._axes import FAILED_MARKER, MANUAL_MARKER, markers_whole
 from ._far_out import colour_limits
-from ._surrogate_checks import check_map_axes, check_map_inputs
+from ._surrogate_checks import check_map_axes, check_map_inputs, check_marks
 from .acquisition_display import acquisition_colours, acquisition_title, finite_limits
 from .search_axes import cell_edges, style_axis
 
@@ -177,14 +177,21 @@ class SurrogateMaps:
         self.colorbars: list[Any] = []
         self._mesh_key: tuple | None = None
         self.points = [ax.scatter([], [], c="white", edgecolor="black", s=18, zorder=3) for ax in self.axes]
+        # Yours as in the History tab (a click on a map, the Your trials tab): white dots, the
+        # optimizer's look, hid the trial a person had just added (audit a377).
+        self.manual = [ax.scatter([], [], s=110, zorder=3.5, **MANUAL_MARKER) for ax in self.axes]
+        # Failed trials the model learnt from (a GP places them below the worst): its std map
+        # was dark at places no mark explained.
+        self.failed = [ax.scatter([], [], s=40, linewidths=1.5, zorder=3, **FAILED_MARKER) for ax in self.axes]
         # Hollow: the star points at the bright patch the acquisition proposes from, and a filled
         # one hid it (a review of notebook 03: at 12 trials the whole patch lay under it). Drawn
         # whole on a bound, not as half a star (issue 25), and hidden when zoomed out of view; the
         # titles sit higher to clear it (update).
         self.proposals = [ax.scatter([], [], marker="*", facecolors="none", edgecolors="red",
                                      linewidths=PROPOSAL_EDGE, s=PROPOSAL_SIZE, zorder=4) for ax in self.axes]
-        markers_whole(*self.points, *self.proposals)  # trials on a bound too: whole dots, not halves
-        for marker in (*self.points, *self.proposals):
+        markers = (*self.points, *self.manual, *self.failed, *self.proposals)
+        markers_whole(*markers)  # trials on a bound too: whole dots, not halves
+        for marker in markers:
             # Out of the layout: its clip box, the Axes grown by the star's reach on every side,
             # made constrained layout shrink each map by that reach (the Lab's maps to 232 px).
             marker.set_in_layout(False)
@@ -193,7 +200,8 @@ class SurrogateMaps:
 
     def update(self, grid: SurfaceGrid, prediction: SurrogatePrediction, *, observed: Any = None,
                observed_alpha: Any = None, proposal: Any = None, direction: str | None = None,
-               any_feasible: bool = True, warped_std: bool = False) -> SurrogateMaps:
+               any_feasible: bool = True, warped_std: bool = False, manual: Any = None, failed: Any = None,
+               failed_alpha: Any = None, proposal_alpha: float = 1.0) -> SurrogateMaps:
         """Show ``prediction`` over ``grid``.
 
         Parameters
@@ -223,8 +231,20 @@ class SurrogateMaps:
             Whether ``prediction.std`` is a GP's std in the warped units it was fitted in
             (``view.predict(points, std_units="model")`` of a GP with an output warp): its colour
             bar then says so (:data:`WARPED_STD`), else that the std is in the mean's units.
+        manual : array-like of shape (n,), dtype bool, optional
+            Which of ``observed`` are a person's trials: drawn as the History plot draws them
+            (:data:`~interactive_hpo.plots._axes.MANUAL_MARKER`), not as dots.
+        failed : array-like of shape (f, 2), optional
+            Failed trials the model learnt from, on the plot axes: red crosses.
+        failed_alpha : array-like of shape (f,), optional
+            Their opacities (faded by their distance from the slice, as ``observed_alpha``).
+        proposal_alpha : float, default=1.0
+            The star's opacity: faded as a trial is when the proposal lies off the slice (another
+            choice of a categorical fixed by the slice).
         """
         check_map_inputs(grid, prediction, observed, observed_alpha, proposal, "SurrogateMaps.update")
+        check_marks(manual, len(as_points(observed, 2)), failed, 2, failed_alpha, "SurrogateMaps.update")
+        proposal_alpha = check_real(proposal_alpha, "proposal_alpha", "SurrogateMaps.update", 0.0, 1.0)
         warped_std = check_bool(warped_std, "warped_std", "SurrogateMaps.update")
         better = None if direction is None else Direction.parse(direction, "direction", "SurrogateMaps.update")
         any_feasible = check_bool(any_feasible, "any_feasible", "SurrogateMaps.update")
@@ -253,13 +273,20 @@ class SurrogateMaps:
         self.colorbars[0].set_label("" if better is None else f"{'lower' if minimize else 'higher'} is better (bright)",
                                     fontsize="small")
         observed = as_points(observed, 2)
-        for ax, points, star, title in zip(self.axes, self.points, self.proposals,
-                                           (*self.TITLES, acquisition_title(prediction.acquisition_name,
-                                                                            any_feasible)), strict=True):
-            points.set_offsets(observed)
-            points.set_facecolors(point_colors("white", observed_alpha, len(observed)))
-            points.set_edgecolors(point_colors("black", observed_alpha, len(observed)))
-            star.set_offsets(as_points(proposal, 2))
+        alpha = np.ones(len(observed)) if observed_alpha is None else np.asarray(observed_alpha, dtype=float)
+        yours = np.zeros(len(observed), dtype=bool) if manual is None else np.asarray(manual)
+        failed = as_points(failed, 2)
+        marks = [(self.points, observed[~yours], alpha[~yours], "white", "black"),
+                 (self.manual, observed[yours], alpha[yours], MANUAL_MARKER["color"], MANUAL_MARKER["edgecolor"]),
+                 (self.failed, failed, failed_alpha, FAILED_MARKER["color"], FAILED_MARKER["color"]),
+                 (self.proposals, as_points(proposal, 2), [proposal_alpha] * (proposal is not None), "none", "red")]
+        for layer, offsets, opacity, face, edge in marks:
+            for artist in layer:
+                artist.set_offsets(offsets)
+                artist.set_facecolors("none" if face == "none" else point_colors(face, opacity, len(offsets)))
+                artist.set_edgecolors(point_colors(edge, opacity, len(offsets)))
+        for ax, title in zip(self.axes, (*self.TITLES, acquisition_title(prediction.acquisition_name, any_feasible)),
+                             strict=True):
             # As far above a star on the top bound as a title is above a bare Axes: with the usual
             # pad the star covered the title's lower half (gamma = 10 on the SVM's map).
             ax.set_title(title, pad=rcParams["axes.titlepad"] + PROPOSAL_REACH)

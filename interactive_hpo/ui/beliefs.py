@@ -21,7 +21,7 @@ from ..trial import CARRIED, Trial, TrialState
 from ._checks import check_history
 from .lab_goals import objective_history, shows_objectives
 
-__all__ = ["ShownBelief", "known_feasible", "past_belief", "present_belief"]
+__all__ = ["ShownBelief", "initial_point", "known_feasible", "past_belief", "present_belief"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,10 @@ class ShownBelief:
         Whether a trial the model had seen then is known to meet its constraints (see
         :func:`known_feasible`): without one, constrained log-EI is the log probability of
         feasibility, and the plots say so.
+    chosen : str
+        How ``proposal`` was chosen when the model did not choose it (a point of the initial
+        design: :func:`initial_point`), as a sentence; "" when the acquisition chose it, or at a
+        past step (the caption says it there).
     """
 
     view: Any
@@ -59,6 +63,7 @@ class ShownBelief:
     caption: str = ""
     usual_proposal: np.ndarray | None = None
     any_feasible: bool = True
+    chosen: str = ""
 
 
 def known_feasible(trials: Sequence[Trial]) -> bool:
@@ -82,19 +87,21 @@ def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mappi
         raise fail("what_if", "Lab.present", "None or a dict of the settings to try", what_if)
     optimizer = study.optimizer
     which = {} if objective is None else {"objective": objective}
-    view, proposal, usual = study.surrogate(**which), None, None
+    view, proposal, usual, suggestion = study.surrogate(**which), None, None, None
     # Snapped, as the trial a Step makes of it is: the acquisition optimiser's raw point holds
     # whatever it left in inactive coordinates (gamma 5.93 over a linear kernel) and
     # categoricals off their bins' centres, where the star would sit apart from that trial.
     if view is not None and isinstance(optimizer, ModelBased) and can_step:
-        proposal = study.space.snap(optimizer.propose().x)
+        suggestion = optimizer.propose()
+        proposal = study.space.snap(suggestion.x)
     if what_if and view is not None:
         usual = proposal
         view = study.surrogate(**which, **what_if)  # refuses a what-if for an optimizer without a model
         # Asked only when the study can step, as the usual proposal is: an optimizer with nothing left
         # raised SearchExhausted into the error log at each change of the what-if.
         if isinstance(optimizer, ModelBased) and can_step:
-            proposal = study.space.snap(optimizer.propose(**what_if).x)
+            suggestion = optimizer.propose(**what_if)
+            proposal = study.space.snap(suggestion.x)
     history = history if objective is None else objective_history(study, objective)
     population = optimizer.population()
     if isinstance(optimizer, ModelBased):
@@ -104,8 +111,37 @@ def present_belief(study: Study, history: Any, *, can_step: bool, what_if: Mappi
         serving = " or ".join(optimizers_declaring(ModelBased, MultiObjective)) if study.goals.multi else "bo"
         why = f"{optimizer.name} has no model of the objective (switch to {serving} in the Optimizer tab to see one)"
         why += "; its population is drawn below." if population is not None else "."
+    # A point of the initial design is no acquisition's choice, though a model is fitted by then
+    # (from two trials): "logei chose it for its uncertainty" was said of a Sobol point.
+    chosen = "" if suggestion is None else _next_chosen(study, optimizer.name, suggestion.info)
     return ShownBelief(view, history, proposal, population, why, usual_proposal=usual,
-                       any_feasible=known_feasible(study.trials))
+                       any_feasible=known_feasible(study.trials), chosen=chosen)
+
+
+def _next_chosen(study: Study, source: str, info: Mapping[str, Any]) -> str:
+    """How the next Step's trial, proposed by ``source`` with ``info`` (``Suggestion.info``), is
+    chosen when no model chooses it (a point of the initial design), in the words the time-travel
+    caption says it of that trial afterwards (:func:`initial_point`); "" when the model chooses it."""
+    if info.get("phase") != "initial":
+        return ""
+    design = sum(t.source == source and t.user_attrs.get("phase") == "initial" for t in study.trials)
+    what, how = initial_point(source, "source_start" in info, None, None)
+    return (f"The next Step evaluates trial {len(study.trials)}, {what} (point {design + 1} of them), {how}. "
+            "The star marks it; the acquisition map shows where the model would look, but it does not "
+            "choose the initial points.")
+
+
+def initial_point(source: str, warm: bool, size: int | None, first: int | None) -> tuple[str, str]:
+    """What a point of ``source``'s initial design is, and how it was chosen, as two phrases: a
+    warm-start source's best point (``warm``) or a quasi-random (Sobol) point, of a design of
+    ``size`` points (None: not known yet) after which the model proposed from trial ``first``
+    (None: not yet). The time-travel caption (:func:`past_belief`) and the present's "Why this
+    point?" (:func:`present_belief`) say it in these words."""
+    size_text = "" if size is None else f"{size} "
+    what = f"a warm-start source's best point, which {source}'s {size_text}initial points begin with" \
+        if warm else f"one of {source}'s {size_text}quasi-random initial points"
+    after = "proposes once its initial design is done" if first is None else f"proposed from trial {first} on"
+    return what, f"chosen without a model: {source}'s model {after}"
 
 
 def past_belief(study: Study, step: int, history: Any, objective: int | str | None = None,
@@ -186,11 +222,8 @@ def _chosen(study: Study, step: int) -> str:
     first = next((t.number for t in study.trials[step + 1:]
                   if t.source == source and t.user_attrs.get("phase") not in (None, "initial")), None)
     design = [t for t in study.trials[:first] if t.source == source and t.user_attrs.get("phase") == "initial"]
-    size = "" if first is None else f"{len(design)} "
-    what = f"a warm-start source's best point, which {source}'s {size}initial points begin with" \
-        if "source_start" in trial.user_attrs else f"one of {source}'s {size}quasi-random initial points"
-    after = "proposes once its initial design is done" if first is None else f"proposed from trial {first} on"
-    return f"trial {step} was {what}, chosen without a model: {source}'s model {after}"
+    what, how = initial_point(source, "source_start" in trial.user_attrs, None if first is None else len(design), first)
+    return f"trial {step} was {what}, {how}"
 
 
 def _carried(trial: Trial, origins: Sequence[str]) -> tuple[str, str] | None:

@@ -26,7 +26,7 @@ from .lab_branches import Branches
 from .lab_events import LabEvent
 from .lab_goals import lab_history, optimizer_names
 from .lab_objective import PlainCall, check_switch, runnable
-from .status import ran_out
+from .status import ran_out, yours_note
 
 __all__ = ["LabController", "LabEvent"]
 
@@ -57,8 +57,9 @@ class LabController(Branches):
     ----------
     notes : list of str
         What the last Reset or space edit wants the user to know, one short line each
-        (how many trials a space edit carried over, the branch the last study stays on); the
-        next trial (Step, Run, a trial of yours, Undo) clears them.
+        (how many trials a space edit carried over, the branch the last study stays on), or what
+        the trial of yours just added gave and which one Undo withdrew (``status.yours_note``);
+        the next trial (Step, Run, a trial of yours, Undo) clears them.
     left_behind : list of str
         What the last space edit or fork left behind, one line each (the Lab folds them under
         its notes); cleared with them.
@@ -339,8 +340,9 @@ class LabController(Branches):
     def evaluate(self, params: Mapping[str, Any]) -> Trial:
         """Evaluate ``params`` with the objective and record them as a manual trial."""
         with self._in_present("Evaluating a trial of yours"):
-            return self.study.add_evaluated(params, self._call, user_attrs={"evaluated_by": "lab"},
-                                            owner="Lab.evaluate")
+            trial = self.study.add_evaluated(params, self._call, user_attrs={"evaluated_by": "lab"},
+                                             owner="Lab.evaluate")
+        return self._noted(trial)
 
     @property
     def can_evaluate(self) -> bool:
@@ -352,12 +354,21 @@ class LabController(Branches):
         """Record ``params`` with ``values`` measured elsewhere (several objectives: one each) as a
         manual trial, without calling the objective (``Study.add_manual``)."""
         with self._in_present("Recording a trial of yours"):
-            return self.study.add_manual(params, values, constraints=constraints, user_attrs={"entered_by": "lab"})
+            trial = self.study.add_manual(params, values, constraints=constraints, user_attrs={"entered_by": "lab"})
+        return self._noted(trial)
 
     def undo(self) -> Trial:
         """Withdraw the last trial if it is manual (see ``Study.undo_manual``)."""
         with self._in_present("Undo"):
-            return self.study.undo_manual()
+            trial = self.study.undo_manual()
+        return self._noted(trial, undone=True)
+
+    def _noted(self, trial: Trial, undone: bool = False) -> Trial:
+        """``trial``, a trial of yours just added (or withdrawn: ``undone``), said in the notes:
+        the status line's count was all that changed (a click on a map evaluated a point)."""
+        self.notes = [yours_note(self.study, trial, undone)]
+        self._emit(LabEvent.NOTED)
+        return trial
 
     @property
     def can_undo(self) -> bool:

@@ -1,6 +1,8 @@
 """The Lab's status line: trials, the best so far, the trials running, the failures, the step
 viewed when it is not the present, the optimizer, and why Step and Run are greyed out when it
-has nothing left to propose (a grid evaluated to its last point); and the Lab's notes.
+has nothing left to propose (a grid evaluated to its last point); and the Lab's notes, among
+them what a trial of yours gave and which one Undo withdrew (:func:`yours_note`): a click on a
+map only moved "Trials: 11" to "Trials: 12".
 
 A trial whose objective raised (or returned NaN, or no number) is recorded as FAILED, not
 raised as an app error: a Run goes on. Its reason used to show only as a tooltip in the History
@@ -18,7 +20,7 @@ from ..study.core import Study
 from ..study.results import no_best_yet
 from ..trial import Trial, TrialState
 
-__all__ = ["failure_text", "notes_html", "ran_out", "status_line"]
+__all__ = ["failure_text", "notes_html", "ran_out", "status_line", "yours_note"]
 
 #: Characters of the last failure's reason the line shows (the whole reason is its tooltip).
 REASON_CHARS = 160
@@ -40,6 +42,27 @@ def ran_out(study: Study) -> bool:
     """True when ``study``'s optimizer has nothing left to propose and nothing is queued: a Step
     has no trial to run (the Lab greys Step and Run out, and its status line says why)."""
     return study.optimizer.exhausted and not study.state.n_queued
+
+
+def yours_note(study: Study, trial: Trial, undone: bool = False) -> str:
+    """The note (plain text) after a trial of yours was added to ``study`` ("Your trial 12:
+    kernel=linear, C=97.9 -> 0.9725 (best 0.9822, trial 7)"), or withdrawn by Undo (``undone``:
+    "Undid trial 12 (kernel=linear, C=97.9 -> 0.9725)")."""
+    where = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in trial.params.items())
+    values = study.goals.values_of(trial)
+    outcome = f"failed ({trial.error or 'no reason recorded'})" if trial.state is TrialState.FAILED else \
+        trial.state.name.lower() if values is None else ", ".join(f"{value:.6g}" for value in values)
+    if undone:
+        return f"Undid trial {trial.number} ({where} -> {outcome})"
+    best = ""
+    if not study.goals.multi:
+        try:
+            found = study.best_trial
+            best = " (the best so far)" if found.number == trial.number else \
+                f" (best {found.value:.6g}, trial {found.number})"
+        except TrialStateError:  # none completed, none feasible yet
+            pass
+    return f"Your trial {trial.number}: {where} -> {outcome}{best}"
 
 
 def notes_html(notes: Sequence[str], left_behind: Sequence[str]) -> str:

@@ -30,7 +30,7 @@ from .._validation import check_bool, fail
 from ..direction import Direction
 from ..plots.export_frames import lacking
 from ..plots.search_axes import axis_positions, axis_to_unit, not_drawn
-from ..plots.surrogate import SurrogateCurve, SurrogateMaps
+from ..plots.surrogate import FAILED_LABEL, SurrogateCurve, SurrogateMaps
 from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
 from ..space import SearchSpace
 from ..views import History, SurrogateView, trust_words
@@ -50,6 +50,9 @@ CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
 FADE, FLOOR = 0.15, 0.15
 SEEN = "as the GP sees it"  #: the titles of maps in the GP's units (with "(warped)" two overlapped)
 AS_SEEN = f"{SEEN} (warped)"  #: the model's units with that box ticked: not the objective's
+#: The maps' key (:attr:`SurrogatePanel.key`): your trials, the failed ones the GP learnt, the star.
+KEYS = ('<span style="color:#b8860b">&#9733;</span> yours', f'<span style="color:#d62728">&#10005;</span> '
+        f"{FAILED_LABEL}", '<span style="color:red">&#9734;</span> the next proposal')
 
 
 def _warped(view: Any) -> bool:
@@ -57,6 +60,19 @@ def _warped(view: Any) -> bool:
     from ..optimizers.bayes import GPSurrogateView  # a view exists: torch is loaded
 
     return isinstance(view, GPSurrogateView) and view.warp.kind != "none"
+
+
+def _fitted_failures(view: Any) -> np.ndarray:
+    """The failed trials' points the GP of ``view`` was fitted on (below the worst value), shape
+    (f, d) in the unit cube: its training inputs after the completed trials' (``bayes.training``),
+    read from the fit, so exactly those its rule kept; none for a view of another kind."""
+    from ..optimizers.bayes import GPSurrogateView  # a view exists: torch is loaded
+
+    d = view.X.shape[1]
+    if not isinstance(view, GPSurrogateView):
+        return np.empty((0, d))
+    inputs = view.model.train_inputs[0].detach().numpy().reshape(-1, d)
+    return inputs[len(view.X):]
 
 
 def slice_alpha(X: np.ndarray, anchor: np.ndarray, fixed: list[int]) -> np.ndarray:
@@ -100,6 +116,9 @@ class SurrogatePanel:
     absent : ipywidgets.HTML
         How many trials the maps leave off, and whether the next proposal's star, because a
         parameter on an axis is inactive for them (a conditional space; hidden when empty).
+    key : ipywidgets.HTML
+        What the maps' marks other than the trials' dots are (your trials, failed trials, the next
+        proposal), for those drawn; hidden when none is (the 1-D curve has a legend instead).
     """
 
     def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
@@ -113,7 +132,7 @@ class SurrogatePanel:
         self._source_records: Any = None
         self._source_data: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (X, active, losses) each
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
-        self._last: tuple[Any, History, np.ndarray | None, str, str, bool] | None = None
+        self._last: tuple[Any, History, np.ndarray | None, str, str, bool, str] | None = None
         self.slice = SliceControls(space, self.errors, self.redraw)
         self.anchors, self.follow_best, self.slice_note = self.slice.anchors, self.slice.follow_best, self.slice.note
         self.x_choice, self.y_choice = self.slice.x_choice, self.slice.y_choice
@@ -130,6 +149,8 @@ class SurrogatePanel:
         self.why = widgets.HTML()
         self.why.add_class("ihpo-why")
         self.absent = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.key = widgets.HTML(layout=widgets.Layout(display="none"))
+        self.key.add_class("ihpo-key")
         if space.dim == 1:
             self.figure = LiveFigure((7.5, 4.6), errors=self.errors)
             ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
@@ -142,7 +163,8 @@ class SurrogatePanel:
             self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharex=True, sharey=True))
             controls = [wrapping_row([self.x_choice, self.y_choice, self.follow_best, self.as_seen]), self.slice_note,
                         self.absent,
-                        widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap"))]
+                        widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap")),
+                        self.key]
         self.figure.on_click(self.errors.guard(self._on_press))  # plain clicks only: a zoom evaluates nothing
         # A log of its own is shown here: a click's error went to a log nobody displayed.
         own_log = [self.errors.view] if errors is None else []
@@ -205,12 +227,14 @@ class SurrogatePanel:
         self.sources.update(offsets, alpha)
 
     def update(self, view: Any, history: History, proposal: np.ndarray | None = None,
-               unavailable: str = "", note: str = "", any_feasible: bool = True) -> None:
+               unavailable: str = "", note: str = "", any_feasible: bool = True, chosen: str = "") -> None:
         """Redraw from a surrogate ``view`` (None: show ``unavailable`` instead), the trials in
         ``history`` and the next ``proposal``, a unit-cube point of shape (d,); ``note`` (HTML)
         is shown above the figure (what the model is a model of, when that is not obvious);
         ``any_feasible``: whether a trial the model saw is known to meet its constraints (see
-        :meth:`SurrogateMaps.update <interactive_hpo.plots.SurrogateMaps.update>`).
+        :meth:`SurrogateMaps.update <interactive_hpo.plots.SurrogateMaps.update>`); ``chosen``:
+        how the model did not choose the proposal (``ShownBelief.chosen``), said under "Why this
+        point?" instead of the acquisition's reasons. Yours are gold stars, failed trials crosses.
         Checked before anything is kept: a note of None reached the widget, refused in traitlets' words."""
         owner = "SurrogatePanel.update"
         if view is not None and not isinstance(view, SurrogateView):
@@ -219,23 +243,27 @@ class SurrogatePanel:
         proposal = None if proposal is None else check_unit_point(proposal, self.space.dim, "proposal", owner)
         check_text(unavailable, "unavailable", owner)
         check_text(note, "note", owner)
+        check_text(chosen, "chosen", owner)
         any_feasible = check_bool(any_feasible, "any_feasible", owner)
-        self._last = (view, history, proposal, unavailable, note, any_feasible)
+        self._last = (view, history, proposal, unavailable, note, any_feasible, chosen)
         if self.follow_best.value and len(history) and np.isfinite(history.values).any():
             self.slice.follow(history)
         self.slice.settle()  # the best trial may lack a parameter on an axis: its parent's slider moves
         self.figure.widget.layout.display = "none" if view is None else None
         self._show_absent("")  # the maps below say again what they leave off
+        self._show_key([])
         if view is None:
             self.message.value = f"<i>{unavailable}</i>"
             self.why.value = ""
             self._show_trust({})
             return
-        self._explain(view, proposal)
+        self._explain(view, proposal, chosen)
         self.message.value = note
         self._show_trust(view.hyperparameters.source_weights)
         complete = np.isfinite(history.values)
         X, values = history.X[complete], history.values[complete]
+        yours = history.sources[complete] == "manual"
+        failed = _fitted_failures(view)
         warped = _warped(view)
         if self.as_seen.value:
             view, values = view.model_units(), view.to_model_units(values)
@@ -248,7 +276,8 @@ class SurrogatePanel:
             grid = self.space.slice1d(self.pair[0], resolution=CURVE_RESOLUTION)
             marker = None if proposal is None else float(axis_positions(grid.axis, proposal[:1])[0])
             self.curve.update(grid.axis, view.predict(grid.points), observed_x=axis_positions(grid.axis, X[:, 0]),
-                              observed_y=values, observed_alpha=alpha, proposal=marker, any_feasible=any_feasible)
+                              observed_y=values, observed_alpha=alpha, proposal=marker, any_feasible=any_feasible,
+                              manual=yours, failed_x=axis_positions(grid.axis, failed[:, 0]))
             self._draw_sources([grid.axis], at, fixed,
                                as_values if seen is None else lambda losses: seen(as_values(losses)))
             self._teach(self.curve, view, grid)
@@ -265,17 +294,27 @@ class SurrogatePanel:
             kept = np.logical_not(off.any(axis=1))
             on_axes = np.column_stack([axis_positions(surface.x_axis, X[kept, ix]),
                                        axis_positions(surface.y_axis, X[kept, iy])]).reshape(-1, 2)
-            star, off_star = None, None
+            star, off_star, star_alpha = None, None, 1.0
             if proposal is not None:
                 off_star = lacking(self.space, proposal, [ix, iy])[0]
                 if not off_star.any():
                     star = [float(axis_positions(surface.x_axis, proposal[ix:ix + 1])[0]),
                             float(axis_positions(surface.y_axis, proposal[iy:iy + 1])[0])]
+                    # Off the slice (kernel=poly on a map at kernel=rbf), faded as a trial there is:
+                    # drawn whole, it claimed the belief shown was where the next Step evaluates.
+                    star_alpha = float(slice_alpha(proposal.reshape(1, -1), at, fixed)[0])
+            failed = failed[~lacking(self.space, failed, [ix, iy]).any(axis=1)]
+            crosses = np.column_stack([axis_positions(surface.x_axis, failed[:, ix]),
+                                       axis_positions(surface.y_axis, failed[:, iy])]).reshape(-1, 2)
             # Warped, the std as the GP sees it whatever the mean's units (WARPED_STD says why).
             belief = view.predict(surface.points.reshape(-1, d), std_units="model" if warped else None)
             self.maps.update(surface, belief, observed=on_axes,
                              observed_alpha=alpha[kept], proposal=star, direction=history.direction,
-                             any_feasible=any_feasible, warped_std=warped)
+                             any_feasible=any_feasible, warped_std=warped, manual=yours[kept], failed=crosses,
+                             failed_alpha=slice_alpha(failed, at, fixed), proposal_alpha=star_alpha)
+            faded = " (faded: off this slice)" if star_alpha < 1.0 else ""
+            self._show_key([text for text, shown in ((KEYS[0], yours[kept].any()), (KEYS[1], len(crosses)),
+                                                     (KEYS[2] + faded, star is not None)) if shown])
             self._show_absent(not_drawn(self.pair, off, off_star, "the proposal"))
             self._draw_sources([surface.x_axis, surface.y_axis], at, fixed, None)
             # A map in the GP's units says so (the std's title said "epistemic" alone); set_text,
@@ -301,12 +340,18 @@ class SurrogatePanel:
             posterior=view.sample_paths(grid.points, n_samples=5) if on["posterior"] else None,
             prior=prior_paths(view, grid.points, n_samples=5) if on["prior"] else None)
 
-    def _explain(self, view: Any, proposal: np.ndarray | None) -> None:
-        """Why the proposal, and the kernel in words, under the figure."""
+    def _show_key(self, entries: Sequence[str]) -> None:
+        """The maps' key (HTML ``entries``), hidden when there is none."""
+        self.key.value = "<small>" + " &middot; ".join(entries) + "</small>" if entries else ""
+        self.key.layout.display = None if entries else "none"
+
+    def _explain(self, view: Any, proposal: np.ndarray | None, chosen: str) -> None:
+        """Why the proposal (how it was ``chosen`` when the model did not choose it), and the
+        kernel in words, under the figure."""
         from ..optimizers.bayes.teach import why_this_point
 
-        why = "" if proposal is None else \
-            f"<b>Why this point?</b> {html.escape(why_this_point(view, proposal, self.space))}"
+        words = chosen or (why_this_point(view, proposal, self.space) if proposal is not None else "")
+        why = f"<b>Why this point?</b> {html.escape(words)}" if proposal is not None else ""
         words = html.escape(view.hyperparameters.in_words()).replace("\n", "<br>")
         self.why.value = f"{why}<details><summary>The kernel in words</summary>{words}</details>"
 
