@@ -181,6 +181,9 @@ class SurrogateView(Protocol):
         The training inputs, in the unit cube.
     losses : ndarray of shape (n,)
         The training losses (what the optimizer minimizes).
+    failed : ndarray of shape (f, d)
+        The failed trials' points the model was also fitted on (a GP places them below the
+        worst loss); shape (0, d) for a model of completed trials only.
     proposal : ndarray of shape (d,) or None
         The point proposed from this belief, when known.
     acquisition_name : str
@@ -192,6 +195,7 @@ class SurrogateView(Protocol):
 
     X: np.ndarray
     losses: np.ndarray
+    failed: np.ndarray
     proposal: np.ndarray | None
     acquisition_name: str
     hyperparameters: KernelSummary

@@ -62,19 +62,6 @@ def _warped(view: Any) -> bool:
     return isinstance(view, GPSurrogateView) and view.warp.kind != "none"
 
 
-def _fitted_failures(view: Any) -> np.ndarray:
-    """The failed trials' points the GP of ``view`` was fitted on (below the worst value), shape
-    (f, d) in the unit cube: its training inputs after the completed trials' (``bayes.training``),
-    read from the fit, so exactly those its rule kept; none for a view of another kind."""
-    from ..optimizers.bayes import GPSurrogateView  # a view exists: torch is loaded
-
-    d = view.X.shape[1]
-    if not isinstance(view, GPSurrogateView):
-        return np.empty((0, d))
-    inputs = view.model.train_inputs[0].detach().numpy().reshape(-1, d)
-    return inputs[len(view.X):]
-
-
 def slice_alpha(X: np.ndarray, anchor: np.ndarray, fixed: list[int]) -> np.ndarray:
     """Opacity of each trial, shape (n,), from its distance to the slice through ``anchor``.
 
@@ -263,7 +250,7 @@ class SurrogatePanel:
         complete = np.isfinite(history.values)
         X, values = history.X[complete], history.values[complete]
         yours = history.sources[complete] == "manual"
-        failed = _fitted_failures(view)
+        failed = view.failed  # the failed trials' points the model was fitted on (red crosses)
         warped = _warped(view)
         if self.as_seen.value:
             view, values = view.model_units(), view.to_model_units(values)

@@ -306,7 +306,8 @@ class EHVIBO(GaussianProcessBO, ModelPerObjective, MultiObjective):
         X, losses = self._observed()
         factor = float(self._factors()[objective])
         warp = OutputWarp(-losses[:, objective] / factor, "none")
-        return GPSurrogateView(X=read_only(X), losses=read_only(losses[:, objective]),
+        failed = np.array(self._fitted_failed()).reshape(-1, self.space.dim)
+        return GPSurrogateView(X=read_only(X), losses=read_only(losses[:, objective]), failed=read_only(failed),
                                hyperparameters=kernel_summary(gp, predictor, self.space, self.kernel, status, factor),
                                proposal=None if proposal is None else read_only(proposal),
                                acquisition_name=self._info_name(), direction=Direction.MINIMIZE, model=gp,

@@ -69,6 +69,7 @@ class Snapshots:
     _key: Callable[[], tuple]
     _arrays: Callable[[], tuple[np.ndarray, np.ndarray]]
     _observed: Callable[[], tuple[np.ndarray, np.ndarray]]
+    _fitted_failed: Callable[[], list[np.ndarray]]
     _factor: Callable[[], float]
     _warp: Callable[[], OutputWarp]
     _acq_settings: Callable[[np.ndarray], dict[str, float]]
@@ -109,7 +110,8 @@ class Snapshots:
                     acquisition = self._acquisition(model, seed)
         factor, warp = self._factor(), self._warp()
         X, losses = self._observed()
-        return GPSurrogateView(X=read_only(X), losses=read_only(losses),
+        failed = np.array(self._fitted_failed()).reshape(-1, self.space.dim)
+        return GPSurrogateView(X=read_only(X), losses=read_only(losses), failed=read_only(failed),
                                hyperparameters=kernel_summary(model, predictor, self.space, self.kernel, status,
                                                               factor * warp.mean_slope),
                                proposal=None if proposal is None else read_only(proposal),

@@ -105,6 +105,9 @@ class GPSurrogateView(KeepsReadOnly):
         The training inputs (unit cube).
     losses : ndarray of shape (n,)
         The training losses (what the optimizer minimizes).
+    failed : ndarray of shape (f, d)
+        The failed trials' points the GP was also fitted on, below the worst loss (unit cube;
+        which failures, ``optimizers.failures``).
     hyperparameters : KernelSummary
         Fitted lengthscales, signal and noise, in readable units.
     proposal : ndarray of shape (d,) or None
@@ -128,6 +131,7 @@ class GPSurrogateView(KeepsReadOnly):
 
     X: np.ndarray
     losses: np.ndarray
+    failed: np.ndarray
     hyperparameters: KernelSummary
     proposal: np.ndarray | None
     acquisition_name: str
