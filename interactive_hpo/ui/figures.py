@@ -149,6 +149,11 @@ class LiveFigure:
         self.fig.canvas.mpl_connect("button_press_event",
                                     lambda event: callback(event) if is_plain_click(event) else None)
 
+    def on_motion(self, callback: Callable[[Any], Any]) -> None:
+        """Call ``callback(event)`` as the mouse moves over the figure (a live canvas only: a
+        figure shown as a PNG reports no mouse)."""
+        self.fig.canvas.mpl_connect("motion_notify_event", callback)
+
     @property
     def drawn(self) -> bool:
         """Whether a :meth:`redraw` now draws the figure: shown, and with a front end to show it

@@ -13,14 +13,15 @@ counts the failures and gives the last one's reason.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..exceptions import TrialStateError
 from ..study.core import Study
 from ..study.results import no_best_yet
 from ..trial import Trial, TrialState
 
-__all__ = ["failure_text", "notes_html", "ran_out", "status_line", "yours_note"]
+__all__ = ["failure_text", "notes_html", "params_text", "ran_out", "status_line", "yours_note"]
 
 #: Characters of the last failure's reason the line shows (the whole reason is its tooltip).
 REASON_CHARS = 160
@@ -44,11 +45,16 @@ def ran_out(study: Study) -> bool:
     return study.optimizer.exhausted and not study.state.n_queued
 
 
+def params_text(params: Mapping[str, Any]) -> str:
+    """A configuration as a person reads it: "kernel=linear, C=97.9" (floats to 3 digits)."""
+    return ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
+
+
 def yours_note(study: Study, trial: Trial, undone: bool = False) -> str:
     """The note (plain text) after a trial of yours was added to ``study`` ("Your trial 12:
     kernel=linear, C=97.9 -> 0.9725 (best 0.9822, trial 7)"), or withdrawn by Undo (``undone``:
     "Undid trial 12 (kernel=linear, C=97.9 -> 0.9725)")."""
-    where = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in trial.params.items())
+    where = params_text(trial.params)
     values = study.goals.values_of(trial)
     outcome = f"failed ({trial.error or 'no reason recorded'})" if trial.state is TrialState.FAILED else \
         trial.state.name.lower() if values is None else ", ".join(f"{value:.6g}" for value in values)

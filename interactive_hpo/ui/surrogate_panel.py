@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import ipywidgets as widgets
 import numpy as np
@@ -39,6 +39,7 @@ from .click_positions import checked_positions
 from .errors import ErrorLog
 from .figures import PANEL_INCHES, LiveFigure
 from .labels import wrapping_row
+from .map_readout import MapReadout
 from .slice_controls import SliceControls
 
 __all__ = ["SurrogatePanel", "slice_alpha"]
@@ -153,9 +154,16 @@ class SurrogatePanel:
                         widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap")),
                         self.key]
         self.figure.on_click(self.errors.guard(self._on_press))  # plain clicks only: a zoom evaluates nothing
+        #: The values under the mouse on the maps (None for the 1-D curve, whose axes are values).
+        self.readout: MapReadout | None = None
+        if self.maps is not None:
+            self.readout = MapReadout(space, self._params_under)
+            self.figure.on_motion(self.errors.guard(self.readout.on_motion))
         # A log of its own is shown here: a click's error went to a log nobody displayed.
         own_log = [self.errors.view] if errors is None else []
-        self.widget = widgets.VBox([self.message, self.trust, *controls, *own_log, self.figure.widget, self.why])
+        readout = [] if self.readout is None else [self.readout.widget]
+        self.widget = widgets.VBox([self.message, self.trust, *controls, *own_log, self.figure.widget, *readout,
+                                    self.why])
         self.widget.add_class("ihpo-surrogate")
 
     # -- input -------------------------------------------------------------------------------------
@@ -295,6 +303,9 @@ class SurrogatePanel:
                                        axis_positions(surface.y_axis, failed[:, iy])]).reshape(-1, 2)
             # Warped, the std as the GP sees it whatever the mean's units (WARPED_STD says why).
             belief = view.predict(surface.points.reshape(-1, d), std_units="model" if warped else None)
+            cast(MapReadout, self.readout).show(surface, belief, (self.pair[0], self.pair[1]), self.maps.axes,
+                                                ("mean (as the GP sees it)" if self.as_seen.value else "mean",
+                                                 "std (warped units)" if warped else "std", belief.acquisition_name))
             self.maps.update(surface, belief, observed=on_axes,
                              observed_alpha=alpha[kept], proposal=star, direction=history.direction,
                              any_feasible=any_feasible, warped_std=warped, manual=yours[kept], failed=crosses,
@@ -380,7 +391,11 @@ class SurrogatePanel:
             positions = dict(zip(self.pair, (event.xdata, event.ydata), strict=True))
         else:
             return  # a colorbar
-        # A press in the margin (half a cell past the last level) means the edge.
-        params = self.params_at(checked_positions(self.space, positions, "SurrogatePanel.params_at", clamp=True))
+        params = self._params_under(positions)
         for callback in self._callbacks:
             callback(params)
+
+    def _params_under(self, positions: Mapping[str, float]) -> dict[str, Any]:
+        """What a click at ``positions`` on a plot evaluates (the readout names it too): a press in
+        the margin (half a cell past the last level) means the edge."""
+        return self.params_at(checked_positions(self.space, positions, "SurrogatePanel.params_at", clamp=True))

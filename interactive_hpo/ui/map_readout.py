@@ -1,0 +1,81 @@
+"""The values under the mouse on the Model tab's maps: a line under them, as a person points.
+
+The maps' colours are not their values: the mean's far-out region shares its darkest colour,
+log-EI's colours span only the 4.6 units below its peak, and a categorical or integer axis has
+bands, not points. ipympl's own readout, "(x, y) = ...", gave positions only, and stayed after
+a click for axes since swapped (the Lab hides it). :class:`MapReadout` names what a click there
+would evaluate (the configuration of :meth:`SurrogatePanel.params_at
+<interactive_hpo.ui.surrogate_panel.SurrogatePanel.params_at>`, its integers and choices at
+their values) and the maps' three values in the cell under the mouse, as drawn.
+
+Only a live canvas (ipympl) reports the mouse; a figure shown as a PNG has no readout.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..space import SearchSpace
+from ..views import SurfaceGrid, SurrogatePrediction
+from .status import params_text
+
+__all__ = ["MapReadout", "POINT_AT"]
+
+#: The readout's line while the mouse is off the maps: it keeps its height, so the figure below
+#: does not jump as the mouse comes and goes.
+POINT_AT = "Point at a map to read its values there."
+
+
+class MapReadout:
+    """A line that names the configuration under the mouse and the maps' values there.
+
+    Attributes
+    ----------
+    widget : ipywidgets.HTML
+        The line (:data:`POINT_AT` while the mouse is off the maps).
+    """
+
+    def __init__(self, space: SearchSpace, params_at: Callable[[Mapping[str, float]], dict[str, Any]]):
+        self.space, self._params_at = space, params_at
+        self.widget = widgets.HTML(f"<small>{POINT_AT}</small>")
+        self.widget.add_class("ihpo-readout")
+        # What :meth:`show` was given last: (grid, prediction, pair, axes, names).
+        self._shown: tuple[SurfaceGrid, SurrogatePrediction, tuple[str, str], Sequence[Any], Sequence[str]] | None \
+            = None
+
+    def show(self, grid: SurfaceGrid, prediction: SurrogatePrediction, pair: tuple[str, str], axes: Sequence[Any],
+             names: Sequence[str]) -> None:
+        """Read from these maps from now on: ``prediction`` over ``grid`` (m = ny * nx values, as
+        drawn), the parameters ``pair`` on the x and y axes of the map ``axes``, whose values are
+        called ``names`` (the maps' titles: "mean", "std", the acquisition's name)."""
+        self._shown = (grid, prediction, pair, axes, names)
+
+    def point(self, x: float, y: float) -> str:
+        """The line for the mouse at ``(x, y)`` on a map's axes (a categorical's choice index, a
+        number's value): the configuration a click there evaluates and the three values in its
+        cell; "" when no maps are shown."""
+        if self._shown is None:
+            return ""
+        grid, prediction, pair, _, names = self._shown
+        params = self._params_at(dict(zip(pair, (x, y), strict=True)))
+        unit = self.space.to_unit(params)
+        ix, iy = (self.space.names.index(name) for name in pair)
+        # The cell drawn there: the grid's level nearest the configuration, on each axis.
+        column = int(np.argmin(np.abs(grid.points[0, :, ix] - unit[ix])))
+        row = int(np.argmin(np.abs(grid.points[:, 0, iy] - unit[iy])))
+        cell = row * grid.shape[1] + column
+        values = (prediction.mean[cell], prediction.std[cell], prediction.acquisition[cell])
+        read = ", ".join(f"{name} {value:.4g}" for name, value in zip(names, values, strict=True))
+        return f"{params_text({name: params[name] for name in pair if name in params})}: {read}"
+
+    def on_motion(self, event: Any) -> None:
+        """A mouse move on the figure: the line for the point under it, or :data:`POINT_AT` off the maps."""
+        shown = self._shown
+        inside = shown is not None and event.inaxes in shown[3] and event.xdata is not None
+        text = self.point(event.xdata, event.ydata) if inside else POINT_AT
+        self.widget.value = f"<small>{html.escape(text or POINT_AT)}</small>"

@@ -1,0 +1,63 @@
+"""The Model tab's readout: the configuration under the mouse and the maps' values in its cell
+(the README promised "the readout under the mouse is the true value", and there was none: the
+Lab hid ipympl's "(x, y) = ..." footer, which named positions only; audit a377)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+pytest.importorskip("botorch")
+
+from matplotlib.backend_bases import MouseEvent  # noqa: E402
+
+from interactive_hpo import Categorical, Float, SearchSpace  # noqa: E402
+from interactive_hpo.objectives import Branin  # noqa: E402
+from interactive_hpo.ui.map_readout import POINT_AT  # noqa: E402
+
+from .lab_helpers import FAST, lab_after, quad  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+
+def move(figure, ax, x, y):
+    """The mouse moved to (x, y), in data units of ``ax``, as matplotlib reports it from the browser."""
+    figure.canvas.draw()
+    px, py = ax.transData.transform((x, y))
+    figure.canvas.callbacks.process("motion_notify_event", MouseEvent("motion_notify_event", figure.canvas, px, py))
+
+
+def test_the_readout_names_the_point_and_the_values_drawn_in_its_cell():
+    lab = lab_after(Branin(), Branin().space, 6, seed=0, optimizer_settings=FAST)
+    panel = lab.surrogate_panel
+    figure, maps = panel.figure.fig, panel.maps
+    assert POINT_AT in panel.readout.widget.value and panel.readout.widget in panel.widget.children
+    move(figure, maps.axes[2], 3.14, 2.27)
+    line = panel.readout.widget.value
+    assert line.startswith("<small>x0=3.1") and ", x1=2.2" in line
+    # The values of the cell drawn there: each map's image holds its true values.
+    grid = panel.space.slice2d("x0", "x1", at=panel.anchor(), resolution=maps.images[0].get_array().shape[0])
+    column = np.argmin(np.abs(np.asarray(grid.x_axis.levels) - 3.14))
+    row = np.argmin(np.abs(np.asarray(grid.y_axis.levels) - 2.27))
+    drawn = [image.get_array().reshape(grid.shape)[row, column] for image in maps.images]
+    for name, value in zip(("mean", "std (warped units)", "logei"), drawn, strict=True):
+        assert f"{name} {value:.4g}" in line, (name, value, line)
+    move(figure, panel.figure.fig.axes[-1], 0.5, 0.5)  # a colour bar: not a map
+    assert POINT_AT in panel.readout.widget.value
+
+
+def test_on_a_categorical_axis_the_readout_names_the_choice_a_click_there_evaluates():
+    space = SearchSpace([Float("x", -2.0, 2.0), Categorical("kind", ["a", "b", "c"])])
+    lab = lab_after(lambda p: quad(p) + "abc".index(p["kind"]), space, 6, seed=0, optimizer_settings=FAST)
+    panel = lab.surrogate_panel
+    move(panel.figure.fig, panel.maps.axes[0], 0.5, 1.2)  # choice 1's band
+    assert panel.readout.widget.value.startswith("<small>x=0.5, kind=b: mean ")
+
+
+def test_a_curve_of_one_parameter_has_no_readout_its_axes_are_values():
+    lab = lab_after(quad, SearchSpace([Float("x", -2.0, 2.0)]), 4, seed=0, optimizer_settings=FAST)
+    assert lab.surrogate_panel.readout is None
