@@ -257,14 +257,19 @@ class _TrialsView:
         # The best so far at each full budget the study's steps had.
         self.full_at = [full_budget_at(study.state, step) for step in range(len(trials))]
         self.best = {full: best_so_far(study, full) for full in set(self.full_at)}
-        every_best = np.concatenate([np.empty(0), *self.best.values()])
         (self.best_line,) = self.best_ax.plot([], [], drawstyle="steps-post")
+        # The steps whose best lies beyond the scale (on its bad side), marked on the edge as the History tab does.
+        self.best_off = self.best_ax.scatter([], [], marker="^" if bad_high else "v", color="C0", s=14,
+                                             clip_on=False, zorder=3)
         self.best_ax.set(xlabel="trial", ylabel="best so far", xlim=(0, max(len(trials) - 1, 1)))
         integer_ticks(self.best_ax.xaxis)
         self.ax.autoscale_view()
-        best_kept = np.isfinite(every_best) & ~far_out(every_best, high=bad_high)
-        if best_kept.any():
-            low, high = every_best[best_kept].min(), every_best[best_kept].max()
+        # The trials' values the left panel keeps set the scale: the running best, far_out's own input,
+        # is plateaus that read as tight groups, and the first frames of a study that began with its
+        # failed-like trials lost their whole line (review r390).
+        shown = values[kept & np.isfinite(values)]
+        if len(shown):
+            low, high = shown.min(), shown.max()
             margin = 0.05 * (high - low) or 0.05 * max(abs(low), 1.0)
             self.best_ax.set_ylim(low - margin, high + margin)
         for ax in (self.ax, self.best_ax):
@@ -288,4 +293,8 @@ class _TrialsView:
             self.proposed.set_offsets(where)
         else:  # one parameter: always active, so the proposal is always there
             self.proposed.set_xdata([where[0, 0]] * 2)
-        self.best_line.set_data(np.arange(step), self.best[self.full_at[step]][:step])
+        best = self.best[self.full_at[step]][:step]
+        low, high = self.best_ax.get_ylim()
+        self.best_line.set_data(np.arange(step), np.clip(best, low, high))  # along the edge where off the scale
+        beyond = np.flatnonzero(np.isfinite(best) & ((best < low) | (best > high)))
+        self.best_off.set_offsets(np.column_stack([beyond, np.where(best[beyond] > high, high, low)]).reshape(-1, 2))

@@ -370,6 +370,27 @@ def test_one_parameter_frames_leave_a_diverged_run_off_the_scale_and_mark_the_pr
     assert ax.get_ylabel() == "value" and proposed.get_xdata()[0] == study.trials[2].params["x"]  # was at NaN
 
 
+def test_the_best_so_far_of_a_study_that_began_with_failed_like_trials_runs_along_the_edge_marked():
+    # Three accuracies of 0.19 first: the scale came from far_out of the running best, whose
+    # plateaus read as two tight groups, and frames 1-3 drew no best line at all (review r390).
+    from interactive_hpo.plots.export_frames import StepFrames
+
+    study = Study(SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)]), "random", seed=0, direction="maximize")
+    for number, value in enumerate([0.19, 0.19, 0.20, 0.97, 0.975, 0.98, 0.97, 0.98, 0.978, 0.972]):
+        study.add_manual({"x": number / 10, "y": 0.5}, value)
+    frames = StepFrames(study, Figure())
+    frames.draw(2)
+    best_ax = frames.fig.axes[1]
+    low, high = best_ax.get_ylim()
+    assert 0.9 < low and high < 1.0  # the good trials' scale, as the History tab's
+    line = best_ax.lines[0].get_ydata()
+    assert len(line) == 2 and np.all(line == low)  # along the bottom edge, not off the panel
+    marks = [c for c in best_ax.collections if len(c.get_offsets())]
+    assert len(marks) == 1 and marks[0].get_offsets()[:, 1].tolist() == [low, low]
+    frames.draw(9)
+    assert len(marks[0].get_offsets()) == 3 and np.all(best_ax.lines[0].get_ydata()[3:] > low)
+
+
 def test_a_frame_cuts_the_model_through_the_best_trial_as_the_study_counts_it():
     from interactive_hpo.plots.export_frames import _slice_anchor
 
