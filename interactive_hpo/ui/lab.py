@@ -181,6 +181,7 @@ class Lab(LabControls, LabRedraw):
         n_trials = self.controller.check_run(n_trials)
         with self._one_redraw():
             self._commit_what_if()
+        self._progress(0, n_trials)  # the last Run's count is not this one's
         self._set_running(True)
         try:
             return self.controller.run(n_trials, progress=self._progress)

@@ -59,7 +59,9 @@ class LabControls:
                                   self.controller.undo)
         self.reset_button = button("Reset", "ihpo-reset", "refresh", "start a new, empty study",
                                    self.controller.reset)
-        self.progress = widgets.IntProgress(value=0, min=0, max=1, layout=widgets.Layout(width="12em"))
+        # "6/40" beside the bar: after a Stop, the bar alone did not say how many of the Run's trials ran.
+        self.progress = widgets.IntProgress(value=0, min=0, max=1, layout=widgets.Layout(width="16em"),
+                                            style={"description_width": "initial"})
         self.status = widgets.HTML()
         self.status.add_class("ihpo-status")
         self.controls = wrapping_row([self.step_button, self.generation_button, self.n_trials, self.run_button,
@@ -75,6 +77,7 @@ class LabControls:
         # Refused before the what-if is committed: a second Run click committed it into the running study.
         n_trials = self.controller.check_run(self.n_trials.value)
         self._commit_what_if()
+        self._progress(0, n_trials)  # the last Run's count is not this one's
         self._set_running(True)
         self._task = loop.create_task(self._run_in_background(n_trials))
 
@@ -85,6 +88,7 @@ class LabControls:
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.max, self.progress.value = max(total, 1), done
+        self.progress.description = f"{done}/{total}"
 
     def _run_over(self) -> None:
         """The buttons back, and the redraw the Run held back (lab_redraw.REDRAW_EVERY) drawn."""

@@ -174,10 +174,12 @@ def test_run_shows_progress_and_stops_between_trials():
     lab.n_trials.value = 6
     lab.run_button.click()
     assert len(lab.study.trials) == 6 and (lab.progress.value, lab.progress.max) == (6, 6)
+    assert lab.progress.description == "6/6"  # the count beside the bar: after a Stop, how many of the Run's ran
     lab.study.subscribe(lambda event: lab.stop_button.click() if len(event.study.trials) == 8 else None)
     lab.stop_button.disabled = False  # the Stop button is live during a run; here the run is synchronous
     lab.run(10)
     assert len(lab.study.trials) == 8 and lab.stop_button.disabled and not lab.step_button.disabled
+    assert lab.progress.description == "2/10"  # stopped after 2 of the 10: the bar alone did not say
 
 
 def test_the_background_run_yields_between_trials_and_can_be_stopped():
