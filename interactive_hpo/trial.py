@@ -23,8 +23,8 @@ from ._validation import as_finite, as_list, as_scalar, check_one_of, fail, is_r
 from .goals import read_constraints
 from .views import KeepsReadOnly, read_only
 
-__all__ = ["CANCELLED", "CARRIED", "CUT_SHORT", "INTERRUPTED", "NOT_SUBMITTED", "PRUNED_REASON", "RUN_ENDED",
-           "RUN_INTERRUPTED", "STOPPED_BY_PERSON", "USER_INTERRUPT", "TrialState", "Trial",
+__all__ = ["CANCELLED", "CARRIED", "CUT_SHORT", "INTERRUPTED", "NOT_SUBMITTED", "PRUNED_REASON", "REPORT_UNANSWERED",
+           "RUN_ENDED", "RUN_INTERRUPTED", "STOPPED_BY_PERSON", "USER_INTERRUPT", "TrialState", "Trial",
            "Evaluation", "carried_from", "check_attrs", "check_step", "parse_state", "read_values"]
 
 #: The error of a trial a Ctrl-C (Kernel -> Interrupt) cut short, recorded FAILED: a person stopped
@@ -37,6 +37,12 @@ USER_INTERRUPT = "interrupted by the user (KeyboardInterrupt)"
 CANCELLED, NOT_SUBMITTED = "cancelled", "not submitted"
 #: What the error of a task a worker took after its run had ended says.
 RUN_ENDED = "the run ended before this trial started"
+#: What the error of a trial of a parallel run says when nothing could answer its objective's report:
+#: the run ended, or its report server died ("TrialStateError: this report could not be answered:
+#: the run's report server is gone (EOFError())"). New
+#: words: a journal's trial with the earlier ones ("the run ended before this report was answered")
+#: stays its configuration's failure, so that replaying the journal tells optimizers what it told them.
+REPORT_UNANSWERED = "this report could not be answered"
 #: How the error of a trial a parallel run lost while a Ctrl-C stopped it ends ("worker lost
 #: (BrokenProcessPool); not re-queued (the run was interrupted)"): the Ctrl-C broke its executor.
 RUN_INTERRUPTED = "(the run was interrupted)"
@@ -257,12 +263,14 @@ class Trial(KeepsReadOnly):
         """Whether the trial FAILED for a reason that says nothing of its configuration: a person
         stopped it (Ctrl-C, Kernel -> Interrupt, the Lab's Stop; a trial a parallel run lost as the
         Ctrl-C broke its executor, :data:`RUN_INTERRUPTED`) or the run ended, or could not hand it
-        to a worker, before it ran (:data:`CUT_SHORT`). A model of failures leaves it out, and its
+        to a worker, before it ran (:data:`CUT_SHORT`), or nothing could answer its report (the run
+        ended, its report server died: :data:`REPORT_UNANSWERED`). A model of failures leaves it out, and its
         configuration may be proposed again. A crash, a timeout or a lost worker counts as the
         configuration's failure: it may be its doing (too much memory, too slow)."""
         error = self.error
         return self.state is TrialState.FAILED and isinstance(error, str) and (
-            error.startswith(CUT_SHORT) or RUN_ENDED in error or error.endswith(RUN_INTERRUPTED))
+            error.startswith(CUT_SHORT) or RUN_ENDED in error or REPORT_UNANSWERED in error
+            or error.endswith(RUN_INTERRUPTED))
 
     @property
     def untried(self) -> bool:

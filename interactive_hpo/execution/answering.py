@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ReportServerLost
 from ..study.steering import should_stop
-from .reports import Reports, held_interrupt, refusal, verdict
+from .reports import RemoteReport, Reports, held_interrupt, refusal, verdict
 
 if TYPE_CHECKING:
     from ..study.core import Study
@@ -75,6 +75,21 @@ class ReportDesk:
                 raise
             if any(future.done() for future in futures) or (end is not None and time.monotonic() >= end):
                 return
+
+    def reporter(self, number: int) -> RemoteReport:
+        """The ``report`` for trial ``number``, sent with its task.
+
+        Raises
+        ------
+        ReportServerLost
+            The report queues' server died before the trial was submitted (so the waits after it
+            wait for results only: the trials running then are waited for, not failed again).
+        """
+        try:
+            return self.reports.reporter(number)
+        except ReportServerLost:
+            self.lost = True
+            raise
 
     def _answer_received(self) -> None:
         """Answer each report received, in order; one is taken off the list only once answered."""

@@ -33,13 +33,13 @@ from .._signals import held_interrupt
 from .._validation import as_finite, as_scalar, fail, is_real
 from ..exceptions import HPOError, ReportServerLost
 from ..outcome import StudyPruned
-from ..trial import RUN_ENDED, check_step
+from ..trial import REPORT_UNANSWERED, RUN_ENDED, check_step
 from .worker import end_with, local_context
 
 __all__ = ["ENDED", "LocalReports", "ManagerQueue", "RemoteReport", "Reports", "held_interrupt", "refusal", "verdict"]
 
-#: The answer every trial still waiting gets when its run ends.
-ENDED = ["error", "TrialStateError", "the run ended before this report was answered"]
+#: The answer every trial still waiting gets when its run ends (its trial is cut short: ``Trial.cut_short``).
+ENDED = ["error", "TrialStateError", f"{REPORT_UNANSWERED}: the run ended"]
 
 
 def verdict(prune: bool, number: int, step: float) -> list[str]:
@@ -104,8 +104,9 @@ class RemoteReport:
         try:
             self.inbox.put([self.number, math.nan if finite is None else finite, step, self.attempt])
             kind, error, message = self.answers.get()
-        except (EOFError, OSError) as lost:  # the manager is gone: the run has ended
-            raise exceptions.TrialStateError(f"the run ended before this report was answered ({lost!r})") from None
+        except (EOFError, OSError) as lost:  # the manager is gone: the run ended, or its server died (killed)
+            raise exceptions.TrialStateError(f"{REPORT_UNANSWERED}: the run's report server is gone ({lost!r})") \
+                from None
         if kind == "prune":
             raise StudyPruned(message)
         if kind == "error":
@@ -174,7 +175,8 @@ class Reports(Protocol):
     """What :class:`~interactive_hpo.execution.parallel.ParallelRunner` needs of a report channel."""
 
     def reporter(self, number: int) -> RemoteReport:
-        """The ``report`` for trial ``number``, sent with its task."""
+        """The ``report`` for trial ``number``, sent with its task (:class:`ReportServerLost` if the
+        queues are gone)."""
 
     def received(self, timeout: float) -> list[list[Any]]:
         """The reports that arrived (``[number, value, step, attempt]`` each), waiting up to ``timeout``
@@ -219,7 +221,10 @@ class LocalReports:
             raise
 
     def reporter(self, number: int) -> RemoteReport:
-        self._answers[number] = self._manager.Queue()
+        try:  # the server may die before a report is waited for (between two submits: a callback's kill)
+            self._answers[number] = self._manager.Queue()
+        except (EOFError, OSError) as lost:  # a bare ConnectionRefusedError otherwise
+            raise _server_lost(lost) from None
         return RemoteReport(number, ManagerQueue(self._inbox), ManagerQueue(self._answers[number]))
 
     def received(self, timeout: float) -> list[list[Any]]:

@@ -83,7 +83,8 @@ class ParallelRunner:
         if runs_here(executor):  # threads of this process call the objective itself: it need not pickle
             keep_here(objective, self._token)
         else:
-            self._blob = serialize(objective, owner, self._token)  # before any pool exists: a failure leaks nothing
+            # Before any pool exists: a failure leaks nothing.
+            self._blob = serialize(objective, owner, self._token, maybe=is_dask_client(executor))
         self._owns_pool = executor is None
         # What each task carries for the objective: on a pool this runner starts or a Dask cluster, the
         # token naming the bytes each worker process was given once (an objective holding a dataset
@@ -195,7 +196,7 @@ class ParallelRunner:
             self.study.enqueue(dict(trial.params))
 
     def _submit(self, trial: Trial) -> Any:
-        report = None if self._desk is None else self._desk.reports.reporter(trial.number)
+        report = None if self._desk is None else self._desk.reporter(trial.number)
         args = (evaluate_remote, self._token, self._payload, dict(trial.params), trial.budget, self.trial_timeout,
                 report)
         try:

@@ -91,7 +91,8 @@ class Schedule:
     measured : bool
         True for :meth:`observed` (a real run, in seconds), False for a simulation.
     row_starts : tuple of float
-        When each row's first trial started (a measured run's); empty: every row from time 0.
+        When each row's first trial started (a measured run that lost trials, whose rows take
+        replaced workers); empty: every row from time 0.
     lost : tuple of int
         The trials of ``runs`` lost with their worker (a measured run's; drawn marked).
     """
@@ -106,9 +107,9 @@ class Schedule:
 
     @property
     def utilization(self) -> float:
-        """Busy worker-time over the time the rows existed, in [0, 1]: ``n_workers * makespan`` for
-        a simulation; for a measured run, each row from its first trial to the end of the run (a
-        worker that joined late, or replaced a lost one, is not counted idle before it existed)."""
+        """Busy worker-time over the time the rows existed, in [0, 1]: ``n_workers * makespan``, or,
+        for a measured run that lost trials, each row from its first trial to the end of the run
+        (:attr:`row_starts`: a worker that replaced a lost one is not counted idle before it existed)."""
         busy = sum(run.end - run.start for run in self.runs)
         alive = sum(self.makespan - start for start in self.row_starts) if self.row_starts else \
             self.n_workers * self.makespan
@@ -124,14 +125,15 @@ class Schedule:
         ``started_at`` and ``finished_at`` attributes, written by the worker).
 
         Times are seconds since the first trial started, by the workers' clocks. Each worker has a
-        row, numbered in the order they first appear, that starts at its first trial; a gap on it
+        row, numbered in the order they first appear, from time 0, as a simulation's; a gap on it
         is idle ("waiting": no trial for it yet), and the time after its last trial is "done". A
         trial lost with its worker (FAILED "worker lost ..."; it carries no worker's record) is
         drawn from when it was asked to when the study recorded it lost, by the study's clock,
         and listed in ``lost``. When trials were lost, workers were replaced (a local pool
         restarts whole; Dask starts a new worker): a worker first seen after a row's last trial
         ended takes that row (the lowest such), so the rows are as many as the workers that ran
-        at once, and :attr:`utilization` counts each row from its first trial. A trial without
+        at once, and each row starts at its first trial (``row_starts``; a replacement did not
+        exist before), from where :attr:`utilization` counts it. A trial without
         those attributes is left out, and so is one whose attributes of those names are not what
         a worker writes (an objective's own "worker" list, a time given as text).
         """
@@ -144,22 +146,24 @@ class Schedule:
         if not spans:
             return cls((), (), 1, 0.0, measured=True)
         origin = min(start for start, _, _, _ in spans)
-        rows = _rows(spans)
+        lost = tuple(sorted(t.number for _, _, t, worker in spans if worker is None))
+        rows = _rows(spans, replaced=bool(lost))
         runs = sorted((WorkerRun.of(t, rows[id(t)], start - origin, end - origin) for start, end, t, _ in spans),
                       key=lambda run: (run.start, run.number))
         makespan = max(run.end for run in runs)
         idle: list[IdleSpell] = []
-        starts: dict[int, float] = {}  # each row's first trial: the row did not exist before it
+        # Each row's first trial: a replaced worker's row did not exist before it. Without lost
+        # trials, every row from 0: a worker idle at the start (no trial for it yet) waited.
+        starts: dict[int, float] = {}
         free_since: dict[int, float] = {}
         for run in runs:
-            since = free_since.get(run.worker, starts.setdefault(run.worker, run.start))
+            since = free_since.get(run.worker, starts.setdefault(run.worker, run.start if lost else 0.0))
             if run.start > since:
                 idle.append(IdleSpell(run.worker, since, run.start, "waiting"))
             free_since[run.worker] = max(since, run.end)
         idle += [IdleSpell(w, since, makespan, "done") for w, since in sorted(free_since.items()) if since < makespan]
         return cls(tuple(runs), tuple(idle), len(starts), makespan, measured=True,
-                   row_starts=tuple(starts[row] for row in range(len(starts))),
-                   lost=tuple(sorted(t.number for _, _, t, worker in spans if worker is None)))
+                   row_starts=tuple(starts[row] for row in range(len(starts))) if lost else (), lost=lost)
 
     def columns(self) -> dict[str, np.ndarray]:
         """The runs as arrays of shape (n_runs,), for plots and ``pandas.DataFrame``.
@@ -195,11 +199,12 @@ def _span(trial: Trial) -> tuple[float, float, Trial, str | None] | None:
     return start, end, trial, attrs["worker"]
 
 
-def _rows(spans: list[tuple[float, float, Trial, str | None]]) -> dict[int, int]:
+def _rows(spans: list[tuple[float, float, Trial, str | None]], replaced: bool) -> dict[int, int]:
     """The row of each trial (by ``id``) of :meth:`Schedule.observed`'s ``spans``: a worker's
     trials share its row; a lost trial has one of its own (its worker is not known). Without
     lost trials every worker has a row of its own; with them, a worker (or lost trial) takes the
-    lowest row whose last trial ended before its first started (it replaced that row's worker)."""
+    lowest row whose last trial ended before its first started (it replaced that row's worker):
+    ``replaced``, some trials of ``spans`` were lost."""
     occupants: dict[Any, list[Trial]] = {}  # a worker's name, or a lost trial's number: its trials
     first: dict[Any, float] = {}
     last: dict[Any, float] = {}
@@ -208,7 +213,6 @@ def _rows(spans: list[tuple[float, float, Trial, str | None]]) -> dict[int, int]
         occupants.setdefault(key, []).append(trial)
         first.setdefault(key, start)
         last[key] = max(last.get(key, end), end)
-    replaced = any(worker is None for _, _, _, worker in spans)
     row_ends: list[float] = []  # each row's last end so far
     rows: dict[int, int] = {}
     for key in occupants:  # in the order they first appear

@@ -99,7 +99,10 @@ def runs_here(executor: Any) -> bool:
     """Whether ``executor`` runs its tasks in this process: a ``ThreadPoolExecutor`` (its threads
     call the objective itself, which need not pickle). A dask Client is not asked: even one made
     with ``processes=False`` may have workers of other processes join its scheduler."""
-    return isinstance(executor, cf.ThreadPoolExecutor)
+    # Python 3.14's InterpreterPoolExecutor is a ThreadPoolExecutor whose threads each run a
+    # sub-interpreter: they do not share this interpreter's modules (the objectives kept here).
+    interpreters = getattr(cf, "InterpreterPoolExecutor", None)
+    return isinstance(executor, cf.ThreadPoolExecutor) and not (interpreters and isinstance(executor, interpreters))
 
 
 def _is_executor(executor: Any) -> bool:

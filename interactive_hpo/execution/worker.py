@@ -264,15 +264,18 @@ def keep_here(objective: Callable[..., Any], key: str) -> None:
     _OBJECTIVES[key] = objective
 
 
-def serialize(objective: Callable[..., Any], owner: str, key: str) -> bytes:
+def serialize(objective: Callable[..., Any], owner: str, key: str, maybe: bool = False) -> bytes:
     """The objective's bytes (by value: cloudpickle, a dependency, sends a function defined in a
-    notebook too), for the run ``key``; it is kept here too (:func:`keep_here`)."""
+    notebook too), for the run ``key``; it is kept here too (:func:`keep_here`). ``maybe``: for a
+    Dask cluster, whose workers may be threads of this process, or not (its refusal says so)."""
     import cloudpickle
 
     try:
         blob = cloudpickle.dumps(objective)
     except Exception as error:  # an ImportError too: it fell back to pickle, which raised its own error
-        raise fail("objective", owner, "a picklable callable when trials run in other processes", objective,
+        where = "may run in other processes (a Dask cluster can gain process workers)" if maybe else \
+            "run in other processes"
+        raise fail("objective", owner, f"a picklable callable when trials {where}", objective,
                    hint=f"It could not be sent to the workers: {type(error).__name__}: {error}. The threads "
                         "of a ThreadPoolExecutor (executor=) call it as it is.") from error
     keep_here(objective, key)

@@ -396,6 +396,34 @@ def test_threads_call_an_objective_that_cannot_pickle_as_it_is():
     assert objective.calls == 4 and [t.state for t in study.trials] == [TrialState.COMPLETE] * 4
 
 
+def test_an_interpreter_pool_is_not_taken_for_threads_of_this_process(monkeypatch):
+    # Python 3.14's InterpreterPoolExecutor subclasses ThreadPoolExecutor, but its sub-interpreters
+    # do not share the objectives kept in this one: it was taken for threads that call the objective itself.
+    import concurrent.futures as cf
+
+    from interactive_hpo.execution.settings import runs_here
+
+    class InterpreterPoolExecutor(ThreadPoolExecutor):
+        """Stands for Python 3.14's (a subclass of ThreadPoolExecutor)."""
+
+    monkeypatch.setattr(cf, "InterpreterPoolExecutor", InterpreterPoolExecutor, raising=False)
+    with InterpreterPoolExecutor(1) as interpreters, ThreadPoolExecutor(1) as threads:
+        assert not runs_here(interpreters) and runs_here(threads)
+
+
+def test_a_dask_client_without_processes_says_its_trials_may_run_in_other_processes():
+    # It said they "run in other processes", for a cluster whose workers were threads of this one.
+    distributed = pytest.importorskip("distributed")
+    study = Study(SPACE, "random", seed=0)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client, \
+            pytest.raises(InvalidParameterError, match=re.escape(
+                "a picklable callable when trials may run in other processes (a Dask cluster can gain process "
+                "workers); got <")):
+        study.run(Counts(), 2, executor=client)
+    assert study.trials == []
+
+
 def holding(megabytes):
     """An objective that holds a dataset of ``megabytes`` (a stand-in for training data in a closure)."""
     data = b"\0" * int(megabytes * 1e6)

@@ -21,6 +21,7 @@ from interactive_hpo.exceptions import ReportServerLost, TrialStateError
 from interactive_hpo.execution.reports import LocalReports
 from interactive_hpo.execution.worker import evaluate_remote, release, serialize
 from interactive_hpo.study.pruning import MedianStoppingRule
+from interactive_hpo.trial import REPORT_UNANSWERED
 
 SPACE = SearchSpace([Float("x", -5.0, 5.0), Float("y", -5.0, 5.0)])
 
@@ -221,7 +222,7 @@ def test_a_task_taken_after_its_run_ended_fails_its_trial_not_its_worker():
     travelling = pickle.dumps(reports.reporter(0))
     reports.close()
     report = pickle.loads(travelling)  # as a worker takes its task
-    with pytest.raises(TrialStateError, match="the run ended before this report was answered"):
+    with pytest.raises(TrialStateError, match=f"{REPORT_UNANSWERED}: the run's report server is gone"):
         report(1.0, 0)
     calls = []
 
@@ -380,8 +381,43 @@ def test_a_run_whose_report_server_dies_says_so_and_ends_its_running_trials(tmp_
         study.run(three_reports, 4, executor=pool, on_interrupt=on_interrupt)
     assert study.trials and {t.state for t in study.trials} == {TrialState.FAILED}
     if on_interrupt == "wait":  # waited for: each failed on the worker, at a report nothing could answer
-        assert all(t.error.startswith("TrialStateError: the run ended") for t in study.trials)
+        assert all(t.error.startswith(f"TrialStateError: {REPORT_UNANSWERED}: the run's report server is gone")
+                   for t in study.trials)
+    # Cut short, as those the run cancels: their configurations did not fail (before, a report
+    # that met the dead server failed as the configuration's own failure: "the run ended ...").
+    assert all(t.cut_short for t in study.trials)
     check_resumable(study, path)
+
+
+def test_a_report_server_that_dies_between_two_submits_stops_the_run_and_waits_for_its_trials():
+    # The server died after trial 0 (killed by its callback): submitting trial 2 raised a bare
+    # ConnectionRefusedError; and the wait that followed (on_interrupt="wait") raised again, so
+    # trial 1, which had nothing more to report, was cancelled rather than waited for.
+    import threading
+
+    reported, killed, calls = threading.Event(), threading.Event(), []
+
+    def objective(params, report):
+        calls.append(params)
+        if len(calls) == 1:  # the first to finish, once the other's report has been answered
+            assert reported.wait(30)
+            return params["x"]
+        report(params["x"], 0)
+        reported.set()
+        assert killed.wait(30)  # it reports no more: it finishes, and is waited for
+        return params["x"]
+
+    def kill_after_the_first(study, trial):
+        if not killed.is_set():
+            kill_the_report_server()
+            killed.set()
+
+    study = Study(SPACE, "random", seed=0)
+    with pytest.raises(ReportServerLost, match="report queues' server.*died: ConnectionRefusedError"), \
+            ThreadPoolExecutor(2) as pool:
+        study.run(objective, 3, executor=pool, on_interrupt="wait", callbacks=[kill_after_the_first])
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 2 + [TrialState.FAILED]
+    assert study.trials[2].error == "not submitted: ReportServerLost" and study.trials[2].cut_short
 
 
 def test_a_run_stepped_by_hand_cancels_its_trials_when_its_report_server_is_gone():

@@ -239,10 +239,13 @@ def test_the_observed_schedule_of_a_run_that_replaced_its_workers_has_a_row_per_
     assert [c.get_label() for c in ax.containers][-1] == "lost with its worker"
 
 
-def test_an_observed_worker_that_joined_late_was_not_idle_before_it_existed():
-    # A Dask worker that joined 2 s into the run: before, "waiting" from 0 and counted idle (75%).
-    from interactive_hpo.execution.simulation import Schedule
+def test_an_observed_run_that_lost_no_trial_has_every_row_from_0_as_a_simulation():
+    # Rows start at their first trial only where workers were replaced (trials lost): a run that
+    # lost none read each row from its first trial too, so a worker idle at the start (no trial for
+    # it yet: a scheduler waiting, a Dask worker that joined late) counted busy (here 100%), and the
+    # chart disagreed with a simulated one.
+    from interactive_hpo.execution.simulation import IdleSpell, Schedule
 
     schedule = Schedule.observed([ran(0, "a:1", 10.0, 14.0), ran(1, "b:1", 12.0, 14.0)])
-    assert schedule.n_workers == 2 and schedule.row_starts == (0.0, 2.0) and schedule.lost == ()
-    assert schedule.idle == () and schedule.utilization == 1.0
+    assert schedule.n_workers == 2 and schedule.row_starts == () and schedule.lost == ()
+    assert schedule.idle == (IdleSpell(1, 0.0, 2.0, "waiting"),) and schedule.utilization == 0.75

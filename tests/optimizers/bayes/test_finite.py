@@ -60,6 +60,12 @@ def test_a_trial_a_person_stopped_leaves_its_configuration_untried():
     (USER_INTERRUPT, True), ("cancelled", True), ("cancelled: Stop clicked again", True),
     ("not submitted: BrokenProcessPool", True),
     ("TrialStateError: the run ended before this trial started (FileNotFoundError())", True),
+    # A report nothing could answer: the run ended, or its report server died (killed).
+    ("TrialStateError: this report could not be answered: the run's report server is gone (EOFError())", True),
+    ("TrialStateError: this report could not be answered: the run ended", True),
+    # The same, in the words of journals written before: still the configuration's failure, so
+    # that replaying such a journal tells the optimizer what it told it then.
+    ("TrialStateError: the run ended before this report was answered (EOFError())", False),
     ("timed out after 5 s", False), ("worker lost (KilledWorker)", False), (INTERRUPTED, False),
     ("MemoryError", False)])
 def test_which_failures_say_nothing_of_the_configuration(error, cut_short):
