@@ -60,7 +60,11 @@ class GenerationRecords:
                                 "run": self.seed}
         if self._known_before:  # a replay breeds them from the same pool
             info["known_before"] = self._known_before
-        if self._failures_of_generation:  # absent: none (or a replay of a journal that had no record)
+        # On a listed space, 0 included (review r389: read as "no record", a generation bred with
+        # none failed was replayed by the older rule, which also avoids members PRUNED without a
+        # loss, and a reloaded CMA-ES asked another point). Absent: a continuous space (nothing
+        # tracked), or a journal written before the key, replayed by the rule it was bred with.
+        if self._failures_of_generation is not None and self._tried.configurations is not None:
             info["failures"] = self._failures_of_generation
         if index >= 0:
             info["id"] = self.members[index].id  # with the parents: the lineage, readable from the trials
@@ -114,9 +118,8 @@ class GenerationRecords:
         if min(generation, index + 1, pool, known_before) < 0 or \
                 generation - self.generation > (MAX_KNOWN_GENERATIONS + 1) * (self.n_seen + 1):
             return None
-        # No record of failures: none (written since they are recorded, with this run's "run"), or
-        # a journal bred by the older rule, which agrees with the newer when there were none.
+        # No record of failures: a continuous space, or a journal bred by the older rule (_info).
         failures = info.get("failures")
-        if failures is not None and not (is_int(failures) and int(failures) > 0):
+        if failures is not None and not (is_int(failures) and int(failures) >= 0):
             return None
         return generation, index, pool, known_before, None if failures is None else int(failures)

@@ -166,3 +166,28 @@ def test_a_journal_that_bred_on_past_a_stopped_member_replays_as_it_was_bred(nam
     resumed = Study.load(tmp_path / "copy.jsonl")
     assert resumed.optimizer.population().X.tolist() == old.optimizer.population().X.tolist()
     assert resumed.ask().params == old.ask().params
+
+
+def test_a_generation_bred_before_any_failure_replays_as_it_was_bred(tmp_path):
+    # Review r389: with no failure yet the record said nothing, and the replay took it for a journal
+    # written before failures were recorded: its rule also avoids members PRUNED without a loss,
+    # so a reloaded CMA-ES asked another point than the study (seed 2, reloaded after 6 trials).
+    import shutil
+
+    space = SearchSpace([Int("a", 0, 2), Categorical("b", ["x", "z"]), Int("c", 0, 1)])
+
+    def run(path, reload_at=None):
+        study, asked = Study(space, "cmaes", seed=2, storage=path, optimizer_settings={"population_size": 4}), []
+        while len(study.trials) < 10:
+            if len(study.trials) == reload_at:
+                shutil.copy(path, tmp_path / "reloaded.jsonl")
+                study = Study.load(tmp_path / "reloaded.jsonl")
+            trial = study.ask()
+            asked.append(trial.params)
+            if trial.params["b"] == "z":
+                study.tell(trial, state="PRUNED")  # no value, no report
+            else:
+                study.tell(trial, (trial.params["a"] - 1.3) ** 2 + trial.params["c"])
+        return asked
+
+    assert run(tmp_path / "reloaded_at_6.jsonl", reload_at=6) == run(tmp_path / "whole.jsonl")
