@@ -451,8 +451,10 @@ CASES = [
     ("an optimizer that proposed", lambda t: Study(SPACE, asked(RandomSearch(SPACE, seed=0))), InvalidParameterError,
      "`optimizer` of Study must be a new Optimizer (told no trial, proposed none, in no study); got "
      "RandomSearch(seed=0). It has seen 1 trial(s) (told or pending)."),
-    ("another study's optimizer", lambda t: Study(SPACE, Study(SPACE, RandomSearch(SPACE, seed=0)).optimizer),
-     InvalidParameterError, "got RandomSearch(seed=0). A study uses it already. Pass its name ('random')"),
+    ("another study's optimizer", lambda t: (lambda other: Study(SPACE, other.optimizer))(
+        Study(SPACE, RandomSearch(SPACE, seed=0))), InvalidParameterError,
+     "got RandomSearch(seed=0). Another study uses it already (Study(direction='minimize', optimizer=RandomSearch("
+     "seed=0), n_trials=0, storage=None)). Pass its name ('random')"),
     ("the study's optimizer again, before any trial", lambda t: (lambda s: s.switch_optimizer(s.optimizer))(
         Study(SPACE, seed=0)), InvalidParameterError, "It is this study's optimizer already. Pass its name ('random')"),
     ("optimizer over another space", lambda t: Study(SPACE, RandomSearch(SearchSpace([Float("x", 0, 1)]))),

@@ -162,6 +162,12 @@ def quantile_importance(space: SearchSpace, X: Any, losses: Any, *, quantile: fl
                         n_boot: int = 200, seed: int = 0) -> QuantileImportance:
     """Which parameters the best ``quantile`` of the trials agree on (see the module docstring).
 
+    Each parameter is binned on its own: a level per bin for an integer or a categorical of at
+    most :data:`BINS` levels, :data:`BINS` slices of the unit coordinate otherwise. The answer
+    does not depend on the order a categorical's choices are listed in, nor on a float's
+    direction, except for a categorical of more than :data:`BINS` choices, whose slices group
+    neighbours in the order they are listed.
+
     Parameters
     ----------
     space : SearchSpace

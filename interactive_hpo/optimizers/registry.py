@@ -164,26 +164,36 @@ def check_settings(name: str, settings: Mapping[str, Any], *, argument: str = "n
     return cls
 
 
-#: The optimizers a study has put in charge (:func:`adopt`): each serves that study alone.
-_ADOPTED: weakref.WeakSet[Optimizer] = weakref.WeakSet()
+#: Who has put each optimizer in charge (:func:`adopt`), by the optimizer's ``id``: weak references
+#: to the optimizer and to its study. By identity, not by ``==``: an optimizer class of a person's
+#: that defines ``__eq__`` is unhashable (a WeakSet of them refused every such class), and one
+#: equal to another study's optimizer is not that optimizer.
+_ADOPTED: dict[int, tuple[weakref.ref[Optimizer], weakref.ref[Any]]] = {}
 
 
-def adopt(optimizer: Optimizer) -> None:
-    """Mark ``optimizer`` as a study's: :func:`check_study_optimizer` refuses it to any study
-    from then on (DESIGN: no state is shared between studies; two studies asking one instance
-    shifted each other's random streams)."""
-    _ADOPTED.add(optimizer)
+def adopt(optimizer: Optimizer, study: Any) -> None:
+    """Mark ``optimizer`` as ``study``'s: :func:`check_new_optimizer` refuses it to any other
+    study while that one lives (DESIGN: no state is shared between studies; two studies asking
+    one shifted each other's random streams)."""
+    key = id(optimizer)
+    _ADOPTED[key] = (weakref.ref(optimizer, lambda _: _ADOPTED.pop(key, None)), weakref.ref(study))
+
+
+def _adopter(optimizer: Optimizer) -> Any:
+    """The living study ``optimizer`` serves (:func:`adopt`), or None."""
+    refs = _ADOPTED.get(id(optimizer))
+    return refs[1]() if refs is not None and refs[0]() is optimizer else None
 
 
 def check_new_optimizer(optimizer: Optimizer, owner: str, current: Optimizer | None = None) -> None:
     """Refuse, naming ``optimizer`` of ``owner``, an instance that is not new: told a trial,
-    proposed one, or in a study already (``current``: the optimizer of the study switching, named
-    as such). A study tells it the study's trials itself; an optimizer's state is a function of its
-    settings, seed and those trials alone, so a used one learnt them twice (and a journal's replay
-    proposed other points), and two studies asking one shifted each other's random streams."""
+    proposed one, or in a living study already (``current``: the optimizer of the study switching,
+    named as such). A study tells it the study's trials itself; an optimizer's state is a function
+    of its settings, seed and those trials alone, so a used one learnt them twice (and a journal's
+    replay proposed other points), and two studies asking one shifted each other's random streams."""
     used = f"it has seen {optimizer.n_seen} trial(s) (told or pending)" if optimizer.n_seen else \
         "it is this study's optimizer already" if optimizer is current else \
-        "a study uses it already" if optimizer in _ADOPTED else None
+        f"another study uses it already ({_adopter(optimizer)!r})" if _adopter(optimizer) is not None else None
     if used is not None:
         raise fail("optimizer", owner, "a new Optimizer (told no trial, proposed none, in no study)", optimizer,
                    hint=f"{used[0].upper()}{used[1:]}. Pass its name ({optimizer.name!r}) and settings for a "

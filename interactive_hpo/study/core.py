@@ -148,7 +148,7 @@ class Study(Recording, InCharge, OwnTrials, Steering, Introspection, Running):
                     self._journal.mend()  # only now: a journal that is refused is left as it was
         self.optimizer = self._optimizer
         if isinstance(optimizer, Optimizer):  # given to a journal whose optimizer goes on: this study's too
-            adopt(optimizer)
+            adopt(optimizer, self)
 
     # -- reading ----------------------------------------------------------------------------
     @property

@@ -58,7 +58,7 @@ class InCharge:
 
     @optimizer.setter
     def optimizer(self, optimizer: Optimizer) -> None:
-        adopt(optimizer)  # every optimizer put in charge, built by name or given, rebuilt or undone
+        adopt(optimizer, self)  # every optimizer put in charge, built by name or given, rebuilt or undone
         self._optimizer = optimizer
 
     def switch_optimizer(self, optimizer: str | Optimizer, optimizer_settings: Mapping[str, Any] | None = None,

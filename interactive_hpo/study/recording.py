@@ -140,7 +140,8 @@ class Recording:
                         first_line = self._journal.lines_read + 1
                         events = self._journal.read_new()
                         if events:
-                            for kind, trial in catch_up(cast("Study", self), events, first_line):
+                            viewer = self._journal.read_only is not None  # follows a switch without a word
+                            for kind, trial in catch_up(cast("Study", self), events, first_line, viewer):
                                 self._notify(kind, trial)
                         self._journal.mend()
                     yield

@@ -139,11 +139,15 @@ def _pruner_named(study: Study, line: int, spec: Any) -> Pruner | None:
         return None
 
 
-def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> list[tuple[str, Trial | None]]:
+def catch_up(study: Study, events: list[dict[str, Any]], first_line: int,
+             viewer: bool = False) -> list[tuple[str, Trial | None]]:
     """Apply events another process appended to the journal (read under its lock), so that
     this study numbers its next trial after theirs and its optimizer knows their trials:
     finished ones are told, running ones are pending (neither their points nor their random
-    streams are repeated). A switch or an undo rebuilds the optimizer from the journal.
+    streams are repeated). A switch or an undo rebuilds the optimizer from the journal; a
+    switch is warned of (:func:`.sharing.warn_followed`) unless this study only reads the
+    journal (``viewer``): it did not take part, and cannot switch back (review r389: a read-only
+    dashboard was told to call ``switch_optimizer``, which it refuses).
 
     Returns what the study's subscribers are to be told: (event kind, trial) pairs.
     """
@@ -158,11 +162,11 @@ def catch_up(study: Study, events: list[dict[str, Any]], first_line: int) -> lis
             study.optimizer = _guarded(path, line, _rebuild, study, specs[-1], line if kind == "switched" else None)
             for running in state.running():
                 study.optimizer.note_running(running)
-            if kind == "switched":  # followed, as every process on the file does: said, naming who switched
+            if kind == "switched" and not viewer:  # followed, as every process on the file does: said, naming who
                 warn_followed(path, line, event.get("owner"), specs[0], specs[-1], study.space)
         elif kind == "pruner_switched":  # another process switched pruner (reopening, or assigning study.pruner)
             old, study._pruner = study._pruner, _pruner_named(study, line, event["pruner"])
-            if not same_pruner(pruner_spec(old), event["pruner"]):
+            if not viewer and not same_pruner(pruner_spec(old), event["pruner"]):
                 warn_followed(path, line, event.get("owner"), _pruner_shown(old), _pruner_shown(study._pruner),
                               study.space)
             continue  # nothing for subscribers: their kinds are the trials' and the optimizer's

@@ -38,7 +38,7 @@ def test_a_switch_to_the_study_s_own_optimizer_is_refused_and_changes_nothing(tm
 def test_one_instance_serves_one_study():
     optimizer = SobolSearch(SPACE, seed=0)
     first = Study(SPACE, optimizer)
-    with pytest.raises(InvalidParameterError, match="A study uses it already"):
+    with pytest.raises(InvalidParameterError, match="Another study uses it already"):
         Study(SPACE, optimizer)  # before any trial: the two studies took turns in one Sobol sequence
     first.run(bowl, n_trials=3)
     alone = Study(SPACE, SobolSearch(SPACE, seed=0))
@@ -50,7 +50,7 @@ def test_one_instance_serves_one_study():
 
 def test_an_optimizer_a_study_built_by_name_is_that_study_s():
     study = Study(SPACE, "random", seed=0)
-    with pytest.raises(InvalidParameterError, match="A study uses it already"):
+    with pytest.raises(InvalidParameterError, match="Another study uses it already"):
         Study(SPACE, study.optimizer)
 
 
@@ -82,3 +82,27 @@ def test_a_fork_and_the_lab_refuse_a_used_optimizer_where_it_was_typed():
     assert fork_study(study, 2, optimizer=RandomSearch(SPACE, seed=1)).study.optimizer.n_seen == 2
     with pytest.raises(InvalidParameterError, match=r"`optimizer` of Lab must be a new Optimizer"):
         Lab(bowl, space=SPACE, optimizer=study.optimizer)
+
+
+def test_an_instance_whose_study_is_gone_may_be_given_again_and_ownership_is_by_identity():
+    import gc
+
+    # A study garbage-collected before it asked anything left its optimizer refused for good
+    # ("a study uses it already"), and a class defining __eq__ (unhashable) could serve no study.
+    optimizer = RandomSearch(SPACE, seed=0)
+    Study(SPACE, optimizer)
+    gc.collect()
+    assert Study(SPACE, optimizer).optimizer is optimizer
+
+    class Equal(RandomSearch):
+        name = "random"
+
+        def __eq__(self, other):
+            return type(other) is type(self) and other.settings() == self.settings()
+
+    first, twin = Equal(SPACE, seed=0), Equal(SPACE, seed=0)
+    study = Study(SPACE, first)
+    assert Study(SPACE, twin).optimizer is twin  # equal to another study's optimizer, but not it
+    with pytest.raises(InvalidParameterError, match="Another study uses it already"):
+        Study(SPACE, first)
+    assert study.optimizer is first

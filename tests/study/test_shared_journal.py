@@ -233,6 +233,7 @@ def test_a_study_opened_with_another_optimizer_says_the_open_ones_switch_with_it
     path = tmp_path / "shared.jsonl"
     first = Study(SPACE, "grid", seed=0, storage=path, optimizer_settings={"resolution": 3})
     first.run(f, 2)
+    viewer = Study.load(path, read_only=True)  # a dashboard: it follows, without advice it cannot take
     with pytest.warns(RuntimeWarning, match=re.escape(
             f"{path} was using 'grid' with {{'resolution': 3}}; switching to the optimizer given, 'random'. Every "
             "other study working on this file switches too (another Study object of this process): the journal is "
@@ -249,6 +250,8 @@ def test_a_study_opened_with_another_optimizer_says_the_open_ones_switch_with_it
     assert first.optimizer.name == "random"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        viewer.refresh()  # review r389: it was told "To go back, study.switch_optimizer(...)", which it refuses
+        assert viewer.optimizer.name == "random"
         first.refresh()  # once per switch
         second.run(f, 1)
         first.refresh()
