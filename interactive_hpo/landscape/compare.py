@@ -204,9 +204,9 @@ def top_overlap_null(a: Landscape, b: Landscape, *, n_copies: int = 100, seed: i
         nulls.append({"gamma_overlap_null": float(overlaps.mean()), "gamma_overlap_null_std": float(overlaps.std()),
                       "gamma_overlap_z": float(z),
                       "spearman_top_null": float(np.nanmean(union)) if np.any(~np.isnan(union)) else math.nan})
-    z_values = [null["gamma_overlap_z"] for null in nulls]
-    if not np.isnan(z_values).all():
-        out.update(nulls[int(np.nanargmax(z_values))])
+    z_values = np.array([null["gamma_overlap_z"] for null in nulls])
+    # Without a z-score on either side (copies that all overlap alike), the first null's mean still says.
+    out.update(nulls[0] if np.isnan(z_values).all() else nulls[int(np.nanargmax(z_values))])
     return out
 
 
