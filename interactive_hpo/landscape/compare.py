@@ -174,7 +174,8 @@ def top_overlap_null(a: Landscape, b: Landscape, *, n_copies: int = 100, seed: i
 
     Examples
     --------
-    >>> from interactive_hpo.landscape import Landscape
+    >>> import numpy as np
+    >>> from interactive_hpo.landscape import Landscape, top_overlap_null
     >>> a = Landscape(("x",), (tuple(range(40)),), (True,), np.arange(40.0))
     >>> null = top_overlap_null(a, a.with_losses(np.arange(40.0)[::-1]), n_copies=20)
     >>> null["gamma_overlap"], round(null["gamma_overlap_null"], 2)   # opposite, as the copies are
