@@ -64,11 +64,15 @@ def findings_part(args: argparse.Namespace) -> None:
     for row in findings.rows:
         cells = " | ".join(f"{row[c]:.2f}" if isinstance(row[c], float) else str(row[c]) for c in COLUMNS)
         print(f"| {row['model']} | {row['dataset']} | {row['budget']:g} | {cells} |")
-    print("\n| model | datasets | spearman | spearman_top | gamma_overlap |")
-    print("|---|---|---|---|---|")
+    # The _null columns: noisy copies that agree as much overall (top_overlap_null), the reference
+    # "top regions overlap less" is tested against.
+    pair_columns = ("spearman", "spearman_top", "spearman_top_null", "gamma_overlap", "gamma_overlap_null",
+                    "gamma_overlap_z")
+    print("\n| model | datasets | " + " | ".join(pair_columns) + " |")
+    print("|---|---|" + "---|" * len(pair_columns))
     for pair in findings.pairs:
-        print(f"| {pair['model']} | {' / '.join(pair['datasets'])} | {pair['spearman']:.2f} | "
-              f"{pair['spearman_top']:.2f} | {pair['gamma_overlap']:.2f} |")
+        cells = " | ".join(f"{pair[c]:.2f}" for c in pair_columns)
+        print(f"| {pair['model']} | {' / '.join(pair['datasets'])} | {cells} |")
 
 
 def _ours(method: str) -> Callable[[LandscapeObjective, int, int], list[float]]:

@@ -7,7 +7,8 @@ topography metrics of the landscape paper (Huang and Li, KDD 2023, arXiv:2311.14
   as JSON under a key hashed from the objective's ``fingerprint`` (``cache``);
   :class:`LandscapeObjective` replays a landscape as an objective.
 - The metrics (:func:`fdc`, :func:`autocorrelation`, ..., :func:`profile`, :func:`null_zscores`)
-  measure one landscape; :func:`similarity`, :func:`similarity_matrix` and
+  measure one landscape; :func:`similarity`, :func:`similarity_matrix`, :func:`top_overlap_null` (do
+  their top sets overlap less than their overall agreement implies?) and
   :func:`train_test_agreement` compare landscapes on one grid.
 - :func:`graph_layout` places the neighbour graph in 2-D (``plots.plot_landscape_graph`` draws it).
 - :func:`paper_landscapes` and :func:`check_findings` re-test the paper's findings on
@@ -15,7 +16,7 @@ topography metrics of the landscape paper (Huang and Li, KDD 2023, arXiv:2311.14
 """
 
 from .build import LandscapeObjective, build_landscape, grid_of
-from .compare import best_trained, similarity, similarity_matrix, train_test_agreement
+from .compare import best_trained, similarity, similarity_matrix, top_overlap_null, train_test_agreement
 from .embedding import graph_layout
 from .findings import DATASETS, MODELS, Claim, Findings, check_findings, paper_landscapes, paper_task
 from .graph import Landscape
@@ -60,5 +61,6 @@ __all__ = [
     "similarity",
     "similarity_matrix",
     "spearman",
+    "top_overlap_null",
     "train_test_agreement",
 ]

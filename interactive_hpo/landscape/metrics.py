@@ -370,11 +370,12 @@ def null_zscores(land: Landscape, *, n_shuffles: int = 100, seed: int | np.rando
     return out
 
 
-def check_shuffles(n_shuffles: Any, n: int, owner: str) -> int:
-    """``n_shuffles`` of a null model on ``n`` configurations, checked for ``owner``: at most
-    :data:`MAX_SHUFFLES`, and its ``n_shuffles n`` shuffled losses at most :data:`MAX_VALUES`."""
-    n_shuffles = check_int(n_shuffles, "n_shuffles", owner, 2, MAX_SHUFFLES)
-    return check_size(n_shuffles, "n_shuffles", owner, 2, n, MAX_VALUES, "losses")
+def check_shuffles(n_shuffles: Any, n: int, owner: str, name: str = "n_shuffles") -> int:
+    """``n_shuffles`` of a null model on ``n`` configurations, checked for ``owner`` (the
+    parameter called ``name`` there): at most :data:`MAX_SHUFFLES`, and its ``n_shuffles n``
+    shuffled losses at most :data:`MAX_VALUES`."""
+    n_shuffles = check_int(n_shuffles, name, owner, 2, MAX_SHUFFLES)
+    return check_size(n_shuffles, name, owner, 2, n, MAX_VALUES, "losses")
 
 
 def __getattr__(name: str) -> Any:

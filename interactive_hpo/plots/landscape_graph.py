@@ -18,6 +18,9 @@ from ._axes import axes_or_new
 
 __all__ = ["plot_landscape_graph"]
 
+#: The global optimum's star, in pt^2; its ring is three times as large.
+_STAR = 200
+
 
 def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direction: str = "minimize",
                          ax: Any = None, seed: Any = 0, edges: bool = True) -> Any:
@@ -71,9 +74,12 @@ def plot_landscape_graph(land: Landscape, *, weight: str | None = "loss", direct
                         s=size, zorder=2)
     # Members of optimal plateaus (equal-loss neighbours merged), as in the heat map.
     optima = np.flatnonzero(land.losses == land.losses[basins(land, plateaus=True)["attractor"]])
-    ax.scatter(xy[optima, 0], xy[optima, 1], s=size * 2.5, facecolors="none", edgecolors="red", linewidths=1.2,
-               zorder=3, label=_optima_label(len(local_optima(land, plateaus=True)), len(optima)))
-    ax.scatter(xy[[land.optimum], 0], xy[[land.optimum], 1], marker="*", s=320, c="red", edgecolors="black",
+    # The ring under the star is wider than the star: the star (320 pt^2) hid a ring of 2.5 points
+    # (100 pt^2 at most), and the legend's "local optima (2)" showed as one ring and a star (a391).
+    ax.scatter(xy[optima, 0], xy[optima, 1], s=np.where(optima == land.optimum, 3 * _STAR, size * 2.5),
+               facecolors="none", edgecolors="red", linewidths=1.2, zorder=3,
+               label=_optima_label(len(local_optima(land, plateaus=True)), len(optima)))
+    ax.scatter(xy[[land.optimum], 0], xy[[land.optimum], 1], marker="*", s=_STAR, c="red", edgecolors="black",
                linewidths=0.8, zorder=4, label="global optimum")   # as in plot_landscape
     ax.figure.colorbar(points, ax=ax, label="rank (0 = best)")
     ax.set_xticks([])

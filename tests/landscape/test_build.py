@@ -131,9 +131,10 @@ def test_check_findings_reports_every_claim_with_its_count():
     findings = check_findings(lands, n_shuffles=5)
     names = [c.name for c in findings.claims]
     assert names == ["smooth", "clustered", "easy", "few local optima", "flatter near the optimum",
-                     "low budgets rank like full", "top regions overlap less", "train-test agree less at the top"]
+                     "rankings converge with the budget", "top regions overlap less",
+                     "train-test agree less at the top"]
     counts = {c.name: c.cases for c in findings.claims}
-    assert counts["smooth"] == 6 and counts["low budgets rank like full"] <= 2
+    assert counts["smooth"] == 6 and counts["rankings converge with the budget"] <= 2
     assert counts["top regions overlap less"] <= 1
     smooth = findings.claims[0]
     assert smooth.holds == (smooth.held >= 0.75 * smooth.cases)

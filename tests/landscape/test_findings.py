@@ -11,7 +11,8 @@ import pytest
 from scipy.stats import pearsonr, spearmanr
 
 from interactive_hpo import InvalidParameterError
-from interactive_hpo.landscape import Landscape, check_findings, fdc
+from interactive_hpo.landscape import Landscape, check_findings, fdc, spearman, top_overlap_null
+from interactive_hpo.landscape.compare import _agreeing_copies
 from interactive_hpo.landscape.findings import EASY_FDC
 from interactive_hpo.landscape.metrics import _correlation
 
@@ -88,3 +89,56 @@ def test_correlations_equal_scipys_with_ties():
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+# "Top regions overlap less" (audit a391): a landscape and a copy of itself plus a little noise
+# passed the old test, "Spearman over the union of the top-10% sets < over all", since the union
+# is chosen for being best on one side or the other. The null model keeps the overall agreement.
+_a, _b = (code.ravel() for code in np.meshgrid(np.arange(12), np.arange(12), indexing="ij"))
+_SMOOTH = (_a - 6.0) ** 2 + (_b - 4.0) ** 2 + np.arange(144) / 1000   # a 12 x 12 bowl, no ties
+_rng = np.random.default_rng(3)
+BOWL, COPY = _grid(_SMOOTH, 12), _grid(_SMOOTH + _rng.normal(0, 8, 144), 12)
+_moved = _SMOOTH.copy()
+_best = np.argsort(_SMOOTH)[:14]
+_moved[_best] = np.median(_SMOOTH) + np.arange(14)   # the bowl's best tenth moved to mid-table, the rest kept
+MOVED = _grid(_moved, 12)
+
+
+def _pair_claim(a, b):
+    found = check_findings({("m", "x", 1.0): a, ("m", "y", 1.0): b}, n_shuffles=30, seed=0)
+    return next(c for c in found.claims if c.name == "top regions overlap less"), found.pairs[0]
+
+
+def test_top_regions_do_not_overlap_less_in_a_noisy_copy():
+    claim, pair = _pair_claim(BOWL, COPY)
+    assert pair["spearman"] > 0.8 and pair["spearman_top"] < pair["spearman"]   # the old test passed it
+    assert (claim.held, claim.cases) == (0, 1)
+    assert pair["spearman_top_null"] < pair["spearman"] and abs(pair["gamma_overlap_z"]) < 2   # its copies: selection
+
+
+def test_top_regions_overlap_less_where_the_best_moved_and_the_rest_agrees():
+    claim, pair = _pair_claim(BOWL, MOVED)
+    assert pair["spearman"] > 0.6 and pair["gamma_overlap"] == 0 and pair["gamma_overlap_null"] > 0.2
+    assert pair["gamma_overlap_z"] < -2 and (claim.held, claim.cases) == (1, 1)
+
+
+def test_the_null_copies_agree_as_the_pair_does_and_are_seeded():
+    null = top_overlap_null(BOWL, COPY, n_copies=40, seed=5)
+    assert null == top_overlap_null(BOWL, COPY, n_copies=40, seed=5) != top_overlap_null(BOWL, COPY, n_copies=40)
+    copies = _agreeing_copies(BOWL.losses, COPY.losses, 400, np.random.default_rng(0))
+    assert np.all(np.sort(copies, axis=1) == np.sort(COPY.losses))   # the other landscape's values and ties
+    assert np.mean([spearman(BOWL.losses, c) for c in copies]) == pytest.approx(spearman(BOWL.losses, COPY.losses),
+                                                                                abs=1e-6)
+    constant = top_overlap_null(BOWL, _grid(np.zeros(144), 12), n_copies=5)
+    assert np.isnan(constant["gamma_overlap_z"]) and np.isnan(constant["gamma_overlap_null"])
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"n_copies": 1}, "`n_copies` of top_overlap_null must be an int in [2, 1000]; got 1."),
+    ({"top": 0}, "`top` of top_overlap_null must be"),
+    ({"seed": "x"}, "`seed` of top_overlap_null"),
+    ({"b": _grid(np.zeros(100), 10)}, "`b` of top_overlap_null must be a landscape on the same grid as a"),
+])
+def test_top_overlap_null_input_errors(kwargs, message):
+    with pytest.raises(InvalidParameterError, match=re.escape(message)):
+        top_overlap_null(BOWL, kwargs.pop("b", COPY), **kwargs)

@@ -260,7 +260,9 @@ def test_train_test_in_accuracy_with_a_far_cluster_off_the_scale():
     rest, top, edge = ax.collections
     np.testing.assert_allclose(edge.get_offsets(), np.tile([info.xlim[0], info.ylim[0]], (12, 1)))
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels[1] == "12 best-trained (Spearman: n/a)" and labels[2] == "12 off the scale, on the edge"
+    # Audit a391: the diamond on the corner, at about (0.87, 0.83) here, named no value; its label gives the real one.
+    assert labels[1] == "12 best-trained (Spearman: n/a)"
+    assert labels[2] == "12 off the scale, at (0.4, 0.38): on the edge"
     assert ax.get_xlim() == info.xlim
     # A far point among the best-trained stays on the scale: it is what the figure is about.
     test[0] = -0.1
@@ -279,6 +281,10 @@ def test_plot_similarity_annotates_every_cell():
                                                 "1.00"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["full", "half", "tenth"]
     assert len(ax.images) == 1 and ax.get_title() == "Spearman"
+    assert colourbar_label(ax) == ""
+    # Audit a391: "SVM, gamma_overlap" read as an overlap of gamma values; the bar now says what it shows.
+    labelled = plot_similarity(matrix, ["full", "half", "tenth"], ax=axes(), label="γ-set overlap (top 10%)")
+    assert colourbar_label(labelled) == "γ-set overlap (top 10%)"
 
 
 def test_plot_similarity_diverges_only_for_signed_ranges():
@@ -348,6 +354,19 @@ def test_plot_landscape_graph_draws_edges_ranked_points_local_optima_and_the_opt
     # A maximized objective's best is bright on the heat map: the graph follows it.
     assert plot_landscape_graph(TWO_BASINS, ax=axes(), direction="maximize").collections[1].get_cmap().name == \
         "viridis_r"
+
+
+def test_the_graphs_star_sits_inside_a_ring_wider_than_itself():
+    """Audit a391: the star (320 pt^2) covered its ring (100 pt^2), and "local optima (2)" showed as
+    one ring and a star. The ring under the star is wider than the star, in display units too."""
+    ax = plot_landscape_graph(TWO_BASINS, ax=axes())
+    rings, star = ax.collections[2:]
+    under = np.flatnonzero(np.all(rings.get_offsets() == star.get_offsets()[0], axis=1))
+    assert len(under) == 1
+    ring_radius, star_radius = np.sqrt(rings.get_sizes()[under[0]]) / 2, np.sqrt(star.get_sizes()[0]) / 2   # pt
+    assert ring_radius > 1.4 * star_radius
+    assert rings.get_facecolors().size == 0 or np.all(rings.get_facecolors()[:, 3] == 0)   # hollow: the star shows
+    assert star.get_zorder() > rings.get_zorder()
 
 
 def legend_texts(ax):
