@@ -181,9 +181,10 @@ class SurrogateView(Protocol):
         The training inputs, in the unit cube.
     losses : ndarray of shape (n,)
         The training losses (what the optimizer minimizes).
-    failed : ndarray of shape (f, d)
+    failed : ndarray of shape (f, d), optional
         The failed trials' points the model was also fitted on (a GP places them below the
-        worst loss); shape (0, d) for a model of completed trials only.
+        worst loss). Not required of a view (a view written before it was asked for is still
+        one): the Lab reads none where a view has none.
     proposal : ndarray of shape (d,) or None
         The point proposed from this belief, when known.
     acquisition_name : str
@@ -195,7 +196,6 @@ class SurrogateView(Protocol):
 
     X: np.ndarray
     losses: np.ndarray
-    failed: np.ndarray
     proposal: np.ndarray | None
     acquisition_name: str
     hyperparameters: KernelSummary

@@ -191,9 +191,11 @@ def check_new_optimizer(optimizer: Optimizer, owner: str, current: Optimizer | N
     named as such). A study tells it the study's trials itself; an optimizer's state is a function
     of its settings, seed and those trials alone, so a used one learnt them twice (and a journal's
     replay proposed other points), and two studies asking one shifted each other's random streams."""
+    user, switching = _adopter(optimizer), None if current is None else _adopter(current)
     used = f"it has seen {optimizer.n_seen} trial(s) (told or pending)" if optimizer.n_seen else \
         "it is this study's optimizer already" if optimizer is current else \
-        f"another study uses it already ({_adopter(optimizer)!r})" if _adopter(optimizer) is not None else None
+        "this study had it before (a switch away does not give it back)" if user is not None and user is switching \
+        else f"another study uses it already ({user!r})" if user is not None else None
     if used is not None:
         raise fail("optimizer", owner, "a new Optimizer (told no trial, proposed none, in no study)", optimizer,
                    hint=f"{used[0].upper()}{used[1:]}. Pass its name ({optimizer.name!r}) and settings for a "

@@ -134,10 +134,25 @@ class Study(Recording, InCharge, OwnTrials, Steering, Introspection, Running):
         self._warm_start = WarmStart.read(warm_start, space, self.goals)
         # Adopted once the study is made (below): an instance given to a refused study may be given again.
         self._optimizer = self._build("random" if optimizer is None else optimizer, optimizer_settings, index=0)
+        try:
+            self._open(optimizer, optimizer_settings, seed)
+        except BaseException:
+            if isinstance(optimizer, Optimizer) and self._warm_start.sources:
+                # Refused: the instance goes back without the sources _build gave it (review r396:
+                # given to a study next, it followed sources that study was never given).
+                self._warm_start.give_back(optimizer)
+            raise
+        self.optimizer = self._optimizer
+        if isinstance(optimizer, Optimizer):  # given to a journal whose optimizer goes on: this study's too
+            adopt(optimizer, self)
+
+    def _open(self, optimizer: str | Optimizer | None, optimizer_settings: Mapping[str, Any] | None,
+              seed: int | np.random.Generator | None) -> None:
+        """The record of a new study, or the journal's (resumed, with what it was given)."""
         self._warm_start.check(self._optimizer)
         self._classes = {0: type(self._optimizer)}  # InCharge._classes
-        self._state = StudyState({"space": space.to_dict(), **self.goals.to_header(), "seed": self.seed,
-                                  "optimizer": spec_of(self.optimizer), "pruner": pruner_spec(self.pruner),
+        self._state = StudyState({"space": self.space.to_dict(), **self.goals.to_header(), "seed": self.seed,
+                                  "optimizer": spec_of(self._optimizer), "pruner": pruner_spec(self.pruner),
                                   "created": time.time(), **self._warm_start.header()})
         if self._journal is not None:
             with self._journal.locked():
@@ -146,9 +161,6 @@ class Study(Recording, InCharge, OwnTrials, Steering, Introspection, Running):
                     self._classes = {}  # the journal's optimizers are rebuilt by name
                     resume(self, self._journal, *existing, optimizer, optimizer_settings, seed)
                     self._journal.mend()  # only now: a journal that is refused is left as it was
-        self.optimizer = self._optimizer
-        if isinstance(optimizer, Optimizer):  # given to a journal whose optimizer goes on: this study's too
-            adopt(optimizer, self)
 
     # -- reading ----------------------------------------------------------------------------
     @property

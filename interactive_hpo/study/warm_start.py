@@ -278,6 +278,12 @@ class WarmStart:
         if self.sources and isinstance(optimizer, WarmStartable):
             optimizer.warm_start(self.sources)
 
+    def give_back(self, optimizer: Optimizer) -> None:
+        """Take the sources back from ``optimizer`` (before its first ask): cold, as it was given
+        to a study that was then refused."""
+        if isinstance(optimizer, WarmStartable):
+            optimizer.warm_start([])
+
     def check(self, optimizer: Optimizer, owner: str = "Study") -> None:
         """Refuse sources for an optimizer that would ignore them (when a person starts a study)."""
         if self.sources and not isinstance(optimizer, WarmStartable):

@@ -20,6 +20,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from ..plots.search_axes import cell_edges
 from ..space import SearchSpace
 from ..views import SurfaceGrid, SurrogatePrediction
 from .status import params_text
@@ -63,11 +64,11 @@ class MapReadout:
             return ""
         grid, prediction, pair, _, names = self._shown
         params = self._params_at(dict(zip(pair, (x, y), strict=True)))
-        unit = self.space.to_unit(params)
-        ix, iy = (self.space.names.index(name) for name in pair)
-        # The cell drawn there: the grid's level nearest the configuration, on each axis.
-        column = int(np.argmin(np.abs(grid.points[0, :, ix] - unit[ix])))
-        row = int(np.argmin(np.abs(grid.points[:, 0, iy] - unit[iy])))
+        # The cell drawn under the mouse, found as it was drawn (cell_edges): the grid's points
+        # hold an inactive parameter's fill value (a conditional pair read another row), and an
+        # integer between two levels lies in the cell its bins give it, not the nearer level's.
+        column, row = (int(np.clip(np.searchsorted(cell_edges(axis), at, side="right") - 1, 0, len(axis.levels) - 1))
+                       for axis, at in ((grid.x_axis, x), (grid.y_axis, y)))
         cell = row * grid.shape[1] + column
         values = (prediction.mean[cell], prediction.std[cell], prediction.acquisition[cell])
         read = ", ".join(f"{name} {value:.4g}" for name, value in zip(names, values, strict=True))

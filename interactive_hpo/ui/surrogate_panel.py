@@ -258,7 +258,8 @@ class SurrogatePanel:
         complete = np.isfinite(history.values)
         X, values = history.X[complete], history.values[complete]
         yours = history.sources[complete] == "manual"
-        failed = view.failed  # the failed trials' points the model was fitted on (red crosses)
+        # The failed trials' points the model was fitted on (red crosses), if its view says (SurrogateView).
+        failed = getattr(view, "failed", np.empty((0, self.space.dim)))
         warped = _warped(view)
         if self.as_seen.value:
             view, values = view.model_units(), view.to_model_units(values)

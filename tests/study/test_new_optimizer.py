@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study
+from interactive_hpo.optimizers.registry import make_optimizer
 from interactive_hpo.optimizers.simple import RandomSearch, SobolSearch
 from interactive_hpo.study.branching import fork_study
 from interactive_hpo.ui import Lab
@@ -106,3 +107,23 @@ def test_an_instance_whose_study_is_gone_may_be_given_again_and_ownership_is_by_
     with pytest.raises(InvalidParameterError, match="Another study uses it already"):
         Study(SPACE, first)
     assert study.optimizer is first
+
+
+def test_a_refused_study_gives_an_instance_back_without_its_sources_and_a_switch_back_is_named(tmp_path):
+    # Review r396: a study refused (a journal of another space) left the warm-start sources in
+    # the instance it was given: the next study, given no sources, asked the source's best first.
+    source = Study(SPACE, "random", seed=1)
+    source.run(bowl, n_trials=6)
+    other = tmp_path / "other.jsonl"
+    Study(SearchSpace([Float("z", 0.0, 1.0)]), storage=other)
+    optimizer = make_optimizer("bo", SPACE, seed=0)
+    with pytest.raises(Exception, match="another search space"):
+        Study(SPACE, optimizer, storage=other, warm_start={"old": source})
+    study = Study(SPACE, optimizer)
+    assert study.warm_start == () and "source_start" not in study.ask().user_attrs
+    # A switch back to the study's own earlier optimizer said "Another study uses it already".
+    first = RandomSearch(SPACE, seed=3)
+    switching = Study(SPACE, first)
+    switching.switch_optimizer("sobol")
+    with pytest.raises(InvalidParameterError, match=r"This study had it before \(a switch away does not give"):
+        switching.switch_optimizer(first)

@@ -15,8 +15,9 @@ pytest.importorskip("botorch")
 
 from matplotlib.backend_bases import MouseEvent  # noqa: E402
 
-from interactive_hpo import Categorical, Float, SearchSpace  # noqa: E402
+from interactive_hpo import Categorical, Float, Int, SearchSpace  # noqa: E402
 from interactive_hpo.objectives import Branin  # noqa: E402
+from interactive_hpo.plots.search_axes import cell_edges  # noqa: E402
 from interactive_hpo.ui.map_readout import POINT_AT  # noqa: E402
 
 from .lab_helpers import FAST, lab_after, quad  # noqa: E402
@@ -61,3 +62,28 @@ def test_on_a_categorical_axis_the_readout_names_the_choice_a_click_there_evalua
 def test_a_curve_of_one_parameter_has_no_readout_its_axes_are_values():
     lab = lab_after(quad, SearchSpace([Float("x", -2.0, 2.0)]), 4, seed=0, optimizer_settings=FAST)
     assert lab.surrogate_panel.readout is None
+
+
+def test_on_a_conditional_pair_and_an_integer_s_bins_the_readout_reads_the_cell_drawn():
+    # Review r396: the cell was the grid level nearest the configuration, read from the grid's
+    # first column, where degree is inactive (every row held its fill value: every degree read
+    # degree 2's values); and an integer between two levels read the nearer level, not its bin's.
+    space = SearchSpace([Categorical("kernel", ["rbf", "poly"]), Int("degree", 2, 5, condition=("kernel", "poly")),
+                         Float("C", 1e-2, 1e2, log=True)])
+
+    def objective(p):
+        return (np.log10(p["C"]) - 0.5) ** 2 + (0.3 * p["degree"] if p["kernel"] == "poly" else 0.5)
+
+    panel = lab_after(objective, space, 10, seed=0, optimizer_settings=FAST).surrogate_panel
+    panel.x_choice.value, panel.y_choice.value = "kernel", "degree"
+    drawn = panel.maps.images[0].get_array().reshape(4, 2)  # rows: degree 2 to 5; columns: rbf, poly
+    for degree in (2, 3, 4, 5):
+        move(panel.figure.fig, panel.maps.axes[0], 1.0, degree)
+        assert f"kernel=poly, degree={degree}: mean {drawn[degree - 2, 1]:.4g}," in panel.readout.widget.value
+    wide = lab_after(lambda p: (p["n"] - 90) ** 2 / 1e4 + p["x"], SearchSpace([Int("n", 0, 200), Float("x", 0, 1)]),
+                     8, seed=0, optimizer_settings=FAST).surrogate_panel
+    n_axis, x_axis = (wide.space.axis(name, resolution=60) for name in ("n", "x"))
+    column, row = (int(np.searchsorted(cell_edges(axis), at) - 1) for axis, at in ((n_axis, 29.0), (x_axis, 0.52)))
+    drawn = wide.maps.images[0].get_array().reshape(len(x_axis.levels), len(n_axis.levels))[row, column]
+    move(wide.figure.fig, wide.maps.axes[0], 29.0, 0.52)  # 29 lies in the cell of the level after it
+    assert f"mean {drawn:.4g}," in wide.readout.widget.value

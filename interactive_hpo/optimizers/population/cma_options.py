@@ -51,10 +51,12 @@ def check_options(options: Any, known: Iterable[str], population_size: int) -> d
         raise fail("options", "CMAES", "a dict of pycma options or None", options)
     allowed = set(known) - set(RESERVED)
     for key, value in options.items():
-        if key in RESERVED:
-            instead = f": give it {INSTEAD[key]}" if key in INSTEAD else ""
+        # In any case ("Popsize"): the reserved name it likely meant, and what to give instead.
+        reserved = next((name for name in RESERVED if isinstance(key, str) and name.lower() == key.lower()), None)
+        if reserved is not None:
+            instead = f": give it {INSTEAD[reserved]}" if reserved in INSTEAD else ""
             raise fail("options", "CMAES", "a dict of pycma options CMAES does not set itself", key,
-                       hint=f"CMAES sets {key!r} itself{instead}.")
+                       hint=f"CMAES sets {reserved!r} itself{instead}.")
         if key not in allowed:
             raise fail("options", "CMAES", "a dict of pycma options", key,
                        hint=did_you_mean(key, allowed) or f"{key!r} is not a pycma option.")

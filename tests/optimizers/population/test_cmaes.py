@@ -410,6 +410,7 @@ def test_ipop_restarts_with_a_larger_population():
     ({"options": {"popsize": 9}}, "`options` of CMAES must be a dict of pycma options CMAES does not set itself; got "
                                   "'popsize'. CMAES sets 'popsize' itself: give it population_size=."),
     ({"options": {"randn": 0}}, "CMAES sets 'randn' itself: give it seed=."),
+    ({"options": {"Popsize": 8}}, "got 'Popsize'. CMAES sets 'popsize' itself: give it population_size=."),
     ({"options": {"timeout": 3}}, "CMAES sets 'timeout' itself."),
     ({"options": {"tolfun": "1e-3"}}, "`options` of CMAES must be a dict with number, bool or None values"),
     ({"seed": -1}, "`seed` of CMAES must be a non-negative int"),
