@@ -34,7 +34,7 @@ from .trial import PRUNED_REASON, Evaluation, TrialState, read_values
 __all__ = ["MOVED_PREFIX", "PRUNED_REASON", "Measured", "Outcome", "StudyPruned", "budget_range_of", "call_objective",
            "cannot_run_at", "check_budget_keyword", "check_budget_range",
            "check_no_constraints", "check_no_value", "check_signature", "keep_record", "outcome_of_result",
-           "outcome_of_state", "outcome_of_value"]
+           "outcome_of_state", "outcome_of_value", "read_evaluation"]
 
 
 class Measured(NamedTuple):
@@ -92,12 +92,10 @@ def outcome_of_result(result: Any) -> Outcome:
     attrs: dict[str, Any] = {}
     constraints = None
     if isinstance(result, Evaluation):
-        try:  # checked when it was built too; read as they are now (filled since, perhaps)
-            attrs = check_attrs(result.user_attrs, "Evaluation")
-            constraints = read_constraints(result.constraints, "Evaluation")
+        try:
+            result, constraints, attrs = read_evaluation(result, "Evaluation")
         except ValueError as error:
             return Outcome(TrialState.FAILED, None, {"error": f"{type(error).__name__}: {error}"})
-        result = result.value
     result = as_scalar(result)
     if is_real(result) and constraints is None:
         return outcome_of_value(result, attrs)
@@ -107,6 +105,24 @@ def outcome_of_result(result: Any) -> Outcome:
                                                           f"{shown(result)}; expected a float, several floats (a "
                                                           "tuple, or a dict by objective name) or an Evaluation"})
     return Outcome(TrialState.COMPLETE, Measured(values, constraints), attrs)
+
+
+def read_evaluation(evaluation: Evaluation, owner: str, constraints: Any = None,
+                    attrs: Mapping[str, Any] | None = None) -> tuple[Any, tuple[float, ...] | None, dict[str, Any]]:
+    """``evaluation``'s value (as given: the study checks it against its goals), constraints and
+    user_attrs, the last two read again (checked when it was built too; read as they are now,
+    filled since, perhaps), a bad one refused naming ``owner``.
+
+    ``constraints`` and ``attrs``: what a person passed beside it (``Study.tell(trial,
+    task(params), user_attrs=...)``): ``attrs`` add to its details; ``constraints`` are refused
+    when it carries its own, rather than one set dropped unseen.
+    """
+    own = read_constraints(evaluation.constraints, owner)
+    if own is not None and constraints is not None:
+        raise fail("constraints", owner, "None when the value is an Evaluation with constraints (it carries its own)",
+                   constraints)
+    return (evaluation.value, own if own is not None else constraints,
+            {**check_attrs(evaluation.user_attrs, owner), **(attrs or {})})
 
 
 def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any], owner: str = "Study.tell",

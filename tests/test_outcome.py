@@ -182,6 +182,36 @@ def test_add_evaluated_records_your_configuration_or_nothing():
     assert halving.add_evaluated({"x": 0.3}, lambda p: p["x"] ** 2).value == pytest.approx(0.09)
 
 
+def test_tell_and_add_manual_take_the_evaluation_a_task_returned():
+    """``study.tell(trial, task(trial.params))`` and ``study.add_manual(p, task(p))`` with a task
+    that returns an Evaluation (SklearnCV's) keep what the objective's trial would: its value,
+    constraints and details (yours added). Both were refused: "must be a finite real number;
+    got Evaluation(...)" (audit a391)."""
+    def task(params):
+        return Evaluation(2 * params["x"], {"folds": [0.5, 0.7]}, [params["x"] - 0.5])
+
+    study = Study(SPACE, "random", direction="maximize", seed=0)
+    trial = study.ask()
+    told = study.tell(trial, task(trial.params), user_attrs={"by": "me"})
+    run = study.step(task)
+    added = study.add_manual({"x": 0.5}, task({"x": 0.5}), user_attrs={"by": "me"})
+    for kept in (told, added):
+        assert kept.state is TrialState.COMPLETE and kept.value == 2 * kept.params["x"]
+        assert kept.constraints == (kept.params["x"] - 0.5,)
+        assert dict(kept.user_attrs) == {**run.user_attrs, "folds": [0.5, 0.7], "by": "me"}
+    assert added.source == "manual" and study.best_trial.number == added.number  # the best feasible: 0.5 - 0.5 <= 0
+    # Its constraints and yours: one set would be dropped unseen.
+    with pytest.raises(InvalidParameterError, match=r"`constraints` of Study.add_manual must be None when the value "
+                                                    r"is an Evaluation with constraints \(it carries its own\); "
+                                                    r"got \[0.0\]"):
+        study.add_manual({"x": 0.3}, task({"x": 0.3}), constraints=[0.0])
+    assert study.add_manual({"x": 0.2}, Evaluation(0.4), constraints=[-1.0]).constraints == (-1.0,)
+    # A NaN in it fails the trial as a NaN told plainly does; one that does not fit the goals is refused.
+    assert study.tell(study.ask(), Evaluation(math.nan, {}, [0.0])).state is TrialState.FAILED
+    with pytest.raises(InvalidParameterError, match="`value` of Study.add_manual must be a finite real number"):
+        study.add_manual({"x": 0.3}, Evaluation((0.1, 0.2)))
+
+
 @pytest.mark.parametrize("value", [[0.3], (0.3,), {"loss": 0.3}])
 def test_several_values_for_one_objective_say_why(value):
     for returned in (value, np.array(value) if isinstance(value, list) else value):

@@ -42,11 +42,15 @@ class ModeCosts:
         Unrolled training steps ``T``.
     seconds, stored_bytes : dict of str to ndarray of shape (m,)
         Keys "reverse" and "forward": wall time, and the bytes kept for the derivative.
+    gradients : dict of str to ndarray of shape (m, h)
+        The hypergradients themselves, same keys: forward mode's is the full unrolled one, so
+        it measures how far a truncated reverse mode's drifts.
     """
 
     horizons: np.ndarray
     seconds: dict[str, np.ndarray]
     stored_bytes: dict[str, np.ndarray]
+    gradients: dict[str, np.ndarray]
 
 
 #: The most hypergradient-descent steps :func:`compare_with_black_box` takes: each is a solve
@@ -67,28 +71,39 @@ def _counts(values: Any, name: str, owner: str, low: int, times: int = 1) -> lis
     return counts
 
 
-def mode_costs(problem: BilevelProblem, theta: Any, horizons: Sequence[int] = (10, 20, 40, 80)) -> ModeCosts:
+def mode_costs(problem: BilevelProblem, theta: Any, horizons: Sequence[int] = (10, 20, 40, 80), *,
+               truncate: int | None = None) -> ModeCosts:
     """Time and memory of :func:`reverse_mode` and :func:`forward_mode` at each horizon ``T``.
 
     Reverse mode keeps every step's intermediate values (memory grows with ``T``, time does
     not depend on ``h``); forward mode keeps ``p x h`` tangents (constant in ``T``, time grows
     with ``h``). Times are single runs after one untimed warm-up: read them as shapes, not
     benchmarks.
+
+    ``truncate``: reverse mode backpropagates through the last ``truncate`` steps of each run
+    only (all of a shorter one), as ``reverse_mode(..., truncate=...)`` does: its memory stops
+    growing past ``T = truncate`` and its hypergradient (``gradients["reverse"]``) drifts from
+    the full one (``gradients["forward"]``).
     """
     check_problem(problem, "mode_costs")
     theta = checked_theta(problem, theta, "mode_costs")
     steps = np.array(_counts(horizons, "horizons", "mode_costs", 1))
+    kept = None if truncate is None else check_int(truncate, "truncate", "mode_costs", 1, MAX_STEPS)
     seconds: dict[str, list[float]] = {"reverse": [], "forward": []}
     stored: dict[str, list[int]] = {"reverse": [], "forward": []}
+    gradients: dict[str, list[np.ndarray]] = {"reverse": [], "forward": []}
     for method in (reverse_mode, forward_mode):
         method(problem, theta, 1)  # untimed: the first call of a torch transform pays its set-up
     for T in steps:
-        for name, method in (("reverse", reverse_mode), ("forward", forward_mode)):
-            result = method(problem, theta, int(T))
+        for name, result in (("reverse", reverse_mode(problem, theta, int(T),
+                                                      truncate=None if kept is None else min(kept, int(T)))),
+                             ("forward", forward_mode(problem, theta, int(T)))):
             seconds[name].append(result.seconds)
             stored[name].append(result.stored_bytes)
+            gradients[name].append(result.gradient)
     return ModeCosts(steps, {k: np.array(v) for k, v in seconds.items()},
-                     {k: np.array(v, dtype=float) for k, v in stored.items()})
+                     {k: np.array(v, dtype=float) for k, v in stored.items()},
+                     {k: np.array(v) for k, v in gradients.items()})
 
 
 def implicit_errors(problem: BilevelProblem, theta: Any, iterations: Sequence[int] = (0, 1, 2, 5, 10, 20, 50, 100),

@@ -20,9 +20,9 @@ from ..exceptions import StorageError, TrialStateError
 from ..goals import Goals
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.registry import adopt, check_rebuilt_by_name
-from ..outcome import Outcome, keep_record
+from ..outcome import Outcome, keep_record, read_evaluation
 from ..space import SearchSpace
-from ..trial import Trial, TrialState, parse_state
+from ..trial import Evaluation, Trial, TrialState, parse_state
 from .in_charge import InCharge
 from .introspection import Introspection
 from .journal import Journal
@@ -255,7 +255,10 @@ class Study(Recording, InCharge, OwnTrials, Steering, Introspection, Running):
             trial FAILED (the reason is recorded). An
             :class:`~interactive_hpo.outcome.Measured` (what ``call_objective`` read, as a
             parallel worker sends it) is judged as the objective's: one that does not fit the
-            study's goals fails the trial instead of raising.
+            study's goals fails the trial instead of raising. An
+            :class:`~interactive_hpo.trial.Evaluation` (what a task such as ``SklearnCV``
+            returns: ``study.tell(trial, task(trial.params))``) gives its value, constraints
+            (refused beside ``constraints=``) and details (``user_attrs`` adds to them).
         state : TrialState or str, optional
             Default COMPLETE (a name in any case: "failed"). FAILED takes no ``value`` (one given
             is refused: keep what the trial measured in ``user_attrs``); PRUNED keeps it if
@@ -272,6 +275,8 @@ class Study(Recording, InCharge, OwnTrials, Steering, Introspection, Running):
         ``user_attrs`` adds to its details).
         """
         attrs = check_attrs(user_attrs, "Study.tell")
+        if isinstance(value, Evaluation):  # what a task returned, evaluated by the person: tell(t, task(t.params))
+            value, constraints, attrs = read_evaluation(value, "Study.tell", constraints, attrs)
         if isinstance(value, Outcome):
             for name, given in (("state", state), ("constraints", constraints)):
                 if given is not None:

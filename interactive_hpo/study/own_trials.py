@@ -15,9 +15,9 @@ from ..exceptions import TrialStateError
 from ..goals import Goals, read_constraints
 from ..optimizers.base import Optimizer
 from ..optimizers.recorded import recorded
-from ..outcome import Measured, call_objective
+from ..outcome import Measured, call_objective, read_evaluation
 from ..space import SearchSpace
-from ..trial import Trial, TrialState, parse_state
+from ..trial import Evaluation, Trial, TrialState, parse_state
 from .calls import study_method
 from .learnt import tell, warn_not_learnt
 from .owners import owner_status
@@ -90,7 +90,14 @@ class OwnTrials:
         """Record a configuration the user evaluated themselves (``value`` as in :meth:`tell`),
         COMPLETE at the full budget; optimizers learn from it. One run at another budget, or
         PRUNED, goes in with ``add_finished(params, value=..., budget=..., source="manual")``
-        (:meth:`undo_manual` withdraws either)."""
+        (:meth:`undo_manual` withdraws either).
+
+        ``value`` may be the :class:`~interactive_hpo.trial.Evaluation` a task returned
+        (``study.add_manual(p, task(p))``): its value, constraints and details are kept, as
+        :meth:`add_evaluated` keeps them when it calls the task itself."""
+        if isinstance(value, Evaluation):
+            value, constraints, user_attrs = read_evaluation(value, "Study.add_manual", constraints,
+                                                             check_attrs(user_attrs, "Study.add_manual"))
         return self.add_completed(params, value, source="manual", user_attrs=user_attrs, owner="Study.add_manual",
                                   constraints=constraints)
 

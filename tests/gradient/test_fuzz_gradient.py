@@ -105,7 +105,7 @@ CALLS = {
     "solve": (LOGISTIC.solve, {"theta": [-3.0], "w0": None}),
     "online_learning_rate": (online_learning_rate, {"problem": MLP, "params": None, "learning_rate": 0.1,
                                                     "beta": 0.01, "steps": 3, "batch_size": 8, "seed": 0}),
-    "mode_costs": (mode_costs, {"problem": RIDGE, "theta": [0.0], "horizons": [1, 2]}),
+    "mode_costs": (mode_costs, {"problem": RIDGE, "theta": [0.0], "horizons": [1, 2], "truncate": 1}),
     "implicit_errors": (implicit_errors, {"problem": RIDGE, "theta": [0.0], "iterations": [0, 2], "solvers": "cg"}),
     "neumann_rate": (neumann_rate, {"problem": RIDGE, "theta": [0.0]}),
     "NeumannRate.terms": (NeumannRate(0.1, np.ones(2), 0.9).terms, {"reduction": 10.0}),

@@ -18,7 +18,7 @@ from interactive_hpo.gradient import (  # noqa: E402
     implicit,
     reverse_mode,
 )
-from interactive_hpo.gradient.experiments import implicit_errors  # noqa: E402
+from interactive_hpo.gradient.experiments import implicit_errors, mode_costs  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +87,24 @@ def test_reverse_mode_memory_grows_with_the_horizon_and_forward_mode_does_not(ml
     assert reverse[2] - reverse[1] == pytest.approx(reverse[1] - reverse[0], rel=1e-4)
     assert reverse[1] - reverse[0] > 10 * mlp.n_weights * 8
     assert forward[0] == forward[1] == forward[2] == (mlp.n_weights * (mlp.n_hyper + 1)) * 8
+
+
+def test_mode_costs_truncated_stops_reverse_memory_growing_and_reports_the_drift(mlp):
+    """``mode_costs(..., truncate=K)`` (notebook 10's exercise 2: the call had no such argument)
+    backpropagates through the last K steps of each horizon, all of a shorter one: the memory
+    stops growing at K and the hypergradient is the truncated one, next to forward mode's full."""
+    theta = np.log([1e-3, 0.5])
+    full, cut = mode_costs(mlp, theta, horizons=[2, 4, 8]), mode_costs(mlp, theta, horizons=[2, 4, 8], truncate=4)
+    bytes_cut, bytes_full = cut.stored_bytes["reverse"], full.stored_bytes["reverse"]
+    assert bytes_cut[0] == pytest.approx(bytes_full[0], rel=1e-4)  # T = 2 < K: the whole run
+    assert bytes_cut[1] == pytest.approx(bytes_cut[2], rel=1e-4)
+    assert bytes_cut[2] - bytes_cut[0] < (bytes_full[2] - bytes_full[0]) / 2
+    np.testing.assert_array_equal(cut.stored_bytes["forward"], full.stored_bytes["forward"])
+    assert cut.gradients["reverse"].shape == (3, mlp.n_hyper)
+    np.testing.assert_allclose(full.gradients["reverse"], full.gradients["forward"], rtol=1e-9)
+    np.testing.assert_allclose(cut.gradients["reverse"][2], reverse_mode(mlp, theta, 8, truncate=4).gradient,
+                               rtol=1e-12)
+    assert not np.allclose(cut.gradients["reverse"][2], full.gradients["forward"][2], rtol=1e-3)
 
 
 @pytest.mark.parametrize("dataset, per_feature", [("breast_cancer", False), ("digits", True)])
