@@ -367,7 +367,8 @@ def cmaes_until_refused(options):
      "1000000000000}."),
     # (*) 12 s, a population of a million
     (lambda: make_optimizer("cmaes", LINE, options={"CMA_recombination_weights": 10**6}),
-     "`options` of CMAES must be a dict of pycma options; got 'CMA_recombination_weights'."),
+     "`options` of CMAES must be a dict of pycma options CMAES does not set itself; got "
+     "'CMA_recombination_weights'. CMAES sets 'CMA_recombination_weights' itself: give it population_size=."),
 ])
 def test_input_errors(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
