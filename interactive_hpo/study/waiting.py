@@ -21,6 +21,7 @@ from ..exceptions import TrialStateError
 from ..trial import Trial, TrialState
 from .owners import of_this_process, owner_named, owner_status
 from .replay import INTERRUPTED
+from .sharing import warn_interrupted
 
 if TYPE_CHECKING:
     from .core import Study
@@ -110,14 +111,17 @@ class OthersWait:
         when the same trials have held it :data:`NOTICE_SECONDS`."""
         time.sleep(POLL_SECONDS if timeout is None else max(0.0, min(POLL_SECONDS, timeout)))
         study = self.study
+        failed: dict[str, list[int]] = {}  # who left them -> the trials failed here
         with study._transaction():  # reads what the others appended
             held = held_elsewhere(study)  # none in memory: only a journal is shared
             for trial in held:
-                if study._journal is not None and \
-                        owner_status(study.state.owner_of(trial.number), study._journal.path) == "ended":
-                    # As opening the journal fails it: nobody is left to tell its result.
+                owner = study.state.owner_of(trial.number)
+                if study._journal is not None and owner_status(owner, study._journal.path) == "ended":
+                    # As opening the journal fails it, and says so: nobody is left to tell its result.
                     study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
+                    failed.setdefault(owner_named(owner), []).append(trial.number)
             held = held_elsewhere(study)
+        warn_interrupted(study.storage, failed)
         numbers = tuple(t.number for t in held)
         now = time.monotonic()
         if numbers != self._waited:
