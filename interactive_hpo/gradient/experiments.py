@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from .._validation import as_list, check_int, check_one_of, check_real, fail, seed_to_int
+from ..exceptions import InvalidParameterError
 from ..optimizers.capabilities import Scheduler
 from ..optimizers.hypergradient import HypergradientDescent
 from ..optimizers.registry import optimizer_class
@@ -95,9 +96,17 @@ def mode_costs(problem: BilevelProblem, theta: Any, horizons: Sequence[int] = (1
     for method in (reverse_mode, forward_mode):
         method(problem, theta, 1)  # untimed: the first call of a torch transform pays its set-up
     for T in steps:
-        for name, result in (("reverse", reverse_mode(problem, theta, int(T),
-                                                      truncate=None if kept is None else min(kept, int(T)))),
-                             ("forward", forward_mode(problem, theta, int(T)))):
+        # Truncated only where it cuts (a truncate past the horizon is the whole run), and a horizon
+        # whose backward pass would not fit refused as what the person typed: reverse_mode's error
+        # named its own `steps`, or a `truncate` clamped to a value nobody typed (review r397).
+        cut = None if kept is None or kept >= T else kept
+        try:
+            reverse = reverse_mode(problem, theta, int(T), truncate=cut)
+        except InvalidParameterError as error:
+            raise fail("horizons" if cut is None else "truncate", "mode_costs", "a number of steps whose backward "
+                       "pass fits in memory", int(T) if cut is None else cut,
+                       hint=f"reverse_mode said: {error} truncate=K keeps the last K steps of each horizon.") from None
+        for name, result in (("reverse", reverse), ("forward", forward_mode(problem, theta, int(T)))):
             seconds[name].append(result.seconds)
             stored[name].append(result.stored_bytes)
             gradients[name].append(result.gradient)

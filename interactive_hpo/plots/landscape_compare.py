@@ -226,6 +226,9 @@ def plot_similarity(matrix: Any, labels: Sequence[str], *, ax: Any = None, title
     vmin, vmax = check_real(vmin, "vmin", owner), check_real(vmax, "vmax", owner)
     if not vmax > vmin:
         raise fail("vmax", owner, f"greater than vmin={vmin!r}", vmax)
+    for name, text in (("title", title), ("label", label)):  # ["a", "b"] was drawn as the text "['a', 'b']"
+        if text is not None and not isinstance(text, str):
+            raise fail(name, owner, "a str or None", text)
     from matplotlib import colormaps
 
     ax = axes_or_new(ax, (1.5 + 0.8 * k, 1.0 + 0.7 * k), owner="plot_similarity")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
+from interactive_hpo import InvalidParameterError  # noqa: E402
 from interactive_hpo.gradient import (  # noqa: E402
     LogisticProblem,
     MLPProblem,
@@ -87,6 +90,16 @@ def test_reverse_mode_memory_grows_with_the_horizon_and_forward_mode_does_not(ml
     assert reverse[2] - reverse[1] == pytest.approx(reverse[1] - reverse[0], rel=1e-4)
     assert reverse[1] - reverse[0] > 10 * mlp.n_weights * 8
     assert forward[0] == forward[1] == forward[2] == (mlp.n_weights * (mlp.n_hyper + 1)) * 8
+
+
+def test_a_horizon_reverse_mode_cannot_hold_is_refused_as_mode_costs_was_given_it(mlp):
+    # Review r397: reverse_mode's error named its own `steps`, or a `truncate` clamped to 9000 when
+    # 10000 was typed.
+    theta = np.log([1e-3, 0.5])
+    for truncate in (None, 10_000):
+        with pytest.raises(InvalidParameterError, match=re.escape(
+                "`horizons` of mode_costs must be a number of steps whose backward pass fits in memory; got 9000.")):
+            mode_costs(mlp, theta, horizons=[9000], truncate=truncate)
 
 
 def test_mode_costs_truncated_stops_reverse_memory_growing_and_reports_the_drift(mlp):

@@ -285,6 +285,10 @@ def test_plot_similarity_annotates_every_cell():
     # Audit a391: "SVM, gamma_overlap" read as an overlap of gamma values; the bar now says what it shows.
     labelled = plot_similarity(matrix, ["full", "half", "tenth"], ax=axes(), label="γ-set overlap (top 10%)")
     assert colourbar_label(labelled) == "γ-set overlap (top 10%)"
+    # Review r397: a list was drawn as the text "['a', 'b']", a number as "5".
+    for name, value in (("label", ["a", "b"]), ("title", 5)):
+        with pytest.raises(InvalidParameterError, match=f"`{name}` of plot_similarity must be a str or None"):
+            plot_similarity(matrix, ["full", "half", "tenth"], ax=axes(), **{name: value})
 
 
 def test_plot_similarity_diverges_only_for_signed_ranges():
