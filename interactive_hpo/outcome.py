@@ -121,8 +121,13 @@ def read_evaluation(evaluation: Evaluation, owner: str, constraints: Any = None,
     if own is not None and constraints is not None:
         raise fail("constraints", owner, "None when the value is an Evaluation with constraints (it carries its own)",
                    constraints)
-    return (evaluation.value, own if own is not None else constraints,
-            {**check_attrs(evaluation.user_attrs, owner), **(attrs or {})})
+    details, given = check_attrs(evaluation.user_attrs, owner), dict(attrs or {})
+    clash = sorted(key for key in given if key in details and given[key] != details[key])
+    if clash:  # one dropped unseen, as two sets of constraints would be (review r397)
+        raise fail("user_attrs", owner, "attributes other than the Evaluation's own, or equal to them",
+                   {key: given[key] for key in clash},
+                   hint=f"The Evaluation holds {({key: details[key] for key in clash})}.")
+    return evaluation.value, own if own is not None else constraints, {**details, **given}
 
 
 def outcome_of_state(state: TrialState, value: Any, attrs: dict[str, Any], owner: str = "Study.tell",

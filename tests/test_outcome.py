@@ -206,6 +206,11 @@ def test_tell_and_add_manual_take_the_evaluation_a_task_returned():
                                                     r"got \[0.0\]"):
         study.add_manual({"x": 0.3}, task({"x": 0.3}), constraints=[0.0])
     assert study.add_manual({"x": 0.2}, Evaluation(0.4), constraints=[-1.0]).constraints == (-1.0,)
+    # Its details and yours, one key with two values: the task's was replaced unseen (review r397).
+    refusal = ("`user_attrs` of Study.tell must be attributes other than the Evaluation's own, or equal to them; "
+               "got {'folds': 2}. The Evaluation holds {'folds': [0.5, 0.7]}.")
+    with pytest.raises(InvalidParameterError, match=re.escape(refusal)):
+        study.tell(study.ask(), task({"x": 0.1}), user_attrs={"folds": 2})
     # A NaN in it fails the trial as a NaN told plainly does; one that does not fit the goals is refused.
     assert study.tell(study.ask(), Evaluation(math.nan, {}, [0.0])).state is TrialState.FAILED
     with pytest.raises(InvalidParameterError, match="`value` of Study.add_manual must be a finite real number"):
