@@ -9,7 +9,8 @@
   optimizer that waits for the trials it asked (and another study's).
 - ``feasibility``: Deb's feasibility rules, how the optimizers that rank trials rank those of a
   constrained study; ``warm_start``: related studies' trials as an optimizer sees them
-  (:class:`~interactive_hpo.optimizers.warm_start.Source`).
+  (:class:`~interactive_hpo.optimizers.warm_start.Source`); ``failures``: which failed trials a
+  Gaussian process learns from (one rule for Bayesian optimization and the analyses).
 - ``simple``: grid, random and scrambled-Sobol search; ``hypergradient``: gradient steps on
   hyperparameters from reported hypergradients.
 - ``bayes/``: Gaussian-process Bayesian optimization (BoTorch); imported when used.
