@@ -25,15 +25,15 @@ from ..optimizers.capabilities import Scheduler
 from ..optimizers.recorded import recorded
 from ..optimizers.registry import available_optimizers, make_optimizer
 from ..space import SearchSpace
-from ..trial import INTERRUPTED, Trial, TrialState
+from ..trial import INTERRUPTED, Trial
 from .journal import Journal
 from .journal_lines import HEADER, refused_field
 from .learnt import tell
-from .owners import owner_is_alive, owner_named
+from .owners import owner_is_alive
 from .past import Context, context_of, model_behind, past_population, past_surrogate  # 0.1's path, and the Lab's
 from .pruning import Pruner, pruner_spec, rebuild_pruner, same_pruner
 from .results import full_budget_of
-from .sharing import optimizer_named, others_follow, warn_followed, warn_interrupted
+from .sharing import fail_left_running, optimizer_named, others_follow, warn_followed, warn_interrupted
 from .space_change import as_written_today, same_record, space_changes
 from .trial_fields import check_header_fields, check_spec, read_finished, read_report, read_trial
 from .warm_start import WarmStart
@@ -101,8 +101,7 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
         if journal.read_only is not None or owner_is_alive(state.owner_of(trial.number), path):
             study.optimizer.note_running(trial)
         else:
-            study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
-            interrupted.setdefault(owner_named(state.owner_of(trial.number)), []).append(trial.number)
+            fail_left_running(study, trial, interrupted)
     warn_interrupted(path, interrupted)
     # A pruner given is switched to as an optimizer given is: warned about and journaled, so the
     # next Study.load(path) resumes with it (None: the journal's; NopPruner(): pruning off).

@@ -15,16 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._validation import warn_user
 from ..exceptions import HPOError
 from ..optimizers.registry import make_optimizer
 from ..space import SearchSpace
-from ..trial import INTERRUPTED
+from ..trial import INTERRUPTED, Trial, TrialState
 from .owners import owner_named, owner_status
 
-__all__ = ["optimizer_named", "warn_followed", "others_follow", "warn_interrupted", "spans"]
+if TYPE_CHECKING:
+    from .core import Study
+
+__all__ = ["fail_left_running", "optimizer_named", "warn_followed", "others_follow", "warn_interrupted", "spans"]
 
 
 def _typed_settings(spec: Mapping[str, Any], space: SearchSpace) -> dict[str, Any]:
@@ -104,6 +107,14 @@ def spans(numbers: Sequence[int], limit: int = 20) -> str:
             runs.append([number, number])
     text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs[:limit])
     return text if len(runs) <= limit else f"{text}, ... ({len(numbers)} in all)"
+
+
+def fail_left_running(study: Study, trial: Trial, failed: dict[str, list[int]]) -> None:
+    """Fail ``trial``, left RUNNING by a study no longer open on the journal (nobody is left to
+    tell its result), and note its number in ``failed`` under who left it, for
+    :func:`warn_interrupted`: opening the journal and a run waiting for it both fail such trials."""
+    study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
+    failed.setdefault(owner_named(study.state.owner_of(trial.number)), []).append(trial.number)
 
 
 def warn_interrupted(path: Any, failed: Mapping[str, list[int]]) -> None:

@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from .._validation import warn_user
 from ..exceptions import TrialStateError
-from ..trial import Trial, TrialState
+from ..trial import Trial
 from .owners import of_this_process, owner_named, owner_status
-from .replay import INTERRUPTED
-from .sharing import warn_interrupted
+from .sharing import fail_left_running, warn_interrupted
 
 if TYPE_CHECKING:
     from .core import Study
@@ -115,11 +114,9 @@ class OthersWait:
         with study._transaction():  # reads what the others appended
             held = held_elsewhere(study)  # none in memory: only a journal is shared
             for trial in held:
-                owner = study.state.owner_of(trial.number)
-                if study._journal is not None and owner_status(owner, study._journal.path) == "ended":
-                    # As opening the journal fails it, and says so: nobody is left to tell its result.
-                    study.tell(trial, state=TrialState.FAILED, user_attrs={"error": INTERRUPTED})
-                    failed.setdefault(owner_named(owner), []).append(trial.number)
+                if study._journal is not None and \
+                        owner_status(study.state.owner_of(trial.number), study._journal.path) == "ended":
+                    fail_left_running(study, trial, failed)  # as opening the journal fails it, and says so
             held = held_elsewhere(study)
         warn_interrupted(study.storage, failed)
         numbers = tuple(t.number for t in held)

@@ -20,6 +20,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from .._validation import check_real
 from ..plots.search_axes import cell_edges
 from ..space import SearchSpace
 from ..views import SurfaceGrid, SurrogatePrediction
@@ -58,8 +59,10 @@ class MapReadout:
 
     def point(self, x: float, y: float) -> str:
         """The line for the mouse at ``(x, y)`` on a map's axes (a categorical's choice index, a
-        number's value): the configuration a click there evaluates and the three values in its
-        cell; "" when no maps are shown."""
+        number's value; past the maps' edge: the edge, as a click in their margin): the
+        configuration a click there evaluates and the three values in its cell; "" when no maps
+        are shown."""
+        x, y = check_real(x, "x", "MapReadout.point"), check_real(y, "y", "MapReadout.point")  # named where typed
         if self._shown is None:
             return ""
         grid, prediction, pair, _, names = self._shown

@@ -15,7 +15,7 @@ pytest.importorskip("botorch")
 
 from matplotlib.backend_bases import MouseEvent  # noqa: E402
 
-from interactive_hpo import Categorical, Float, Int, SearchSpace  # noqa: E402
+from interactive_hpo import Categorical, Float, Int, InvalidParameterError, SearchSpace  # noqa: E402
 from interactive_hpo.objectives import Branin  # noqa: E402
 from interactive_hpo.plots.search_axes import cell_edges  # noqa: E402
 from interactive_hpo.ui.map_readout import POINT_AT  # noqa: E402
@@ -49,6 +49,9 @@ def test_the_readout_names_the_point_and_the_values_drawn_in_its_cell():
         assert f"{name} {value:.4g}" in line, (name, value, line)
     move(figure, panel.figure.fig.axes[-1], 0.5, 0.5)  # a colour bar: not a map
     assert POINT_AT in panel.readout.widget.value
+    # From code, a position that is no number is refused as typed (it named SurrogatePanel.params_at).
+    with pytest.raises(InvalidParameterError, match=r"`x` of MapReadout.point must be a finite real number"):
+        panel.readout.point("a", 2.27)
 
 
 def test_on_a_categorical_axis_the_readout_names_the_choice_a_click_there_evaluates():
