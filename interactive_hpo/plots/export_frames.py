@@ -24,7 +24,7 @@ from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import feasible_mask, unknown_feasibility_mask
 from ..study.core import Study
-from ..study.past import best_so_far, full_budget_at
+from ..study.past import best_so_far, full_budget_at, full_budgets
 from ..study.results import at_full_budget
 from ..trial import TrialState
 from ._axes import integer_ticks
@@ -255,7 +255,7 @@ class _TrialsView:
             self.proposed = self.ax.axvline(np.nan, color="C3", ls=":", label="proposed")
         self.ax.legend(fontsize="small")
         # The best so far at each full budget the study's steps had.
-        self.full_at = [full_budget_at(study.state, step) for step in range(len(trials))]
+        self.full_at = full_budgets(study.state)[:len(trials)]
         self.best = {full: best_so_far(study, full) for full in set(self.full_at)}
         (self.best_line,) = self.best_ax.plot([], [], drawstyle="steps-post")
         # The steps whose best lies beyond the scale (on its bad side), marked on the edge as the History tab does.
