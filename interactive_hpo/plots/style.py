@@ -46,10 +46,13 @@ def use_projector_style() -> None:
     Examples
     --------
     >>> import matplotlib
-    >>> from interactive_hpo.plots import projector_style, use_projector_style
-    >>> with projector_style():
+    >>> from interactive_hpo.plots import use_projector_style
+    >>> with matplotlib.rc_context():   # only so that this example leaves the session's style as it was
+    ...     use_projector_style()
     ...     matplotlib.rcParams["font.size"]
     12.0
+
+    For the figures of one ``with`` block only, see :func:`projector_style`.
     """
     import matplotlib
 

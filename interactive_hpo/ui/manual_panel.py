@@ -250,6 +250,8 @@ class ManualPanel:
             cells.append(cell)
         leader = ""
         if best["manual"] is not None and best["optimizer"] is not None:
-            ahead = not goal.better(best["optimizer"].value, best["manual"].value)  # type: ignore[arg-type]
-            leader = " &mdash; <b>you are ahead</b>" if ahead else " &mdash; the optimizer is ahead"
+            mine, its = float(best["manual"].value), float(best["optimizer"].value)  # type: ignore[arg-type]
+            # A tie is said as one: accuracies on a small validation set often tie (was "you are ahead").
+            leader = " &mdash; <b>you are ahead</b>" if goal.better(mine, its) else \
+                " &mdash; the optimizer is ahead" if goal.better(its, mine) else " &mdash; level: the same best value"
         self.score.value = " &middot; ".join(cells) + leader

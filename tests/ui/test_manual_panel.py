@@ -43,3 +43,16 @@ def test_the_form_offers_a_plot_click_only_when_its_host_has_a_plot_to_click():
     title = lambda panel: panel.widget.children[0].value  # noqa: E731
     assert "surrogate plot" not in title(ManualPanel(SPACE))  # the Race app's form: no plot there
     assert "(or click a point of the surrogate plot)" in title(ManualPanel(SPACE, plot_clicks=True))
+
+
+def test_a_tie_is_said_as_one():
+    study = Study(SPACE, "random", seed=0)
+    optimizer = study.ask()
+    study.tell(optimizer, 1.0)
+    study.add_manual({"x": 0.5}, 1.0)
+    panel = ManualPanel(SPACE)
+    panel.update(study.trials, "minimize")
+    assert panel.score.value.endswith("&mdash; level: the same best value")  # was "you are ahead"
+    study.add_manual({"x": 0.25}, 0.5)
+    panel.update(study.trials, "minimize")
+    assert panel.score.value.endswith("&mdash; <b>you are ahead</b>")
