@@ -12,6 +12,7 @@ parameters, and an inactive parameter's coordinate is ``INACTIVE_UNIT`` in every
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import math
 from collections import Counter
@@ -344,14 +345,34 @@ class SearchSpace(SpaceSlices):
             raise fail("data", owner, "a dict with a 'params' list", data)
         params = []
         for i, entry in enumerate(data["params"]):
-            kind = entry.get("type") if isinstance(entry, Mapping) else None
-            if kind not in PARAMETER_TYPES:
+            if not isinstance(entry, Mapping):
+                raise fail(f"params[{i}]", owner, "a dict with a 'type' key", entry)
+            kind = entry.get("type")
+            if not isinstance(kind, str) or kind not in PARAMETER_TYPES:  # a hand-edited list or dict is unhashable
                 raise fail(f"params[{i}].type", owner, f"one of {list(PARAMETER_TYPES)}", kind)
-            fields = {k: v for k, v in entry.items() if k != "type"}
             kind_class = PARAMETER_TYPES[kind]
+            _check_fields(f"params[{i}]", kind_class, entry)
+            fields = {k: v for k, v in entry.items() if k != "type"}
             try:
                 params.append(kind_class(**fields))
-            except TypeError as error:
-                raise fail(f"params[{i}]", owner, f"the fields of {kind_class.__name__}", dict(entry)) from error
+            except InvalidParameterError as error:  # it names the field; this names the entry of the dict
+                error.add_note(f"In params[{i}] of {owner}.")
+                raise
         return cls(params)
 
+
+def _check_fields(name: str, kind_class: type[Parameter], entry: Mapping[Any, Any]) -> None:
+    """Refuse ``entry`` (``name`` in the dict :meth:`SearchSpace.from_dict` reads) when its keys
+    besides "type" are not the fields ``kind_class`` takes, naming the unknown and the missing keys: a typo
+    ("hi" for "high") is otherwise a TypeError of ``__init__`` that the user never called."""
+    signature = inspect.signature(kind_class).parameters
+    required = [key for key, field in signature.items() if field.default is inspect.Parameter.empty]
+    unknown = [key for key in entry if key != "type" and key not in signature]
+    missing = [key for key in required if key not in entry]
+    if unknown or missing:
+        problems = [f"Unknown key(s): {unknown_names(unknown, signature)}." if unknown else "",
+                    f"Missing key(s): {', '.join(map(repr, missing))}." if missing else ""]
+        raise fail(name, "SearchSpace.from_dict",
+                   f"the fields of {kind_class.__name__}: 'type', {', '.join(map(repr, signature))} "
+                   f"({', '.join(map(repr, required))} required)", dict(entry),
+                   hint=" ".join(problem for problem in problems if problem))

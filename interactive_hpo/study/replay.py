@@ -34,7 +34,7 @@ from .past import Context, context_of, model_behind, past_population, past_surro
 from .pruning import Pruner, pruner_spec, rebuild_pruner, same_pruner
 from .results import full_budget_of
 from .sharing import fail_left_running, optimizer_named, others_follow, warn_followed, warn_interrupted
-from .space_change import as_written_today, same_record, space_changes
+from .space_change import same_record, space_changes
 from .trial_fields import check_header_fields, check_spec, read_finished, read_report, read_trial
 from .warm_start import WarmStart
 
@@ -57,7 +57,8 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     fail the trials a dead process left RUNNING; those of live processes stay RUNNING."""
     path = journal.path
     check_header(header, path)
-    journal_space = as_written_today(header["space"])
+    # Unreadable, the space is refused as Study.load refuses it: the hints below send there.
+    journal_space = header_space(header, path).to_dict()
     if not same_record(journal_space, study.space.to_dict()):
         raise StorageError(f"{path} holds a study over another search space: "
                            f"{'; '.join(space_changes(journal_space, study.space.to_dict()))}. Study.load(path) "
@@ -332,9 +333,13 @@ def read_header(path: Any) -> dict[str, Any]:
         raise StorageError(f"{path} holds no journal (missing or empty file).")
     header = journal.read_header()  # line 1 only: the study opening the journal next reads it all
     check_header(header, path)
+    return {**header, "space": header_space(header, path)}
+
+
+def header_space(header: Mapping[str, Any], path: Any) -> SearchSpace:
+    """The search space a checked journal ``header`` records, or a StorageError naming line 1."""
     try:
-        space = SearchSpace.from_dict(header["space"])
+        return SearchSpace.from_dict(header["space"])
     except (KeyError, TypeError, ValueError) as error:
         raise StorageError(f"{path}, line 1: the header's search space is unreadable ({error}).") from error
-    return {**header, "space": space}
 
