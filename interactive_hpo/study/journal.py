@@ -225,6 +225,7 @@ class Journal:
         """The header alone (line 1, checked as :meth:`read` checks it), the events unread: what
         opening a study needs first, in the same time at any length of journal."""
         with self.locked():
+            check_json_start(self._handle, self.path, self.kind.label)  # as the whole read refuses it
             first = first_line(self._handle)
         if not first.endswith(b"\n"):  # the header alone, or no complete line: the whole read says which
             return self.read()[0]

@@ -174,10 +174,18 @@ def check_json_start(handle: IO[bytes], path: Path, label: str) -> None:
     given as storage is refused before it is read whole."""
     handle.seek(0)
     start = handle.read(16)
+    if start == SQLITE_HEADER:  # NUL bytes: were it read as lines, they would be blamed on a failed disk
+        raise StorageError(f"{path} is not {label}: it is an SQLite database. An Optuna study stored there is "
+                           f"read with from_optuna(optuna.load_study(study_name=..., storage='sqlite:///{path}')) "
+                           "(from interactive_hpo.interop). It was left as it is.")
     text = start.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text and not text.startswith(b"{"):
         raise StorageError(f"{path} is not {label}: it does not begin with a JSON object ({start!r}...). It was left "
                            "as it is.")
+
+
+#: The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html, 1.3).
+SQLITE_HEADER = b"SQLite format 3\0"
 
 
 #: How much :func:`first_line` reads at a time.

@@ -233,7 +233,7 @@ def test_the_journal_replays_imported_trials(tmp_path):
     table.write_text("x,loss\n0.5,1.0\n")
     with pytest.raises(InvalidParameterError, match=re.escape(
             f"`storage` of from_optuna must be a new journal file (or None); got '{table}'. {table} is not an "
-            "interactive_hpo journal: its first line is not JSON")) as refusal:
+            "interactive_hpo journal: it does not begin with a JSON object")) as refusal:
         from_optuna(theirs, "random", storage=table)
     assert "study it holds" not in str(refusal.value) and table.read_text() == "x,loss\n0.5,1.0\n"
     refused = study_with(({"lr": 0.2}, {"lr": FloatDistribution(0.0, 1.0, step=0.1)}))
