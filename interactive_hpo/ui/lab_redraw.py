@@ -204,14 +204,15 @@ class LabRedraw:
         can_propose = isinstance(optimizer, ModelBased)
         self.what_if.show(optimizer.settings() if can_propose else None, type(optimizer).setting_choices,
                           lengthscales=not lab_goals.models_each_objective(optimizer),
-                          constrained=any_constraints(study.trials), exhausted=not self.controller.can_step)
+                          constrained=any_constraints(study.trials), exhausted=not self.controller.can_step,
+                          viewing=viewing)  # a past step: the controls say what-ifs are about the present
         objective = self.objective_choice.show(study, viewing)  # "ehvi": the objective whose GP is drawn
         if viewing is None:
             shown = self.controller.present(history, self.what_if.overrides(), objective)
             self.what_if.describe(shown.usual_proposal, shown.proposal)  # nothing without a what-if
         else:
             shown = self.controller.past(viewing, history, objective)
-            self.what_if.describe(None, None)  # what-ifs are about the present
+            self.what_if.describe(None, None)  # what-ifs are about the present (its panel says so)
         full = study.full_budget  # what best_trial(s) count now: the tabs below show the present at any step
         counted = [t for t in study.trials if at_full_budget(t, full)]
         if self.pareto_panel is not None:

@@ -6,6 +6,8 @@ here (``study.surrogate(**what_if)``, ``optimizer.propose(**what_if)``): the sam
 same fit where the kernel is unchanged, so the picture moves at once. Nothing changes in the
 study until Step (or Run): then the Lab switches the optimizer to these settings and steps.
 Reset, a search-space edit and another branch start without a what-if.
+What-ifs are about the present: while the timeline shows a past step the controls are disabled
+and a line says so (a what-if left ticked is set aside, and drawn again back at live).
 The lengthscale factor is a thought experiment on the fitted model (no refit) and is never
 committed: the next fit estimates lengthscales from the data again.
 """
@@ -18,7 +20,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .._validation import check_bool, check_one_of, fail, float_array, is_real
+from .._validation import check_bool, check_int, check_one_of, fail, float_array, is_real
 from ._checks import check_callback, error_log
 from .errors import ErrorLog
 from .labels import fit_descriptions
@@ -87,8 +89,11 @@ class WhatIfPanel:
                                            tooltip="set every control to the optimizer's current settings")
         self.caption = widgets.HTML()
         self.note = widgets.HTML()  # what the panel leaves out for this optimizer
+        self.past = widgets.HTML()  # why the controls are disabled while a past step is shown
+        self.past.add_class("ihpo-whatif-past")
         self.widget = widgets.VBox([
             widgets.HBox([self.active, self.reset_button, self.note]),
+            self.past,
             widgets.HBox([widgets.VBox([self.acquisition, self.beta, self.xi]),
                           widgets.VBox([self.kernel, self.lengthscale])]),
             self.caption])
@@ -98,10 +103,11 @@ class WhatIfPanel:
         self._placed: dict[str, Any] = {}
         self._showing = False  # controls being set from the optimizer: not a what-if
         self._constrained = False  # constrained log-EI proposes, whatever the acquisition (show)
+        self._viewing: int | None = None  # the past step the timeline shows (show): controls disabled
         self._callback: Callable[[], Any] | None = None
         for control in (self.active, self.acquisition, self.kernel, self.beta, self.xi, self.lengthscale):
             control.observe(errors.guard(self._changed), names="value")
-        self.acquisition.observe(errors.guard(lambda _: self._grey_unread()), names="value")
+        self.acquisition.observe(errors.guard(lambda _: self._enable()), names="value")
         self.reset_button.on_click(errors.guard(lambda _: self.reset()))
 
     def on_change(self, callback: Callable[[], Any]) -> None:
@@ -109,7 +115,8 @@ class WhatIfPanel:
         self._callback = check_callback(callback, "WhatIfPanel.on_change", "callback()")
 
     def show(self, settings: Mapping[str, Any] | None, choices: Mapping[str, tuple[str, ...]],
-             lengthscales: bool = True, constrained: bool = False, exhausted: bool = False) -> None:
+             lengthscales: bool = True, constrained: bool = False, exhausted: bool = False,
+             viewing: int | None = None) -> None:
         """The optimizer's current ``settings`` (None, or no kernel to vary: the panel hides).
 
         Without an ``acquisition`` setting ("ehvi": its log-EHVI is the method itself) only the
@@ -118,12 +125,17 @@ class WhatIfPanel:
         the study's trials report constraints, so each proposal maximizes constrained log-EI
         (``optimizers.bayes.constrained``), which reads ``xi`` and sets the acquisition chosen and
         ``beta`` aside: those are greyed out and not committed. ``exhausted``: the optimizer has
-        nothing left to propose, so a what-if moves no proposal (the panel says so).
+        nothing left to propose, so a what-if moves no proposal (the panel says so). ``viewing``:
+        the past step the timeline shows (None: live); what-ifs are about the present, so there
+        every control is disabled and :attr:`past` says why and how to try one (a what-if left
+        ticked is set aside: Live draws it again, Step commits it as it would at live).
         Checked before a control changes: a kernel not among ``choices`` was refused by its
         dropdown, in traitlets' words, after the acquisition had changed.
         """
         _check_shown(settings, choices, lengthscales)
         check_bool(exhausted, "exhausted", "WhatIfPanel.show")
+        if viewing is not None:
+            viewing = check_int(viewing, "viewing", "WhatIfPanel.show", 0)
         if settings is None or "kernel" not in settings:
             self.widget.layout.display = "none"
             self.active.value = False
@@ -137,11 +149,16 @@ class WhatIfPanel:
         self.note.value = (CONSTRAINED_NOTE if acquisition and constrained else "" if acquisition else
                            "<i>The acquisition is not a setting of this optimizer: what if its GPs had another "
                            "kernel?</i>") + (EXHAUSTED_NOTE if exhausted else "")
-        if constrained != self._constrained:
-            self._constrained = constrained
-            self._grey_unread()
-        if current == self._current:
-            return
+        if (constrained, viewing) != (self._constrained, self._viewing):
+            self._constrained, self._viewing = constrained, viewing
+            self._enable()
+        if current != self._current:
+            self._show_current(current, choices, acquisition)
+        self.past.value = "" if viewing is None else self._past_line(viewing)  # after: says the what-if kept
+
+    def _show_current(self, current: dict[str, Any], choices: Mapping[str, tuple[str, ...]],
+                      acquisition: bool) -> None:
+        """Every control set to the optimizer's ``current`` settings, offering ``choices``."""
         self._current = current
         self._showing = True
         try:
@@ -149,7 +166,7 @@ class WhatIfPanel:
                 self.acquisition.options = list(choices.get("acquisition", (current["acquisition"],)))
             self.kernel.options = list(choices.get("kernel", (current["kernel"],)))
             self._set(current)
-            self._grey_unread()
+            self._enable()
         finally:
             self._showing = False
 
@@ -203,25 +220,48 @@ class WhatIfPanel:
             return name == "xi"
         return name not in READ_BY or self.acquisition.value in READ_BY[name]
 
-    def _grey_unread(self) -> None:
-        """Grey out the acquisition and its parameters where the proposal does not read them."""
+    def _enable(self) -> None:
+        """Disable every control while a past step is shown; at live, grey out the acquisition and
+        its parameters where the proposal does not read them."""
+        past = self._viewing is not None
+        for control in (self.active, self.reset_button, self.kernel, self.lengthscale):
+            control.disabled = past
         for name in ("acquisition", *READ_BY):
-            getattr(self, name).disabled = not self._read(name)
+            getattr(self, name).disabled = past or not self._read(name)
+
+    def _past_line(self, step: int) -> str:
+        """What :attr:`past` says while the timeline shows ``step``: why nothing here can be
+        used, how to try a what-if, and what becomes of one left ticked."""
+        if self.overrides():  # ticked and changed: set aside, not lost
+            return (f"<i>What-ifs apply to the present: your what-if ({self._what()}) is set aside while "
+                    f"step {step} is shown. Tick <b>live</b> under the timeline to see it again "
+                    "(Step commits it, as at live).</i>")
+        return ("<i>What-ifs apply to the present: go back to the live step (tick <b>live</b> under the "
+                f"timeline) to try one, or <b>Fork here</b> to go on from step {step} with other settings "
+                "(the Optimizer tab's).</i>")
+
+    def _what(self) -> str:
+        """The what-if's changes in words ("acquisition=ucb, beta=25"), lengthscale factor included."""
+        return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.overrides().items())
 
     def describe(self, before: Any, after: Any) -> None:
-        """Caption the what-if: how far the proposal moved (unit-cube points of shape (d,))."""
+        """Caption the what-if: how far the proposal moved (unit-cube points of shape (d,)).
+
+        Named as the Model tab draws it: the star on the maps, the dotted red "next proposal"
+        line on the curve of a single parameter (d = 1).
+        """
         rule = "None or a unit-cube point of the shape of the other"
         owner = "WhatIfPanel.describe"
         was, now = [None if point is None else float_array(point, name, owner, rule)
                     for name, point in (("before", before), ("after", after))]
         if was is not None and now is not None and (was.ndim != 1 or was.shape != now.shape):
             raise fail("after", owner, rule, after)
-        if not self.active.value or before is None or after is None:
+        if not self.active.value or was is None or now is None:
             self.caption.value = ""
             return
         moved = float(sum((a - b) ** 2 for a, b in zip(after, before, strict=True)) ** 0.5)
-        what = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.overrides().items())
-        self.caption.value = (f"<i>What if {what or 'nothing changed'}:</i> the star moved {moved:.3f} "
+        mark = "the next proposal (the dotted red line)" if now.shape == (1,) else "the star"
+        self.caption.value = (f"<i>What if {self._what() or 'nothing changed'}:</i> {mark} moved {moved:.3f} "
                               "(unit-cube distance) from the current proposal. Step commits the settings"
                               + (" (not the lengthscales, which the next fit estimates again)."
                                  if "lengthscale_scale" in self.overrides() else "."))
