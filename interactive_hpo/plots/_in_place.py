@@ -16,14 +16,35 @@ import numpy as np
 
 from ._axes import drawn_entries
 
-__all__ = ["drop_empty", "holds_nothing", "legend_or_none", "relimit", "shown_entries"]
+__all__ = ["blank", "drop_empty", "holds_nothing", "legend_or_none", "relimit", "shown_entries"]
 
 
-def relimit(ax: Any) -> None:
+def relimit(ax: Any, *leave_out: Any) -> None:
     """Data limits of what ``ax`` shows now (hidden artists left out), and its view autoscaled to
-    them, as a fresh Axes holding only those artists would be."""
+    them, as a fresh Axes holding only those artists would be.
+
+    ``leave_out``: artists drawn away from their data (markers shifted by some points): ``relim``
+    reads their shift as data units and moves the limits by it. Each must lie on points that
+    other artists hold, so the limits still cover it.
+    """
+    shown = [artist for artist in leave_out if artist.get_visible()]
+    for artist in shown:
+        artist.set_visible(False)
     ax.relim(visible_only=True)
+    for artist in shown:
+        artist.set_visible(True)
     ax.autoscale_view()
+
+
+def blank(ax: Any, *artists: Any) -> None:
+    """Empty the lines ``artists`` of ``ax`` and show ``ax`` as fresh Axes show: linear x, no
+    labels, no title, no legend (the ticks follow the limits)."""
+    for artist in artists:
+        artist.set_data([], [])
+    ax.set_xscale("linear")
+    ax.set(xlabel="", ylabel="", title="")
+    legend_or_none(ax)
+    relimit(ax)
 
 
 def holds_nothing(artist: Any) -> bool:

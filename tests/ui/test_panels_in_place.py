@@ -12,6 +12,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from interactive_hpo import Evaluation, Float, SearchSpace, Study  # noqa: E402
+from interactive_hpo.ui.errors import ErrorLog  # noqa: E402
+from interactive_hpo.ui.fidelity_panel import FidelityPanel, fidelity_records  # noqa: E402
 from interactive_hpo.ui.pareto_panel import ParetoPanel  # noqa: E402
 
 SQUARE = SearchSpace([Float("a", 0.0, 1.0), Float("b", 0.0, 1.0)])
@@ -92,3 +94,24 @@ def test_the_pareto_panel_empties_in_place_after_a_reset(pareto_study):
     assert [shown[1] for shown in picture(panel.front_ax)["artists"]] == ["no completed trials yet"]
     assert picture(panel.front_ax)["legend"] is None and picture(panel.volume_ax)["legend"] is None
     assert [a[1] for a in picture(panel.volume_ax)["artists"]] == ["hypervolume: waiting for the reference point"]
+
+
+def test_the_fidelity_panel_moves_its_artists_and_shows_what_a_fresh_panel_shows():
+    study = Study(SearchSpace([Float("x", 0, 1)]), "halving", seed=0,
+                  optimizer_settings={"min_budget": 1, "max_budget": 9})
+    panel = FidelityPanel(ErrorLog())
+    panel.update(fidelity_records(study))  # no trial yet: blank Axes
+    built = artists(panel.rung_ax, panel.curve_ax)
+    for _ in range(14):  # through rung 1 (budget 3) into rung 2: promotions, stops, curves over budgets
+        study.step(lambda p, budget: (p["x"] - 0.3) ** 2 + 1 / budget)
+        panel.update(fidelity_records(study))
+    panel.bracket.value, panel.bracket.value = 1, 0  # other budgets, other ticks, and back
+    assert artists(panel.rung_ax, panel.curve_ax) == built  # the same artists, moved
+    fresh = FidelityPanel(ErrorLog())
+    fresh.update(fidelity_records(study))
+    fresh.bracket.value = panel.bracket.value  # the one shown since the start (a fresh panel picks the newest)
+    for ax, fresh_ax in ((panel.rung_ax, fresh.rung_ax), (panel.curve_ax, fresh.curve_ax)):
+        assert picture(ax) == picture(fresh_ax)
+    rungs, curves = picture(panel.rung_ax), picture(panel.curve_ax)
+    assert {"scheduler: promote", "scheduler: stop"} <= set(rungs["legend"]) and rungs["scale"][0] == "log"
+    assert "stopped here" in curves["legend"] and curves["labels"][:2] == ("budget", "value")
