@@ -88,8 +88,8 @@ def _check_front(true_front: Any, n_objectives: Any, owner: str) -> tuple[np.nda
     return known, check_int(n_objectives, "n_objectives", owner, 2)
 
 
-#: The trial layers of :class:`ParetoFrontPlot`, in drawing order: the mask of ``ParetoInfo`` fields
-#: each shows, and its style. A layer with no points is left out of the legend.
+#: The trial layers of :class:`ParetoFrontPlot`, in drawing order: each one's name and style (the
+#: trials it shows are :func:`_layer_masks`'). A layer with no points is left out of the legend.
 FRONT_LAYERS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("trial", {"s": 28, "color": "C0", "alpha": 0.75, "label": "trial"}),
     ("lower", {"s": 28, "facecolor": "none", "edgecolor": "C0", "alpha": 0.55, "linewidth": 0.9,
