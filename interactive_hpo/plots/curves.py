@@ -16,11 +16,12 @@ from typing import Any
 import numpy as np
 
 from .._validation import as_finite, check_bool, check_one_of, check_real, fail, float_array, is_int
-from ._axes import axes_or_new, distinct_labels, drawn_entries, joined_polylines
+from ._axes import axes_or_new, distinct_labels, joined_polylines
 from ._checks import record_fields, records, two_labels
+from ._in_place import blank, drop_empty, legend_or_none, relimit
 
-__all__ = ["BudgetTraceInfo", "CurvesInfo", "budget_trace_info", "curves_info", "plot_budget_trace",
-           "plot_learning_curves"]
+__all__ = ["BudgetTraceInfo", "CurvesInfo", "LearningCurvesPlot", "budget_trace_info", "curves_info",
+           "plot_budget_trace", "plot_learning_curves"]
 
 
 # -- learning curves -------------------------------------------------------------------------------
@@ -174,38 +175,99 @@ def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: fl
     [[0.0, 1.5]]
     """
     owner = "plot_learning_curves"
+    info = _checked_curves(curves, full_step, stopped_keys, xscale, owner)
+    plot = LearningCurvesPlot(axes_or_new(ax, owner=owner))._show(info, full_step is not None, xlabel, ylabel, xscale)
+    drop_empty(*plot.styles.values())  # drawn once: the Axes hold the lines that have curves, as listed above
+    return plot.ax
+
+
+def _checked_curves(curves: Sequence[Any], full_step: float | None, stopped_keys: Iterable[int] | None,
+                    xscale: str, owner: str) -> CurvesInfo:
     info = _curves_info(curves, full_step, stopped_keys, owner)
     check_one_of(xscale, "xscale", owner, ("linear", "log"))
     if xscale == "log":
         _positive_steps(info.lines, owner)
-    ax = axes_or_new(ax, owner=owner)
-    for cut, style in CURVE_STYLES.items():
-        group = [line for line, stopped in zip(info.lines, info.stopped, strict=True) if stopped == cut]
-        if group:
-            label = BELOW_FULL_STEP if cut and full_step is not None else style["label"]
-            ax.plot(*joined_polylines(group).T, **{**style, **(BUDGET_POINTS if full_step is not None else {}),
-                                                   "label": label})
-    ax.plot(info.ends[:, 0], info.ends[:, 1], ls="none", marker="x", ms=6, mew=1.5, color="C3", zorder=3,
-            label=STOPPED_HERE)
-    ax.set_xscale(xscale)
-    if xscale == "log":
-        from matplotlib.ticker import FuncFormatter, NullFormatter
+    return info
 
-        # Plain labels ("0.1", "1"), not the default mathtext ("$10^{-1}$", "$2\times10^{-1}$"): in
-        # the Lab's live panel a redraw once failed inside matplotlib's mathtext parser.
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-        ax.xaxis.set_minor_formatter(NullFormatter())
-        steps = np.unique(np.concatenate([line[:, 0] for line in info.lines])) if info.lines else np.empty(0)
-        if 0 < len(steps) <= MAX_STEP_TICKS:  # a scheduler's budgets: 1/27, 1/9, 1/3 and 1 had one label, "0.1"
-            ax.set_xticks(steps, distinct_labels(steps))
-            ax.minorticks_off()
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    handles, labels = drawn_entries(ax)  # an empty curve drew nothing: no entry names it
-    if handles:
-        ax.legend(handles, labels, loc="best", fontsize="small")
-    return ax
 
+class LearningCurvesPlot:
+    """:func:`plot_learning_curves` updatable in place: its three lines are built once and moved by
+    :meth:`update` (DESIGN.md section 4), however many curves come and go (each line holds all the
+    curves of its style, a row of NaN after each); the caller then calls ``fig.canvas.draw_idle()``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Attributes
+    ----------
+    ax : Axes
+    styles : dict of bool to Line2D
+        The curves that ran to the end (False) and those stopped early (True), by :data:`CURVE_STYLES`.
+    ends : Line2D
+        The crosses at the ends of crossed curves (:data:`STOPPED_HERE`).
+    artists : list of Line2D
+        The above, in drawing order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from matplotlib.figure import Figure
+    >>> from interactive_hpo.study.curves import Curve
+    >>> plot = LearningCurvesPlot(Figure().add_subplot())
+    >>> first = Curve(0, np.arange(3.0), np.array([1.0, 0.5, 0.4]), "COMPLETE", np.zeros(3))
+    >>> line = plot.update([first]).styles[False]
+    >>> pruned = Curve(1, np.arange(1.0), np.array([1.5]), "PRUNED", np.ones(1))
+    >>> plot.update([first, pruned]).styles[False] is line, plot.ends.get_xydata().tolist()
+    (True, [[0.0, 1.5]])
+    """
+
+    def __init__(self, ax: Any = None):
+        ax = self.ax = axes_or_new(ax, owner="LearningCurvesPlot")
+        self.styles = {cut: ax.plot([], [], **style)[0] for cut, style in CURVE_STYLES.items()}
+        # Markers as a line gets them by default: restored when the curves are no longer over budgets.
+        self._plain = {"marker": self.styles[False].get_marker(), "ms": self.styles[False].get_markersize()}
+        (self.ends,) = ax.plot([], [], ls="none", marker="x", ms=6, mew=1.5, color="C3", zorder=3, label=STOPPED_HERE)
+        self.artists = [*self.styles.values(), self.ends]
+
+    def update(self, curves: Sequence[Any], *, full_step: float | None = None,
+               stopped_keys: Iterable[int] | None = None, xlabel: str = "step", ylabel: str = "value",
+               xscale: str = "linear") -> LearningCurvesPlot:
+        """Show ``curves`` (arguments as :func:`plot_learning_curves`'s); returns ``self``."""
+        info = _checked_curves(curves, full_step, stopped_keys, xscale, "LearningCurvesPlot.update")
+        return self._show(info, full_step is not None, xlabel, ylabel, xscale)
+
+    def _show(self, info: CurvesInfo, over_budgets: bool, xlabel: str, ylabel: str, xscale: str) -> LearningCurvesPlot:
+        ax = self.ax
+        for cut, line in self.styles.items():
+            group = [curve for curve, stopped in zip(info.lines, info.stopped, strict=True) if stopped == cut]
+            line.set_data(*joined_polylines(group).T)
+            line.set_label(BELOW_FULL_STEP if cut and over_budgets else CURVE_STYLES[cut]["label"])
+            line.set(**(BUDGET_POINTS if over_budgets else self._plain))
+        self.ends.set_data(info.ends[:, 0], info.ends[:, 1])
+        ax.set_xscale(xscale)  # again each time: the scale's own ticks and labels, as a fresh Axes has
+        if xscale == "log":
+            from matplotlib.ticker import FuncFormatter, NullFormatter
+
+            # Plain labels ("0.1", "1"), not the default mathtext ("$10^{-1}$", "$2\times10^{-1}$"): in
+            # the Lab's live panel a redraw once failed inside matplotlib's mathtext parser.
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
+            steps = np.unique(np.concatenate([line[:, 0] for line in info.lines])) if info.lines else np.empty(0)
+            if 0 < len(steps) <= MAX_STEP_TICKS:  # a scheduler's budgets: 1/27, 1/9, 1/3 and 1 had one label, "0.1"
+                ax.set_xticks(steps, distinct_labels(steps))
+                ax.minorticks_off()
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        relimit(ax)
+        legend_or_none(ax, loc="best", fontsize="small")  # an empty curve drew nothing: no entry names it
+        return self
+
+    def clear(self) -> LearningCurvesPlot:
+        """Show nothing, as fresh Axes (no curves yet); returns ``self``."""
+        blank(self.ax, *self.artists)
+        return self
 
 
 def _positive_steps(lines: tuple[np.ndarray, ...], owner: str) -> None:

@@ -21,10 +21,11 @@ from .._validation import as_finite, check_int, fail, is_real
 from ..direction import Direction
 from ._axes import axes_or_new, distinct_labels, joined_polylines
 from ._checks import is_sequence, keys, records
+from ._in_place import blank, drop_empty, legend_or_none, relimit
 from .brackets import BracketsInfo, brackets_info, plot_brackets  # their home before 2026-12-07
 from .pareto_plots import _label
 
-__all__ = ["BracketsInfo", "RungsInfo", "brackets_info", "plot_brackets", "plot_rungs", "rungs_info",
+__all__ = ["BracketsInfo", "RungsInfo", "RungsPlot", "brackets_info", "plot_brackets", "plot_rungs", "rungs_info",
            "spread_by_rank", "stopped_configs"]
 
 #: Names of 0.1 now in :mod:`.curves`: still readable here, with a DeprecationWarning.
@@ -268,44 +269,104 @@ def plot_rungs(rows: Iterable[Mapping[str, Any]], ax: Any = None, bracket: int |
     ['scheduler: promote', 'no decision (yet)']
     """
     info = _rungs_info(rows, bracket, direction, "plot_rungs")
-    names = None if objectives is None else _objective_names(objectives)
-    ax = axes_or_new(ax, owner="plot_rungs")
-    if info.lines:  # through the points where they are drawn (the lines list them in the same order)
+    names = None if objectives is None else _objective_names(objectives, "plot_rungs")
+    plot = RungsPlot(axes_or_new(ax, owner="plot_rungs"))._show(info, ylabel, names)
+    drop_empty(*plot.artists)  # drawn once: the Axes hold the layers that have points, as listed above
+    return plot.ax
+
+
+class RungsPlot:
+    """:func:`plot_rungs` updatable in place: its lines are built once and moved by :meth:`update`
+    (DESIGN.md section 4); the caller then calls ``fig.canvas.draw_idle()``.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Attributes
+    ----------
+    ax : Axes
+    lines : Line2D
+        The grey lines of all configurations, joined by rows of NaN (see :func:`plot_rungs`).
+    layers : dict of tuple to Line2D
+        One marker layer per entry of :data:`RUNG_MARKERS`, by its key; empty when no job has it.
+    artists : list of Line2D
+        ``lines``, then the layers, in drawing order.
+    info : RungsInfo or None
+        What was drawn last.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> row = dict(bracket=0, rung=0, human=None, scheduler=None)
+    >>> plot = RungsPlot(Figure().add_subplot()).update([dict(row, config=0, number=0, budget=1.0, loss=0.5)])
+    >>> layer = plot.layers["scheduler", None]
+    >>> plot.update([dict(row, config=0, number=0, budget=1.0, loss=0.5),
+    ...              dict(row, config=1, number=1, budget=1.0, loss=0.9)]).layers["scheduler", None] is layer
+    True
+    >>> len(layer.get_xdata())
+    2
+    """
+
+    def __init__(self, ax: Any = None):
+        ax = self.ax = axes_or_new(ax, owner="RungsPlot")
+        self.info: RungsInfo | None = None
+        (self.lines,) = ax.plot([], [], color="0.75", lw=0.9, zorder=1)
+        self.layers = {key: ax.plot([], [], ls="none", zorder=2 if key[0] == "human" else 3, **style)[0]
+                       for key, style in RUNG_MARKERS.items()}
+        from matplotlib.transforms import ScaledTranslation
+
+        self.layers["human", "stop"].set_transform(ax.transData + ScaledTranslation(0.0, HUMAN_STOP_ABOVE / 72,
+                                                                                    ax.figure.dpi_scale_trans))
+        self.artists = [self.lines, *self.layers.values()]
+
+    def update(self, rows: Iterable[Mapping[str, Any]], bracket: int | None = 0, *, direction: str = "minimize",
+               ylabel: str | None = None, objectives: Sequence[str] | None = None) -> RungsPlot:
+        """Show ``rows`` (arguments as :func:`plot_rungs`'s); returns ``self``."""
+        owner = "RungsPlot.update"
+        info = _rungs_info(rows, bracket, direction, owner)
+        return self._show(info, ylabel, None if objectives is None else _objective_names(objectives, owner))
+
+    def _show(self, info: RungsInfo, ylabel: str | None, names: list[str] | None) -> RungsPlot:
+        ax = self.ax
+        # Through the points where they are drawn (the lines list them in the same order).
         ends = np.cumsum([len(line) for line in info.lines])[:-1]
-        ax.plot(*joined_polylines(np.split(info.drawn, ends)).T, color="0.75", lw=0.9, zorder=1)
-    for (who, decision), style in RUNG_MARKERS.items():
-        column = info.scheduler if who == "scheduler" else info.human
-        mask = np.array([d == decision for d in column], dtype=bool)
-        if mask.any():
-            (layer,) = ax.plot(info.drawn[mask, 0], info.drawn[mask, 1], ls="none", zorder=2 if who == "human" else 3,
-                               **style)
-            if (who, decision) == ("human", "stop"):
-                from matplotlib.transforms import ScaledTranslation
+        self.lines.set_data(*joined_polylines(np.split(info.drawn, ends) if info.lines else []).T)
+        for (who, decision), layer in self.layers.items():
+            column = info.scheduler if who == "scheduler" else info.human
+            mask = np.array([d == decision for d in column], dtype=bool)
+            layer.set_data(info.drawn[mask, 0], info.drawn[mask, 1])
+        ax.set_xscale("log")  # again each time: the scale's own ticks, as a fresh Axes has, until set below
+        if len(info.budgets):
+            ax.set_xticks(info.budgets, distinct_labels(info.budgets))
+            ax.minorticks_off()
+        ax.set_xlabel("budget")
+        minimize = Direction(info.direction) is Direction.MINIMIZE
+        default = "loss" if minimize else "value (higher is better)"
+        ax.set_ylabel(ylabel if ylabel is not None else default if names is None else
+                      _label(names[0], info.direction))
+        # Said on the figure: a promotion above a stop looks like a wrong call when y is one objective of several.
+        ranked = "" if names is None or len(names) < 2 else f"promotions by Pareto rank over {', '.join(names)}"
+        ax.set_title("; ".join(part for part in ("" if info.bracket is None else f"bracket {info.bracket}", ranked)
+                               if part),
+                     fontsize="medium")
+        relimit(ax, self.layers["human", "stop"])  # drawn above its job, which a scheduler's layer holds
+        legend_or_none(ax, loc="best", fontsize="small")
+        self.info = info
+        return self
 
-                layer.set_transform(ax.transData + ScaledTranslation(0.0, HUMAN_STOP_ABOVE / 72,
-                                                                     ax.figure.dpi_scale_trans))
-    ax.set_xscale("log")
-    if len(info.budgets):
-        ax.set_xticks(info.budgets, distinct_labels(info.budgets))
-        ax.minorticks_off()
-    ax.set_xlabel("budget")
-    minimize = Direction(info.direction) is Direction.MINIMIZE
-    default = "loss" if minimize else "value (higher is better)"
-    ax.set_ylabel(ylabel if ylabel is not None else default if names is None else _label(names[0], info.direction))
-    # Said on the figure: a promotion above a stop looks like a wrong call when y is one objective of several.
-    ranked = "" if names is None or len(names) < 2 else f"promotions by Pareto rank over {', '.join(names)}"
-    title = "; ".join(part for part in ("" if bracket is None else f"bracket {bracket}", ranked) if part)
-    if title:
-        ax.set_title(title, fontsize="medium")
-    if len(info.points):
-        ax.legend(loc="best", fontsize="small")
-    return ax
+    def clear(self) -> RungsPlot:
+        """Show nothing, as fresh Axes (no rows, or no bracket chosen yet); returns ``self``."""
+        blank(self.ax, *self.artists)
+        self.info = None
+        return self
 
 
-def _objective_names(objectives: Any) -> list[str]:
+def _objective_names(objectives: Any, owner: str = "plot_rungs") -> list[str]:
     """``objectives`` of :func:`plot_rungs` as a list, refused unless a non-empty sequence of str."""
     if not is_sequence(objectives) or len(objectives) == 0 or not all(isinstance(n, str) for n in objectives):
-        raise fail("objectives", "plot_rungs", "None or a non-empty sequence of objective names (study.goals.names)",
+        raise fail("objectives", owner, "None or a non-empty sequence of objective names (study.goals.names)",
                    objectives)
     return list(objectives)
 

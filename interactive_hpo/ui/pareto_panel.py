@@ -39,10 +39,9 @@ import numpy as np
 from .._validation import check_int, check_real, fail, is_int
 from ..exceptions import InvalidParameterError
 from ..goals import Goals, any_constraints, unknown_feasibility_mask
-from ..plots import integer_ticks, wipe
 from ..plots.pareto import ParetoInfo, pareto_info
 from ..plots.pareto_note import unreached_reference
-from ..plots.pareto_plots import plot_hypervolume, plot_pareto_front
+from ..plots.pareto_plots import HypervolumePlot, ParetoFrontPlot
 from ..study.results import FULL_BUDGET, at_full_budget
 from ..trial import Trial
 from ._checks import check_callback, check_text, check_trials, error_log
@@ -58,7 +57,7 @@ PICK_PIXELS = 12.0
 
 
 class _DrawnWhenShown(LiveFigure):
-    """A LiveFigure whose artists are rebuilt (by ``panel._draw``) only when it is rendered."""
+    """A LiveFigure whose artists are updated (by ``panel._draw``) only when it is rendered."""
 
     def __init__(self, figsize: tuple[float, float], panel: ParetoPanel):
         super().__init__(figsize, errors=panel.errors)
@@ -72,7 +71,7 @@ class _DrawnWhenShown(LiveFigure):
 
 class ParetoPanel:
     """The front, every trial, the dominated region and the hypervolume of a study of several
-    objectives, redrawn in place; a click selects a trial.
+    objectives, updated in place (artists built once, moved on each update); a click selects a trial.
 
     Parameters
     ----------
@@ -143,6 +142,7 @@ class ParetoPanel:
         self.caption = widgets.HTML()
         self.figure = _DrawnWhenShown((PANEL_INCHES, 6.0), self)
         self.front_ax, self.volume_ax = self.figure.fig.subplots(2, 1, height_ratios=(3, 2))
+        self._build_artists()
         self.figure.on_click(guard(self._on_press))
         self.details = widgets.HTML("<i>Click a point to see its trial.</i>")
         self.details.add_class("ihpo-pareto-details")
@@ -298,8 +298,22 @@ class ParetoPanel:
                                                                  full=self.full, unknown=self.unknown, warn=False)
         return self._measured[2]
 
+    def _build_artists(self) -> None:
+        """The figure's artists, built once: :meth:`_draw` moves them (DESIGN.md section 4)."""
+        self.front = ParetoFrontPlot(self.front_ax, n_objectives=self.goals.n, legend_fontsize="small")
+        ax, empty = self.front_ax, np.empty((0, 2))
+        # With more than two objectives: the Pareto set over all of them, ringed on the pair shown.
+        self.pareto_set = ax.scatter(*empty.T, s=140, facecolor="none", edgecolor="black", linewidth=1.2, zorder=5,
+                                     label=f"Pareto set, all {self.goals.n} objectives")
+        self.selected_ring = ax.scatter(*empty.T, s=260, facecolor="none", edgecolor="C2", linewidth=2.4, zorder=6)
+        self.front_note = ax.text(0.5, 0.5, "", ha="center", va="center", transform=ax.transAxes, color="0.4")
+        self.volume = HypervolumePlot(self.volume_ax)
+        self.selected_line = self.volume_ax.axvline(0.0, color="C2", lw=1.2, ls="--", visible=False)
+        self.volume_note = self.volume_ax.text(0.5, 0.5, "", ha="center", va="center",
+                                               transform=self.volume_ax.transAxes, color="0.4")
+
     def _draw(self) -> None:
-        """Rebuild both axes from the trials (called only when the figure is rendered)."""
+        """Update both axes' artists from the trials (called only when the figure is rendered)."""
         i, j = self.pair
         self.volume_info = self._measure(self.reference)
         pair_reference = None if self.reference is None else self.reference[[i, j]]
@@ -307,32 +321,26 @@ class ParetoPanel:
             pareto_info(self.values[:, [i, j]], [self.directions[i], self.directions[j]], self.feasible,
                         reference=pair_reference, names=[self.goals.names[i], self.goals.names[j]], full=self.full,
                         unknown=self.unknown, warn=False)
-        ax = self.front_ax
-        wipe(ax)
-        if not self.info.complete.any():  # nothing to plot (and no empty legend to warn about)
-            ax.text(0.5, 0.5, "no completed trials yet", ha="center", va="center", transform=ax.transAxes,
-                    color="0.4")
+        ringed = self.volume_info.front if self.goals.n > 2 else np.zeros(len(self.values), dtype=bool)
+        self.pareto_set.set_offsets(self.values[ringed][:, [i, j]].reshape(-1, 2))
+        chosen = self.selected if self.selected is not None and self.info.complete[self.selected] else None
+        self.selected_ring.set_offsets(np.empty((0, 2)) if chosen is None else self.values[chosen, [i, j]][None])
+        self.selected_ring.set_label("_selected" if chosen is None else f"trial {chosen}")
+        if self.info.complete.any():  # the rings first: the legend lists them too
+            self.front_note.set_text("")
+            self.front.update(self.info)
+        else:  # nothing to plot, not even the reference (and no empty legend)
+            self.front_note.set_text("no completed trials yet")
+            self.front.clear()
+        measured = self.reference is not None and len(self.trials) > 0
+        self.selected_line.set_visible(measured and self.selected is not None)
+        if self.selected is not None:
+            self.selected_line.set_xdata([self.selected + 1] * 2)
+        self.volume_note.set_text("" if measured else "hypervolume: waiting for the reference point")
+        if measured:
+            self.volume.update(self.volume_info)
         else:
-            plot_pareto_front(self.info, ax, n_objectives=self.goals.n)
-        if self.goals.n > 2 and self.volume_info.front.any():
-            ax.scatter(*self.values[self.volume_info.front][:, [i, j]].T, s=140, facecolor="none", edgecolor="black",
-                       linewidth=1.2, zorder=5, label=f"Pareto set, all {self.goals.n} objectives")
-        if self.selected is not None and self.info.complete[self.selected]:
-            ax.scatter(*self.values[self.selected, [i, j]], s=260, facecolor="none", edgecolor="C2", linewidth=2.4,
-                       zorder=6, label=f"trial {self.selected}")
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize="small")
-        ax = self.volume_ax
-        wipe(ax)
-        if self.reference is not None and len(self.trials):
-            plot_hypervolume(self.volume_info, ax)
-            if self.selected is not None:
-                ax.axvline(self.selected + 1, color="C2", lw=1.2, ls="--")
-        else:
-            ax.text(0.5, 0.5, "hypervolume: waiting for the reference point", ha="center", va="center",
-                    transform=ax.transAxes, color="0.4")
-            ax.set_xlabel("trials")
-            integer_ticks(ax.xaxis)
+            self.volume.clear()
 
     # -- selecting a trial ------------------------------------------------------------------------------
     def select(self, number: int | None) -> None:
