@@ -194,18 +194,6 @@ class SurrogatePrediction(KeepsReadOnly):
     interval: np.ndarray | None = None
     noisy_interval: np.ndarray | None = None
 
-    def bands(self) -> tuple[np.ndarray, np.ndarray]:
-        """The epistemic band and the band including noise, each of shape (2, m) (lower and
-        upper ends): :attr:`interval` and :attr:`noisy_interval` when given, else
-        ``mean +- 2 std`` and ``mean +- 2 sqrt(std^2 + noise_std^2)``."""
-        mean, std = np.asarray(self.mean, dtype=float), np.asarray(self.std, dtype=float)
-        total = np.sqrt(std**2 + np.asarray(self.noise_std, dtype=float) ** 2)
-        epistemic = np.stack([mean - 2 * std, mean + 2 * std]) if self.interval is None \
-            else np.asarray(self.interval, dtype=float)
-        noisy = np.stack([mean - 2 * total, mean + 2 * total]) if self.noisy_interval is None \
-            else np.asarray(self.noisy_interval, dtype=float)
-        return epistemic, noisy
-
 
 @runtime_checkable
 class SurrogateView(Protocol):

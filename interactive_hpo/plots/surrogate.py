@@ -25,6 +25,19 @@ __all__ = ["SurrogateCurve", "SurrogateMaps", "displayed_acquisition", "plot_sur
 FAILED_LABEL = "failed (fitted below the worst)"
 
 
+def _bands(prediction: SurrogatePrediction) -> tuple[np.ndarray, np.ndarray]:
+    """The epistemic band and the band including noise, each of shape (2, m) (lower and upper
+    ends): the prediction's ``interval`` and ``noisy_interval`` when given, else ``mean +- 2 std``
+    and ``mean +- 2 sqrt(std^2 + noise_std^2)``."""
+    mean, std = np.asarray(prediction.mean, dtype=float), np.asarray(prediction.std, dtype=float)
+    total = np.sqrt(std**2 + np.asarray(prediction.noise_std, dtype=float) ** 2)
+    epistemic = np.stack([mean - 2 * std, mean + 2 * std]) if prediction.interval is None \
+        else np.asarray(prediction.interval, dtype=float)
+    noisy = np.stack([mean - 2 * total, mean + 2 * total]) if prediction.noisy_interval is None \
+        else np.asarray(prediction.noisy_interval, dtype=float)
+    return epistemic, noisy
+
+
 class SurrogateCurve:
     """The model along one parameter above, the acquisition below; built once, updated in place.
 
@@ -126,7 +139,7 @@ class SurrogateCurve:
                     failed_alpha, "SurrogateCurve.update")
         any_feasible = check_bool(any_feasible, "any_feasible", "SurrogateCurve.update")
         x = drawn_levels(axis)
-        epistemic, noisy = prediction.bands()
+        epistemic, noisy = _bands(prediction)
         # Under an output warp the line is the median and the bands are lopsided about it: "+-2 sd"
         # about it would name a symmetric band that is not drawn (audit a404).
         lopsided = prediction.centre == "median"

@@ -262,16 +262,11 @@ class GPSurrogateView(KeepsReadOnly):
         # Homoscedastic: one value. In the model's units the GP's own noise, as its std; in the
         # objective's, the kernel summary's (through the warp's average slope).
         noise = noise_model if self.units == "model" else self.hyperparameters.noise_std
+        # Through a warp's inverse the Gaussian's mean maps to the belief's median, not its mean.
+        centre = "median" if self.warp.kind != "none" and self.units == "objective" else "mean"
         return SurrogatePrediction(mean=mean, std=std, noise_std=np.full(len(points), noise),
                                    acquisition=acquisition, acquisition_name=self.acquisition_name,
-                                   centre="median" if self.warped else "mean", interval=interval,
-                                   noisy_interval=noisy_interval)
-
-    @property
-    def warped(self) -> bool:
-        """Whether :meth:`predict` maps the GP's Gaussian through an output warp's inverse (a
-        warp, reported in the objective's units): its mean is then the posterior median."""
-        return self.warp.kind != "none" and self.units == "objective"
+                                   centre=centre, interval=interval, noisy_interval=noisy_interval)
 
     def _band(self, centre: np.ndarray, half_width: np.ndarray, units: str | None = None) -> np.ndarray:
         """Warped utilities ``centre +- half_width`` (each of shape (m,)) in ``units`` (this
