@@ -143,13 +143,24 @@ class SurfaceGrid(KeepsReadOnly):
 class SurrogatePrediction(KeepsReadOnly):
     """A surrogate's belief at m points, in objective units (the study's direction restored).
 
+    A GP fitted on warped values (``output_warp``, "rank-log" by default) believes in a Gaussian
+    of the *warped* values; mapped back to the objective its belief is lopsided, so its mean and
+    its median differ. The warp is monotone, so its inverse maps the Gaussian's median and
+    quantiles exactly: :attr:`mean` is that median (``centre == "median"``), and
+    :attr:`interval` and :attr:`noisy_interval` are the exact ``+-2 sd`` quantiles, asymmetric
+    about it. Without a warp (or in the model's units) all is Gaussian: the median is the mean
+    and the intervals are ``mean +- 2 std``.
+
     Attributes
     ----------
     mean : ndarray of shape (m,)
-        Posterior mean of the objective.
+        The posterior's centre, as :attr:`centre` names it: its mean for an unwarped model, its
+        median in objective units under an output warp (the warp's inverse of the GP's mean).
     std : ndarray of shape (m,)
         Epistemic standard deviation: uncertainty about the objective function itself, which
-        shrinks where data are.
+        shrinks where data are. Under an output warp, in objective units, half the width of the
+        one-sd band mapped through the warp's inverse (a symmetric stand-in for a lopsided
+        belief: :attr:`interval` is the exact band).
     noise_std : ndarray of shape (m,)
         Aleatoric standard deviation: the observation noise the model believes in (the same
         everywhere for a homoscedastic GP), which no amount of data removes.
@@ -157,6 +168,21 @@ class SurrogatePrediction(KeepsReadOnly):
         The acquisition function's value (larger = more attractive to evaluate next).
     acquisition_name : str
         Which acquisition ("logei", "ucb", ...).
+    centre : {"mean", "median"}, default="mean"
+        What :attr:`mean` is (plots name their mean line and map after it).
+    interval : ndarray of shape (2, m) or None, default=None
+        Lower and upper ends of the epistemic ``+-2 sd`` band (the posterior's 2.3 % and
+        97.7 % quantiles of the function); None: ``mean +- 2 std``.
+    noisy_interval : ndarray of shape (2, m) or None, default=None
+        The same band for a new observation, noise included (``+-2 sqrt(sd^2 + noise^2)`` in
+        the model's units); None: ``mean +- 2 sqrt(std^2 + noise_std^2)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> belief = SurrogatePrediction(np.zeros(2), np.ones(2), np.zeros(2), np.zeros(2), "ei")
+    >>> belief.centre, belief.interval is None
+    ('mean', True)
     """
 
     mean: np.ndarray
@@ -164,6 +190,9 @@ class SurrogatePrediction(KeepsReadOnly):
     noise_std: np.ndarray
     acquisition: np.ndarray
     acquisition_name: str
+    centre: str = "mean"
+    interval: np.ndarray | None = None
+    noisy_interval: np.ndarray | None = None
 
 
 @runtime_checkable

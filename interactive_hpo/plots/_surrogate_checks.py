@@ -28,6 +28,15 @@ def _prediction(prediction: Any, m: int, owner: str, where: str) -> None:
         if values.shape != (m,):
             raise fail(f"prediction.{field}", owner, f"an array of shape ({m},), one value per point of {where}",
                        f"an array of shape {values.shape}", hint="Predict at the slice's own points.")
+    for field in ("interval", "noisy_interval"):  # optional: lower and upper ends of a band
+        given = getattr(prediction, field)
+        if given is not None:
+            values = float_array(given, f"prediction.{field}", owner, f"2 x {m} numbers")
+            if values.shape != (2, m):
+                raise fail(f"prediction.{field}", owner, f"None or an array of shape (2, {m}): lower and upper ends "
+                           f"at each point of {where}", f"an array of shape {values.shape}")
+    if prediction.centre not in ("mean", "median"):
+        raise fail("prediction.centre", owner, "'mean' or 'median'", prediction.centre)
 
 
 def _alpha(alpha: Any, n: int, owner: str) -> None:

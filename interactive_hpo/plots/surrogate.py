@@ -21,18 +21,32 @@ from .surrogate_maps import SurrogateMaps, as_points, plot_surrogate_2d, point_c
 
 __all__ = ["SurrogateCurve", "SurrogateMaps", "displayed_acquisition", "plot_surrogate_1d", "plot_surrogate_2d"]
 
-#: Width of the uncertainty bands, in standard deviations (about 95% for a Gaussian).
-BAND = 2.0
 #: What the failed trials' crosses are: a GP is fitted on them, at a value below the worst.
 FAILED_LABEL = "failed (fitted below the worst)"
+
+
+def _bands(prediction: SurrogatePrediction) -> tuple[np.ndarray, np.ndarray]:
+    """The epistemic band and the band including noise, each of shape (2, m) (lower and upper
+    ends): the prediction's ``interval`` and ``noisy_interval`` when given, else ``mean +- 2 std``
+    and ``mean +- 2 sqrt(std^2 + noise_std^2)``."""
+    mean, std = np.asarray(prediction.mean, dtype=float), np.asarray(prediction.std, dtype=float)
+    total = np.sqrt(std**2 + np.asarray(prediction.noise_std, dtype=float) ** 2)
+    epistemic = np.stack([mean - 2 * std, mean + 2 * std]) if prediction.interval is None \
+        else np.asarray(prediction.interval, dtype=float)
+    noisy = np.stack([mean - 2 * total, mean + 2 * total]) if prediction.noisy_interval is None \
+        else np.asarray(prediction.noisy_interval, dtype=float)
+    return epistemic, noisy
 
 
 class SurrogateCurve:
     """The model along one parameter above, the acquisition below; built once, updated in place.
 
     The epistemic band (``mean +- 2 std``) is drawn dark, the band including observation noise
-    (``+- 2 sqrt(std^2 + noise^2)``) light. :meth:`update` changes the artists' data and leaves
-    redrawing to the caller (``fig.canvas.draw_idle()`` in a live app).
+    (``+- 2 sqrt(std^2 + noise^2)``) light; a prediction that carries its exact bands (a GP under
+    an output warp: a median and lopsided 95% bands, see
+    :class:`~interactive_hpo.views.SurrogatePrediction`) is drawn with them. :meth:`update`
+    changes the artists' data and leaves redrawing to the caller (``fig.canvas.draw_idle()`` in
+    a live app).
 
     Parameters
     ----------
@@ -125,16 +139,19 @@ class SurrogateCurve:
                     failed_alpha, "SurrogateCurve.update")
         any_feasible = check_bool(any_feasible, "any_feasible", "SurrogateCurve.update")
         x = drawn_levels(axis)
-        mean, std = prediction.mean, prediction.std
-        total = np.sqrt(std**2 + prediction.noise_std**2)
+        epistemic, noisy = _bands(prediction)
+        # Under an output warp the line is the median and the bands are lopsided about it: "+-2 sd"
+        # about it would name a symmetric band that is not drawn (audit a404).
+        lopsided = prediction.centre == "median"
         for band in self.bands:  # a band's outline changes shape: replace it
             band.remove()
         self.bands = [
-            self.ax.fill_between(x, mean - BAND * total, mean + BAND * total, color="C0", alpha=0.15,
-                                 label="+-2 sd incl. noise (aleatoric)"),
-            self.ax.fill_between(x, mean - BAND * std, mean + BAND * std, color="C0", alpha=0.35,
-                                 label="+-2 sd (epistemic)")]
-        self.mean_line.set_data(x, mean)
+            self.ax.fill_between(x, *noisy, color="C0", alpha=0.15,
+                                 label=f"{'95% band' if lopsided else '+-2 sd'} incl. noise (aleatoric)"),
+            self.ax.fill_between(x, *epistemic, color="C0", alpha=0.35,
+                                 label=f"{'95% band' if lopsided else '+-2 sd'} (epistemic)")]
+        self.mean_line.set_data(x, prediction.mean)
+        self.mean_line.set_label(f"posterior {prediction.centre}")
         self.truth_line.set_data(x if truth is not None else [], truth if truth is not None else [])
         offsets = np.column_stack([as_points(observed_x, 1), as_points(observed_y, 1)])
         alpha = np.ones(len(offsets)) if observed_alpha is None else np.asarray(observed_alpha, dtype=float)
@@ -215,14 +232,18 @@ class SurrogateCurve:
 
 def plot_surrogate_1d(axis: AxisLevels, prediction: SurrogatePrediction, *, observed_x: Any = None,
                       observed_y: Any = None, proposal: float | None = None, ax: Any = None,
-                      acquisition_ax: Any = None, truth: Any = None, any_feasible: bool = True) -> tuple[Any, Any]:
-    """Draw :class:`SurrogateCurve` once (``any_feasible``: see :meth:`SurrogateCurve.update`);
-    returns ``(ax, acquisition_ax)``."""
-    check_curve_inputs(axis, prediction, observed_x, observed_y, None, proposal, truth, "plot_surrogate_1d")
+                      acquisition_ax: Any = None, truth: Any = None, any_feasible: bool = True,
+                      observed_alpha: Any = None) -> tuple[Any, Any]:
+    """Draw :class:`SurrogateCurve` once (``any_feasible``, ``observed_alpha``: see
+    :meth:`SurrogateCurve.update`; fade the trials of a 1-D slice of a larger space by their
+    distance from it, as the Lab does); returns ``(ax, acquisition_ax)``."""
+    check_curve_inputs(axis, prediction, observed_x, observed_y, observed_alpha, proposal, truth,
+                       "plot_surrogate_1d")
     check_curve_axes(ax, acquisition_ax, "plot_surrogate_1d")
     check_bool(any_feasible, "any_feasible", "plot_surrogate_1d")
     curve = SurrogateCurve(ax, acquisition_ax).update(axis, prediction, observed_x=observed_x, observed_y=observed_y,
-                                                      proposal=proposal, truth=truth, any_feasible=any_feasible)
+                                                      observed_alpha=observed_alpha, proposal=proposal, truth=truth,
+                                                      any_feasible=any_feasible)
     return curve.ax, curve.acquisition_ax
 
 

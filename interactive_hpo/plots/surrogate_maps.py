@@ -162,7 +162,8 @@ class SurrogateMaps:
     [4.0, 5.0, 6.0, 7.0]
     """
 
-    TITLES = ("mean", "std (epistemic)")
+    #: The std map's title (the mean map's is the prediction's centre, the acquisition's its name).
+    STD_TITLE = "std (epistemic)"
     #: The maps' colour maps (the mean's reversed when minimizing: bright is better).
     CMAPS = ("viridis", "magma", "cividis")
 
@@ -209,7 +210,8 @@ class SurrogateMaps:
         grid : SurfaceGrid
             The slice, with (ny, nx) levels.
         prediction : SurrogatePrediction
-            The belief at ``grid.points.reshape(-1, d)`` (ny * nx points, row-major).
+            The belief at ``grid.points.reshape(-1, d)`` (ny * nx points, row-major); the first
+            map is titled by its ``centre`` ("mean", or "median" under an output warp).
         observed : array-like of shape (n, 2), optional
             Evaluated points on the plot axes (x, y), see :func:`axis_positions`.
         observed_alpha : array-like of shape (n,), optional
@@ -285,8 +287,9 @@ class SurrogateMaps:
                 artist.set_offsets(offsets)
                 artist.set_facecolors("none" if face == "none" else point_colors(face, opacity, len(offsets)))
                 artist.set_edgecolors(point_colors(edge, opacity, len(offsets)))
-        for ax, title in zip(self.axes, (*self.TITLES, acquisition_title(prediction.acquisition_name, any_feasible)),
-                             strict=True):
+        # Under an output warp the map is the posterior median (SurrogatePrediction.centre), not its mean.
+        titles = (prediction.centre, self.STD_TITLE, acquisition_title(prediction.acquisition_name, any_feasible))
+        for ax, title in zip(self.axes, titles, strict=True):
             # As far above a star on the top bound as a title is above a bare Axes: with the usual
             # pad the star covered the title's lower half (gamma = 10 on the SVM's map).
             ax.set_title(title, pad=rcParams["axes.titlepad"] + PROPOSAL_REACH)

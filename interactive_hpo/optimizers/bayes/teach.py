@@ -107,8 +107,9 @@ def prior_paths(view: GPSurrogateView, X: Any, n_samples: int = 5, seed: int = 0
 
 def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
     """One line saying why the acquisition chose ``x`` (shape (d,)): the mean and uncertainty
-    there against the best trial, how much of the score each term gave, and how far the
-    nearest trial is. Each statement can be checked against the others on the same line.
+    there (under an output warp the median and the lopsided 95% band) against the best trial,
+    how much of the score each term gave, and how far the nearest trial is. Each statement can
+    be checked against the others on the same line.
 
     ``x`` is read where its trial will be (``space.snap``): a proposal keeps whatever its
     inactive coordinates held, and the GP was fitted on snapped trials. ``space`` is the search
@@ -128,7 +129,14 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
     belief = view.predict(x)
     params = space.from_unit(x[0])
     where = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
-    text = f"Proposed {where}: predicted {belief.mean[0]:.4g} ± {belief.std[0]:.3g} (1 sd)"
+    if belief.centre == "median" and belief.interval is not None:
+        # Under an output warp the belief is lopsided in the objective's units: "± 1 sd" about its
+        # median named a symmetric band the model does not hold (audit a404); its exact 2-sd band
+        # says how far up and how far down it reaches.
+        low, high = belief.interval[:, 0]
+        text = f"Proposed {where}: predicted {belief.mean[0]:.4g} (median; 95% band {low:.4g} to {high:.4g})"
+    else:
+        text = f"Proposed {where}: predicted {belief.mean[0]:.4g} ± {belief.std[0]:.3g} (1 sd)"
     ties = False  # the mean within a quarter sd of the best trial's, next to a trial: refining the best
     if len(view.X):
         # The warp is monotone: the lowest loss is the best trial in model units too.

@@ -228,7 +228,11 @@ class GPSurrogateView(KeepsReadOnly):
         Returns
         -------
         SurrogatePrediction
-            ``mean``, ``std``, ``noise_std`` and ``acquisition``, each of shape (m,).
+            ``mean``, ``std``, ``noise_std`` and ``acquisition``, each of shape (m,), and the
+            exact ``+-2 sd`` bands ``interval`` and ``noisy_interval``, each of shape (2, m), in
+            this view's units. Under an output warp, in the objective's units, ``mean`` is the
+            posterior *median* (``centre="median"``): the warp's inverse of the GP's mean, and the
+            bands are the GP's ``+-2 sd`` quantiles mapped through it, lopsided about it.
         """
         owner = "GPSurrogateView.predict"
         points = self.points(X, owner)
@@ -236,12 +240,18 @@ class GPSurrogateView(KeepsReadOnly):
         mean_s, var_s = self._predictor(points)  # once: the mean, the std and the acquisition all use it
         utility_mean, std = self.unstandardize(mean_s), np.sqrt(var_s) * self._predictor.scale
         mean = self.to_objective(utility_mean)
+        # The warp is monotone, so quantiles of the GP's Gaussian map to quantiles of the belief
+        # in the objective's units: its +-2 sd band mapped through the warp's inverse is the exact
+        # band (lopsided there), where mean +- 2 std of a mapped std was not (audit a404).
+        noise_model = math.sqrt(self._predictor.noise) * self._predictor.scale  # the GP's noise sd, utility units
+        interval, noisy_interval = (self._band(utility_mean, 2.0 * np.sqrt(std**2 + noise**2))
+                                    for noise in (0.0, noise_model))
         # In model units the std is the GP's own (they are utilities up to a sign). In the
         # objective's, half the width of the one-sd band mapped through the warp's inverse (the
         # warp is monotone, so the band stays a band; exact when unwarped).
         if std_units == "objective":
-            high, low = (self._in_units(utility_mean + sign * std, "objective") for sign in (1.0, -1.0))
-            std = 0.5 * np.abs(high - low)
+            low, high = self._band(utility_mean, std, "objective")
+            std = 0.5 * (high - low)
         # Scaled utilities are what BoTorch saw, so the acquisition is computed in them.
         if self.acquisition_name in acq.CLOSED_FORM:  # the function the proposal maximized
             acquisition = self._acquisition.from_latent(torch.from_numpy(mean_s), torch.from_numpy(var_s)).numpy()
@@ -249,9 +259,21 @@ class GPSurrogateView(KeepsReadOnly):
             acquisition = acq.evaluate(self._acquisition, points)
         acquisition = acq.in_objective_units(self.acquisition_name, acquisition, self.acquisition_scale,
                                              self._feasibility_only)
-        noise = np.full(len(points), self.hyperparameters.noise_std)  # homoscedastic: one value
-        return SurrogatePrediction(mean=mean, std=std,
-                                   noise_std=noise, acquisition=acquisition, acquisition_name=self.acquisition_name)
+        # Homoscedastic: one value. In the model's units the GP's own noise, as its std; in the
+        # objective's, the kernel summary's (through the warp's average slope).
+        noise = noise_model if self.units == "model" else self.hyperparameters.noise_std
+        # Through a warp's inverse the Gaussian's mean maps to the belief's median, not its mean.
+        centre = "median" if self.warp.kind != "none" and self.units == "objective" else "mean"
+        return SurrogatePrediction(mean=mean, std=std, noise_std=np.full(len(points), noise),
+                                   acquisition=acquisition, acquisition_name=self.acquisition_name,
+                                   centre=centre, interval=interval, noisy_interval=noisy_interval)
+
+    def _band(self, centre: np.ndarray, half_width: np.ndarray, units: str | None = None) -> np.ndarray:
+        """Warped utilities ``centre +- half_width`` (each of shape (m,)) in ``units`` (this
+        view's by default): an array of shape (2, m), lower ends first in those units (a
+        minimized loss reverses the utility's order)."""
+        ends = self._in_units(np.stack([centre - half_width, centre + half_width]), units or self.units)
+        return np.sort(ends, axis=0)
 
     def sample_paths(self, X: Any, n_samples: int = 5, seed: int = 0) -> np.ndarray:
         """Posterior function samples at ``X`` of shape (m, d): an array of shape (n_samples, m).
