@@ -25,6 +25,7 @@ its proposal (``enqueue_trial`` fixed some of its params) is data from elsewhere
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
 from optuna.distributions import BaseDistribution
@@ -121,6 +122,17 @@ class IHPOSampler(BaseSampler):
         # One sampler may serve several studies; each study's trial numbers start at 0.
         self._by_study: dict[str, dict[int, tuple[dict[str, Any], dict[str, Any]]]] = {}
         self._last_study: str | None = None
+        # Optuna's threads (n_jobs > 1) sample at once: see sample_relative.
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A lock cannot be copied or pickled (copy.deepcopy of the sampler, a Dask worker's copy):
+        # each copy gets its own.
+        return {key: value for key, value in self.__dict__.items() if key != "_lock"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     @property
     def proposals(self) -> dict[int, dict[str, Any]]:
@@ -140,8 +152,9 @@ class IHPOSampler(BaseSampler):
         """The parameters every finished trial has with one distribution that our spaces hold
         exactly (no step, more than one value, a name that is not blank), as Optuna's GPSampler
         takes them."""
-        intersection = self._intersections.setdefault(study.study_name, IntersectionSearchSpace())
-        return {name: d for name, d in intersection.calculate(study).items() if maps_exactly(name, d)}
+        with self._lock:  # its cache of the trials read is updated in place: one thread at a time
+            intersection = self._intersections.setdefault(study.study_name, IntersectionSearchSpace())
+            return {name: d for name, d in intersection.calculate(study).items() if maps_exactly(name, d)}
 
     def sample_relative(self, study: OptunaStudy, trial: FrozenTrial,
                         search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
@@ -150,6 +163,18 @@ class IHPOSampler(BaseSampler):
         ``ReissuesWaitingStep``, a descent waiting for its step's result, hands that step out again)."""
         if not search_space:
             return {}
+        # Rebuild, ask and store the proposal as one step for this sampler's threads (n_jobs > 1):
+        # a trial whose proposal is not stored yet has no params either, so another thread's rebuilt
+        # optimizer did not know it and proposed the same point (a403: 4 to 11 repeated
+        # configurations in 40 trials of "random" and "sobol" with n_jobs=4). Stored before the
+        # lock is released, it is pending for the next thread. Processes sharing a storage each
+        # have their own sampler: see the module docstring.
+        with self._lock:
+            return self._proposed(study, trial, search_space)
+
+    def _proposed(self, study: OptunaStudy, trial: FrozenTrial,
+                  search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
+        """The body of :meth:`sample_relative`, under its lock: the proposal, stored."""
         space = SearchSpace([parameter_of(name, d, owner="IHPOSampler") for name, d in search_space.items()])
         goals = self._goals(study)
         optimizer = self._rebuilt(space, search_space, goals, study, trial.number)
