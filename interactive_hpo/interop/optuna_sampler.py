@@ -238,8 +238,9 @@ class IHPOSampler(BaseSampler):
         """The proposal a sampler like this one (same optimizer, seed and settings: another
         process's, or this one's before a restart) wrote in ``other`` (None: none)."""
         stored = other.system_attrs.get(PROPOSAL_KEY)
-        if not isinstance(stored, dict) or stored.get("sampler") != repr(self):
-            return None
+        if not isinstance(stored, dict) or stored.get("sampler") != repr(self) \
+                or not all(isinstance(stored.get(part), dict) for part in ("params", "info")):
+            return None  # none, another sampler's, or not one we wrote (set by hand)
         return dict(stored["params"]), dict(stored["info"])
 
     def _trial(self, other: FrozenTrial, space: SearchSpace, search_space: dict[str, BaseDistribution],
