@@ -15,16 +15,22 @@ from ..trial import TrialState
 if TYPE_CHECKING:
     from ..study.core import Study
 
-__all__ = ["MANY_FOR_A_GP", "RECORDED", "listed", "unread_attrs", "warn_recorded_names", "warn_slow_fit"]
+__all__ = ["MANY_FOR_A_GP", "PROPOSAL_KEY", "RECORDED", "listed", "unread_attrs", "warn_recorded_names",
+           "warn_slow_fit"]
 
+
+#: The system attribute of an Optuna trial where IHPOSampler writes its proposal for it (the
+#: sampler's repr, the params, what the optimizer recorded with them): other processes' samplers
+#: read it there.
+PROPOSAL_KEY = "ihpo:proposal"
 
 #: System attributes of Optuna's trials that from_optuna reads (constraints; "fixed_params": the
 #: params of an enqueued trial) or that are its samplers' and pruners' own records (TPE's and the
 #: GP's relative params, CMA-ES's and the genetic samplers' state, the grid's cells, the successive
-#: halving rungs), by Optuna 5.1.0's keys. Any other (artifacts, a terminator's cross-validation
-#: scores, a key set by hand) is left out with a warning.
+#: halving rungs), by Optuna 5.1.0's keys, and IHPOSampler's (PROPOSAL_KEY). Any other (artifacts,
+#: a terminator's cross-validation scores, a key set by hand) is left out with a warning.
 _READ_OR_OWN = re.compile(r"constraints(:.*)?|fixed_params|(tpe|gp|cma):.*|\w+Sampler:(generation|parent:.*)|x_for_tell"
-                          r"|grid_id|search_space|completed_rung_\d+")
+                          rf"|grid_id|search_space|completed_rung_\d+|{re.escape(PROPOSAL_KEY)}")
 
 
 #: The names each built-in optimizer records in the user_attrs of the trials it proposes (what a

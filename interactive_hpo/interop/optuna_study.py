@@ -41,7 +41,10 @@ study attrs          ``ihpo_space`` -> the space, if it holds the  ``ihpo_space`
                      ``carried_full_budget``, as a fork's (lower   active: what the trials cannot show);
                      rungs are no full evaluations); any other     ``ihpo_full_budget``: ``study.full_budget``
                      left out with a warning (ours have none)      (a scheduler's ``max_budget``; not when 1)
-datetimes            naive local datetimes <-> Unix timestamps     the same
+datetimes            naive local datetimes <-> Unix timestamps (a  the same
+                     trial that ends before it starts, the clock
+                     set back while it ran, ends at its start,
+                     with a warning)
 ===================  ===========================================  ============================================
 
 So ours -> Optuna -> ours gives back the params, states, values, curves, user attributes (plus
@@ -65,7 +68,6 @@ called, never when this module is.
 
 from __future__ import annotations
 
-import datetime
 import os
 import sys
 from collections.abc import Mapping
@@ -228,8 +230,9 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
     # Built in memory, then written whole: a trial refused midway leaves no journal behind.
     study = Study(space, optimizer, directions=goals, seed=seed, optimizer_settings=optimizer_settings)
     failed = []  # COMPLETE in Optuna, FAILED here: a value or a constraint that is not finite
+    backwards: list[int] = []  # ending before they start, as Optuna recorded them (_times)
     for trial in kept:
-        if _add(study, trial, states[trial.state], owner, left_out, full).state is not states[trial.state]:
+        if _add(study, trial, states[trial.state], owner, left_out, full, backwards).state is not states[trial.state]:
             failed.append(trial.number)
     for trial in trials:
         if trial.state is optuna.trial.TrialState.WAITING and params_misfit(space, _enqueued(trial)) is None:
@@ -248,6 +251,11 @@ def from_optuna(optuna_study: Any, optimizer: str | None = None, *, seed: int | 
         created_folders = saved(study, path, existed)
         del study  # let go before the replay builds its twin: both at once were a third of the peak memory
         study = resumed(space, objectives, path, existed, created_folders)
+    if backwards:
+        warn_user(f"from_optuna took the start of Optuna trials {listed(backwards)} as their end too (their duration "
+                  f"is unknown): Optuna records them as ending before they start, as a clock set back while they "
+                  f"ran makes it (Optuna records naive local time: the night daylight saving time ends, or a clock "
+                  f"adjusted).", UserWarning)
     if failed:
         warn_user(f"from_optuna imported {len(failed)} COMPLETE Optuna trial(s) as FAILED, their value or a "
                   f"constraint not being finite (trial.error says which): Optuna trials {listed(failed)}.",
@@ -331,9 +339,10 @@ def _stored_full_budget(optuna_study: Any, left_out: dict[str, list[int]]) -> fl
 
 
 def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict[str, list[int]],
-         full_budget: float | None) -> Trial:
+         full_budget: float | None, backwards: list[int]) -> Trial:
     """Add one finished Optuna trial to ``study``; ``full_budget``: the full budget of the study
-    it was exported from (:func:`_stored_full_budget`), carried as a fork carries it."""
+    it was exported from (:func:`_stored_full_budget`), carried as a fork carries it; a trial that
+    ends before it starts is added to ``backwards`` (:func:`_times`)."""
     attrs = dict(trial.user_attrs)
     if full_budget is not None:  # the trial's own (a fork's, exported) is kept: the study counts the largest
         attrs.setdefault("carried_full_budget", full_budget)
@@ -363,12 +372,22 @@ def _add(study: Study, trial: Any, state: TrialState, owner: str, left_out: dict
         value: Any = tuple(trial.values) if study.goals.multi else trial.value
     else:
         value = trial.value if state is TrialState.PRUNED and not study.goals.multi else None
+    start, complete = _times(trial, backwards)
     return study.add_finished(trial.params, state=state, value=value, source=SOURCE, user_attrs=attrs,
                               intermediate_values=dict(trial.intermediate_values), budget=budget,
                               generation=generation, constraints=constraints,
-                              datetime_start=_timestamp(trial.datetime_start),
-                              datetime_complete=_timestamp(trial.datetime_complete), owner=owner)
+                              datetime_start=start, datetime_complete=complete, owner=owner)
 
 
-def _timestamp(moment: datetime.datetime | None) -> float | None:
-    return None if moment is None else moment.timestamp()
+def _times(trial: Any, backwards: list[int]) -> tuple[float | None, float | None]:
+    """The start and end of ``trial`` as Unix timestamps. Optuna records ``datetime.now()``, naive
+    local time, so a clock set back while a trial ran (the night daylight saving time ends, an NTP
+    step) makes it end before it starts; ``add_finished`` refuses that from a person who types it,
+    but Optuna's record is what it is (and refusing it refused the whole study for good). Its end
+    is taken as its start, its number added to ``backwards`` for one warning."""
+    start, complete = (None if moment is None else moment.timestamp()
+                       for moment in (trial.datetime_start, trial.datetime_complete))
+    if start is not None and complete is not None and complete < start:
+        backwards.append(trial.number)
+        complete = start
+    return start, complete
