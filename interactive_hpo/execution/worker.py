@@ -25,6 +25,7 @@ from .._validation import describe_error, fail
 from ..exceptions import TrialStateError, WorkerStartError
 from ..outcome import call_objective
 from ..trial import USER_INTERRUPT, TrialState
+from .main_guard import UNGUARDED, check_main_guard
 
 if TYPE_CHECKING:
     from .reports import RemoteReport
@@ -113,13 +114,10 @@ class _QuietStart(multiprocessing.context.SpawnProcess):
         # The check spawn makes itself, with its RuntimeError ("An attempt has been made to start a
         # new process before the current process has finished its bootstrapping phase") replaced by
         # the fix: a script run without the guard is run again, top level and all, by each process
-        # it starts, and that run asks for processes of its own.
+        # it starts, and that run asks for processes of its own. The study's process tells first
+        # where it can (local_context); this is for a run it could not see was unguarded.
         if getattr(multiprocessing.process.current_process(), "_inheriting", False):
-            raise WorkerStartError(
-                "interactive_hpo cannot start local worker processes (Study.run(n_workers=...), a Lab's parallel "
-                "run) from a script that one of them is importing as it starts: a local process starts by "
-                "running the main script again, and this one starts a run at its top level. Put the run under "
-                "`if __name__ == \"__main__\":` in the script (a notebook needs nothing).")
+            raise WorkerStartError(UNGUARDED)
         with _ctrl_c_blocked():
             super().start()
 
@@ -137,7 +135,11 @@ def local_context() -> multiprocessing.context.BaseContext:
     Not forked: forking a process that already runs threads (torch, BLAS, a Jupyter kernel) can
     deadlock the child. Not by a fork server: its children inherit its signal handlers and mask,
     not the study's, so nothing the study does keeps a Ctrl-C from killing one still starting.
+
+    Raises WorkerStartError, before any process starts, when it is asked for from the top level of
+    a script without ``if __name__ == "__main__":`` (:func:`~.main_guard.check_main_guard`).
     """
+    check_main_guard()
     return _QuietContext()
 
 
