@@ -286,10 +286,12 @@ def check_budget_range(objective: Callable[..., Any], min_budget: float | None, 
     takes = f"{shown(objective)} runs at budgets in ({low:g}, {high:g}] (its budget_range; {high:g} is its full " \
             "evaluation)"
     if max_budget > high:
-        scaled = None if min_budget is None else min_budget * high / max_budget  # its rungs in the objective's units
+        # Its rungs in the objective's units. Ten digits: at six, 1/81 read 0.0123457, 3e-6 above the rung, and
+        # lost it (a min_budget is its rung within 1e-6), or 1/27 read 0.037037 and warned it was off the ladder.
+        scaled = None if min_budget is None else min_budget * high / max_budget
         hint = (f"{takes}: every job above {high:g} would fail, and none would count as a full evaluation (the study "
                 f"counts those at max_budget). Set max_budget={high:g}" +
-                (f" and min_budget={scaled:.6g}, the same rungs in its units." if scaled is not None and low < scaled
+                (f" and min_budget={scaled:.10g}, the same rungs in its units." if scaled is not None and low < scaled
                  else "."))
     else:
         hint = f"{takes}: every job at {low:g} or below would fail. Set {name} above {low:g}."

@@ -279,7 +279,7 @@ def declaring(budget_range):
     ((1, 0), (0.5, 1), "Its budget_range is (1, 0)."),
     ((0, math.inf), (1, 27), "Its budget_range is (0, inf)."),
     ((0, 1), (1 / 9, 3), "`max_budget` of 'asha' in test must be a budget the objective takes, in (0, 1]; got 3. "),
-    ((0, 1), (1 / 9, 3), "Set max_budget=1 and min_budget=0.037037, the same rungs in its units."),
+    ((0, 1), (1 / 9, 3), "Set max_budget=1 and min_budget=0.03703703704, the same rungs in its units."),
     ((2, 81), (1, 100), "Set max_budget=81."),  # min_budget 0.81 would be below its range: none suggested
     ((2, 81), (0.5, 1), "`max_budget` of 'asha' in test must be a budget the objective takes, in (2, 81]; got 1. "
                         "<function"),

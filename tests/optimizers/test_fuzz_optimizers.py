@@ -318,9 +318,8 @@ def cmaes_until_refused(options):
     (lambda: make_optimizer("asha", LINE, min_budget=1e-300, max_budget=1e300),  # OverflowError
      "`min_budget` of ASHA must be a finite real number in (0, 1e+300) with max_budget / min_budget a finite float; "
      "got 1e-300."),
-    (lambda: Study(LINE, "hyperband", optimizer_settings={"max_budget": 0.01}),  # named min_budget, not typed
-     "`max_budget` of Hyperband must be greater than min_budget=0.037037 (its default); got 0.01. Give a smaller "
-     "min_budget with it."),
+    (lambda: Study(LINE, "hyperband", optimizer_settings={"max_budget": -1}),  # its default min_budget is -1/27
+     "`max_budget` of Hyperband must be a finite real number in (0, inf); got -1."),
     (lambda: make_optimizer("hypergradient", LINE, start={"z": 1.0}),  # `params` of SearchSpace
      "`start` of HypergradientDescent must be a dict with keys among ['x', 'y']; got {'z': 1.0}. Unknown parameter(s): "
      "'z'."),

@@ -23,7 +23,7 @@ TOO_HIGH = {"min_budget": 1, "max_budget": 27}
 REFUSED = ("`max_budget` of 'asha' in {owner} must be a budget the objective takes, in (0, 1]; got 27.0. "
            f"{TASK!r} runs at budgets in (0, 1] (its budget_range; 1 is its full evaluation): every job above 1 "
            "would fail, and none would count as a full evaluation (the study counts those at max_budget). Set "
-           "max_budget=1 and min_budget=0.037037, the same rungs in its units.")
+           "max_budget=1 and min_budget=0.03703703704, the same rungs in its units.")
 
 
 def asha(settings=TOO_HIGH):

@@ -26,7 +26,7 @@ BEYOND = {"min_budget": 1, "max_budget": 27}  # Hyperband's usual units; the obj
 def refused(owner):
     return pytest.raises(InvalidParameterError, match=rf"^`max_budget` of 'asha' in {owner} must be a budget the "
                                                       r"objective takes, in \(0, 1\]; got 27\.0\..*Set max_budget=1 "
-                                                      r"and min_budget=0\.037037")
+                                                      r"and min_budget=0\.03703703704")
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_a_switch_beyond_the_budget_range_is_refused_in_the_error_log_before_it_
     lab, path = journaled
     before = path.read_bytes()
     lab.optimizer_panel.choice.value = "hyperband"
-    lab.optimizer_panel.fields["min_budget"].value = 1
+    lab.optimizer_panel.fields["min_budget"].value = "1"  # a Text: its default, None, is max_budget / 27
     lab.optimizer_panel.fields["max_budget"].value = 27
     lab.optimizer_panel.apply.click()  # the Optimizer tab's Switch
     assert "`max_budget` of &#x27;hyperband&#x27; in Lab.switch_optimizer" in lab.errors.widget.value
@@ -60,7 +60,7 @@ def test_a_change_of_settings_beyond_the_budget_range_is_refused_before_it_is_jo
     with refused("Lab.change_settings"):  # named Lab.switch_optimizer, had it been refused
         lab.controller.change_settings(BEYOND)
     with pytest.raises(InvalidParameterError, match=r"^`max_budget` of 'asha' in Lab.change_settings .*got 27\.0.*"
-                                                    r"min_budget=0\.00411523"):
+                                                    r"min_budget=0\.004115226337"):
         lab.controller.change_settings({"max_budget": 27})  # with the min_budget it has, 1/9
     assert path.read_bytes() == before and lab.study.optimizer.min_budget == 1 / 9
     lab.controller.change_settings({"reduction_factor": 2})  # its budgets kept: changed

@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from ..._validation import check_int, check_one_of, check_real, is_real
+from ..._validation import check_int, check_one_of, check_real
 from ...space import SearchSpace
 from ...trial import Trial, TrialState, carried_from
 from ..base import Optimizer, Suggestion
@@ -60,8 +60,10 @@ from .sampling import proposal, unstarted
 __all__ = ["HalvingScheduler", "SuccessiveHalving", "Hyperband", "ASHA"]
 
 SAMPLERS = ("random", "bo")
-#: The smallest budget when none is given: three rungs below the full budget 1 at reduction factor 3.
-_DEFAULT_MIN_BUDGET = 1 / 27
+#: ``max_budget / DEFAULT_RANGE`` is the smallest budget when none is given: three rungs below the full
+#: budget at reduction factor 3, Hyperband's R = 27 (Li et al.) in any units. It was 1/27 whatever
+#: max_budget was: max_budget=27 epochs started 729 configurations at 0.037 epochs, int(budget) = 0.
+DEFAULT_RANGE = 27
 
 
 class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective):
@@ -74,7 +76,7 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
     Parameters
     ----------
     space : SearchSpace
-    min_budget, max_budget : float, default 1/27 and 1.0
+    min_budget, max_budget : float, default ``max_budget / 27`` and 1.0
         The smallest and the full budget, ``0 < min_budget <= max_budget / reduction_factor``
         (two rungs at least; their ratio a finite float), in the objective's units (a fraction
         of the data in (0, 1] for ``SklearnCV``; epochs for a training loop).
@@ -82,7 +84,9 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
         ``k = 0, 1, ...`` while ``>= min_budget``: new configurations start at the smallest,
         which is ``min_budget`` only when ``max_budget / min_budget`` is a power of
         ``reduction_factor`` (otherwise a ``UserWarning`` names the rungs: ``min_budget=0.2``
-        starts at 1/3).
+        starts at 1/3). Without ``min_budget`` the ratio is 27 whatever the units: ``max_budget=27``
+        (epochs) has the rungs 1, 3, 9 and 27, ``max_budget=1`` 1/27 to 1 (and no warning at another
+        ``reduction_factor``: 1/16 to 1 at 2).
     reduction_factor : int, default=3
         Keep the best ``1 / reduction_factor`` of each rung; budgets grow by this factor.
     sampler : {"random", "bo"}, default="random"
@@ -96,19 +100,21 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
     seed : int, numpy.random.Generator or None
     """
 
-    def __init__(self, space: SearchSpace, *, min_budget: float = _DEFAULT_MIN_BUDGET, max_budget: float = 1.0,
+    def __init__(self, space: SearchSpace, *, min_budget: float | None = None, max_budget: float = 1.0,
                  reduction_factor: int = 3, sampler: str = "random", random_fraction: float = 1 / 3,
                  seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
         owner = type(self).__name__
-        default = is_real(min_budget) and min_budget == _DEFAULT_MIN_BUDGET  # not a person's choice
+        self._min_given = min_budget is not None  # else the default: not a person's choice
+        if min_budget is None:
+            min_budget = check_real(max_budget, "max_budget", owner, 0, None, low_open=True) / DEFAULT_RANGE
         self.min_budget: float
         self.min_budget, self.max_budget, self.reduction_factor = checked_budgets(
-            owner, min_budget, max_budget, reduction_factor, min_default=default)
+            owner, min_budget, max_budget, reduction_factor)
         self.sampler = check_one_of(sampler, "sampler", owner, SAMPLERS)
         self.random_fraction = check_real(random_fraction, "random_fraction", owner, 0, 1)
         self.budgets = checked_rungs(owner, self.min_budget, self.max_budget, self.reduction_factor,
-                                     typed=None if default else min_budget)
+                                     typed=min_budget if self._min_given else None)
         self._configs: dict[int, np.ndarray] = {}
         self._brackets: list[Bracket] = []
         self._ready: deque[Job] = deque()  # promotions decided, and stopped jobs to run again, not yet asked
@@ -122,6 +128,12 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
         # sampler="bo" on a small all-discrete space: its random draws are new configurations too.
         self._finite = FiniteSpace.of(space) if self.sampler == "bo" else None
         self._started: dict[int, tuple[int, ...]] = {}  # config number -> its key in _finite (sampling.unstarted)
+
+    def settings(self) -> dict[str, Any]:
+        """:meth:`Optimizer.settings`, ``min_budget`` None when it was not given: rebuilt, or with
+        another ``max_budget`` (the Lab's form, a switch), it is ``max_budget / 27`` again. A
+        journal an earlier version wrote records the number (1/27 then), which rebuilds its rungs."""
+        return {**super().settings(), "min_budget": self.min_budget if self._min_given else None}
 
     # -- what subclasses decide ---------------------------------------------------------------
     @abstractmethod
@@ -320,7 +332,7 @@ class SuccessiveHalving(HalvingScheduler):
 
     name = "halving"
 
-    def __init__(self, space: SearchSpace, *, min_budget: float = _DEFAULT_MIN_BUDGET, max_budget: float = 1.0,
+    def __init__(self, space: SearchSpace, *, min_budget: float | None = None, max_budget: float = 1.0,
                  reduction_factor: int = 3, n_configs: int | None = None, sampler: str = "random",
                  random_fraction: float = 1 / 3, seed: int | np.random.Generator | None = None):
         super().__init__(space, min_budget=min_budget, max_budget=max_budget, reduction_factor=reduction_factor,

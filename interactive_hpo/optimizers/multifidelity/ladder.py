@@ -14,22 +14,22 @@ from typing import Any
 from ..._validation import check_int, check_real, fail, warn_user
 from ..recorded import from_recorded_settings
 
-__all__ = ["checked_budgets", "checked_rungs", "hyperband_brackets", "rung_budgets"]
+__all__ = ["ON_RUNG", "checked_budgets", "checked_rungs", "hyperband_brackets", "on_rung", "rung_budgets"]
+
+#: The relative difference within which a ``min_budget`` is a rung (:func:`on_rung`): a float32's
+#: rounding (6e-8) is inside it, a budget a person chose off the ladder is not.
+ON_RUNG = 1e-6
 
 
-def checked_budgets(owner: str, min_budget: Any, max_budget: Any, eta: Any, eta_name: str = "reduction_factor", *,
-                    min_default: bool = False) -> tuple[float, float, int]:
+def checked_budgets(owner: str, min_budget: Any, max_budget: Any, eta: Any, eta_name: str = "reduction_factor"
+                    ) -> tuple[float, float, int]:
     """``(min_budget, max_budget, eta)`` as float, float, int, or the uniform error naming ``owner``,
     the parameter (``eta`` as ``eta_name``), the rule and the value given.
 
     The rules: ``0 < min_budget < max_budget``, both finite and their ratio a finite float (1e300 /
-    1e-300 has no number of rungs), and ``eta`` an int in [2, 1000]. ``min_default``: ``min_budget``
-    is its default, not given, so a ``max_budget`` at or below it is the error (with a hint).
+    1e-300 has no number of rungs), and ``eta`` an int in [2, 1000].
     """
     high = check_real(max_budget, "max_budget", owner, 0, None, low_open=True)
-    if min_default and min_budget >= high:
-        raise fail("max_budget", owner, f"greater than min_budget={min_budget:g} (its default)", max_budget,
-                   hint="Give a smaller min_budget with it.")
     low = check_real(min_budget, "min_budget", owner, 0, high, low_open=True, high_open=True)
     if not math.isfinite(high / low):
         raise fail("min_budget", owner, f"a finite real number in (0, {high}) with max_budget / min_budget a finite "
@@ -58,17 +58,28 @@ def rung_budgets(min_budget: float, max_budget: float, eta: int) -> list[float]:
 
 def _rungs(min_budget: float, max_budget: float, eta: int) -> list[float]:
     """:func:`rung_budgets` of checked settings."""
-    # The 1e-9 keeps ratios that are exact powers of eta (81 / 1 with eta = 3) from losing a rung to rounding.
-    top = int(math.floor(math.log(max_budget / min_budget) / math.log(eta) + 1e-9))
+    top = int(math.floor(math.log(max_budget / min_budget) / math.log(eta)))
+    if on_rung(max_budget / eta**top / eta, min_budget):  # rounding, in the log or in min_budget, lost that rung
+        top += 1
     return [max_budget / eta ** (top - k) for k in range(top + 1)]
+
+
+def on_rung(budget: float, min_budget: float) -> bool:
+    """Whether ``min_budget`` is the rung ``budget``: equal but for rounding. The one rule for the
+    ladder's lowest rung and the warning of a ``min_budget`` off it: a float32 1/27 (off by 1e-8)
+    is 1/27, and 81 / 3**4 is 1. With two (the ladder allowed 1e-9, the warning 1e-6), a float32
+    1/27 lost its rung without a word."""
+    return math.isclose(budget, min_budget, rel_tol=ON_RUNG)
 
 
 def checked_rungs(owner: str, min_budget: float, max_budget: float, eta: int, typed: Any = None) -> list[float]:
     """:func:`rung_budgets` of settings :func:`checked_budgets` passed, refused with the uniform
     error (naming ``min_budget``, as ``typed``) when they are a single rung, every job at
     ``max_budget``: no multi-fidelity at all. When the lowest is not ``min_budget`` (rounded up to
-    the grid) a ``UserWarning`` names the rungs, unless ``typed`` is None (``min_budget`` left at
-    its default: not a person's choice)."""
+    the grid, :func:`on_rung`) a ``UserWarning`` names the rungs, unless ``typed`` is None
+    (``min_budget`` left at its default: not a person's choice) or the settings are a journal's
+    (:func:`from_recorded_settings`: its rungs are those it ran, and an earlier version's default,
+    1/27, is off the ladder of a ``reduction_factor`` other than 3 and 27)."""
     budgets = _rungs(min_budget, max_budget, eta)
     rungs = f"[{', '.join(f'{b:g}' for b in budgets)}]"
     settings = f"max_budget={max_budget:g} and reduction_factor={eta}"
@@ -83,7 +94,7 @@ def checked_rungs(owner: str, min_budget: float, max_budget: float, eta: int, ty
                    "rungs or more", min_budget if typed is None else typed,
                    hint=f"{default}With {settings} the rungs would be {rungs}: every job at the full budget, as in "
                         "random search. Give a smaller min_budget or reduction_factor.")
-    if typed is not None and not math.isclose(budgets[0], min_budget, rel_tol=1e-6):  # 1e-6: a float32 1/9 is 1/9
+    if typed is not None and not on_rung(budgets[0], min_budget) and not from_recorded_settings():
         warn_user(f"{owner} starts new configurations at budget {budgets[0]:g}, not min_budget={min_budget:g}: "
                       f"with {settings} the rungs are max_budget * reduction_factor**-k, {rungs}. For rungs from "
                       "min_budget pass max_budget = min_budget * reduction_factor**k; to keep these, min_budget = "

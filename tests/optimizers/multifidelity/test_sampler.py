@@ -188,5 +188,6 @@ def test_the_off_grid_warning_points_at_the_line_that_typed_min_budget():
 def test_a_default_min_budget_that_leaves_one_rung_says_it_is_the_default():
     # Hyperband(space, max_budget=0.05) named min_budget=0.037037, which the person never typed.
     with pytest.raises(InvalidParameterError, match=re.escape(
-            "got 0.037037037037037035. That is its default: min_budget was not given. With max_budget=0.05")):
-        Hyperband(BRANIN.space, max_budget=0.05)
+            "got 0.037037037037037035. That is its default: min_budget was not given. With max_budget=1 and "
+            "reduction_factor=30")):
+        Hyperband(BRANIN.space, reduction_factor=30)
