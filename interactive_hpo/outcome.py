@@ -262,7 +262,7 @@ def budget_range_of(objective: Callable[..., Any], owner: str) -> tuple[float, f
 
 
 def check_budget_range(objective: Callable[..., Any], min_budget: float | None, max_budget: float, owner: str,
-                       optimizer_name: str) -> None:
+                       optimizer_name: str, lowest: float | None = None) -> None:
     """Refuse a scheduler's budgets, ``min_budget`` to ``max_budget``, beyond those the objective
     declares it takes, before the first trial.
 
@@ -273,6 +273,9 @@ def check_budget_range(objective: Callable[..., Any], min_budget: float | None, 
     full budget (27) to count. One that declares none (a plain function, a
     ``FunctionObjective``) is not checked: its units are its own.
 
+    ``lowest``: the budget of the scheduler's cheapest job (its ``lowest_budget``: the lowest rung,
+    above a ``min_budget`` off its ladder; default ``min_budget``), which is checked and which the
+    hint scales, so that the settings it gives make the same rungs.
     ``owner`` is what the person called (``Study.run``, ...), ``optimizer_name`` the scheduler's
     registered name, whose ``max_budget`` and ``min_budget`` the error names.
     """
@@ -280,7 +283,8 @@ def check_budget_range(objective: Callable[..., Any], min_budget: float | None, 
     if declared is None:
         return
     low, high = declared
-    if (min_budget is None or low < min_budget) and max_budget <= high:
+    lowest = min_budget if lowest is None else lowest
+    if (lowest is None or low < lowest) and max_budget <= high:
         return
     name, given = ("max_budget", max_budget) if not low < max_budget <= high else ("min_budget", min_budget)
     takes = f"{shown(objective)} runs at budgets in ({low:g}, {high:g}] (its budget_range; {high:g} is its full " \
@@ -288,7 +292,7 @@ def check_budget_range(objective: Callable[..., Any], min_budget: float | None, 
     if max_budget > high:
         # Its rungs in the objective's units. Ten digits: at six, 1/81 read 0.0123457, 3e-6 above the rung, and
         # lost it (a min_budget is its rung within 1e-6), or 1/27 read 0.037037 and warned it was off the ladder.
-        scaled = None if min_budget is None else min_budget * high / max_budget
+        scaled = None if lowest is None else lowest * high / max_budget
         hint = (f"{takes}: every job above {high:g} would fail, and none would count as a full evaluation (the study "
                 f"counts those at max_budget). Set max_budget={high:g}" +
                 (f" and min_budget={scaled:.10g}, the same rungs in its units." if scaled is not None and low < scaled

@@ -89,6 +89,12 @@ class Scheduler(ABC):
     #: smallest budget is not checked).
     min_budget: float | None = None
 
+    @property
+    def lowest_budget(self) -> float | None:
+        """The budget of its cheapest job, which the study checks against the objective's
+        ``budget_range``: ``min_budget``, unless its rungs start above it (off their ladder)."""
+        return self.min_budget
+
     @abstractmethod
     def rung_table(self) -> list[dict[str, Any]]:
         """One row per rung: its budget, jobs, results and promotions, as plain data."""

@@ -286,7 +286,8 @@ def check_objective(study: Running, objective: Any, owner: str, *, budgeted: boo
     scheduler = study.optimizer if budgeted and isinstance(study.optimizer, Scheduler) else None
     if scheduler is not None:  # every trial it asks has a budget
         check_budget_keyword(objective, scheduler.max_budget, owner, study.optimizer.name, up_to=True)
-        check_budget_range(objective, scheduler.min_budget, scheduler.max_budget, owner, study.optimizer.name)
+        check_budget_range(objective, scheduler.min_budget, scheduler.max_budget, owner, study.optimizer.name,
+                           scheduler.lowest_budget)
     if scheduler is None or study._state.n_queued:  # an enqueued trial has none, as any other optimizer's
         check_budget_keyword(objective, None, owner, study.optimizer.name)
     check_signature(objective, owner, (("budget",) if scheduler else ()) + (("report",) if budgeted else ()))

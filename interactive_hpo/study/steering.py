@@ -233,7 +233,8 @@ class Steering:
                 low = "None" if scheduler.min_budget is None else f"{scheduler.min_budget:g}"
                 reason = (f"the objective cannot run at the budgets of {scheduler.name!r} "
                           f"(min_budget={low}, max_budget={scheduler.max_budget:g})")
-                check_budget_range(objective, scheduler.min_budget, scheduler.max_budget, owner, scheduler.name)
+                check_budget_range(objective, scheduler.min_budget, scheduler.max_budget, owner, scheduler.name,
+                                   scheduler.lowest_budget)
         except InvalidParameterError:
             self._finish(trial, TrialState.FAILED, None, {"error": reason})
             raise

@@ -99,7 +99,7 @@ def check_scheduled_budgets(call: PlainCall, name: str, settings: Mapping[str, A
     # Built to read its budgets (a scheduler may derive them from other settings); the seed is
     # never used, only given so that building draws no entropy.
     built = cls(space, **{"seed": 0, **settings})
-    check_budget_range(call, built.min_budget, built.max_budget, owner, name)
+    check_budget_range(call, built.min_budget, built.max_budget, owner, name, built.lowest_budget)
 
 
 def budget_refusal(call: PlainCall, optimizer: str, owner: str) -> InvalidParameterError | None:

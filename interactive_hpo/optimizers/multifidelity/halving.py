@@ -129,6 +129,10 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
         self._finite = FiniteSpace.of(space) if self.sampler == "bo" else None
         self._started: dict[int, tuple[int, ...]] = {}  # config number -> its key in _finite (sampling.unstarted)
 
+    @property
+    def lowest_budget(self) -> float:
+        return float(self.budgets[0])  # a min_budget off the ladder starts its jobs at the rung above it
+
     def settings(self) -> dict[str, Any]:
         """:meth:`Optimizer.settings`, ``min_budget`` None when it was not given: rebuilt, or with
         another ``max_budget`` (the Lab's form, a switch), it is ``max_budget / 27`` again. A

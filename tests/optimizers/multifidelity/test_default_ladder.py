@@ -61,17 +61,23 @@ def test_a_float32_min_budget_is_its_rung(rung):
         ASHA(SPACE, min_budget=rung * (1 + 1e-5))  # a person's choice between two rungs
 
 
-@pytest.mark.parametrize("settings", [{"max_budget": 1.5}, {"max_budget": 81, "min_budget": 1}, {"max_budget": 27}])
+@pytest.mark.parametrize("settings", [{"max_budget": 1.5}, {"max_budget": 81, "min_budget": 1}, {"max_budget": 27},
+                                      # the hint scales the lowest rung, not a min_budget off the ladder below it
+                                      {"max_budget": 1.5, "reduction_factor": 2},
+                                      {"max_budget": 27, "min_budget": 2, "reduction_factor": 3}])
 def test_the_hint_beyond_the_budget_range_rebuilds_the_same_rungs_without_a_warning(settings):
     def objective(params, *, budget):
         return params["lr"]
 
     objective.budget_range = (0, 1)
-    asha = ASHA(SPACE, **settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # min_budget=2 is off the ladder: said as it is typed, not tested here
+        asha = ASHA(SPACE, **settings)
     with pytest.raises(InvalidParameterError, match="Set max_budget=1 and min_budget=") as error:
         Study(SPACE, asha).run(objective, n_trials=1, progress=False)
     hinted = dict(re.findall(r"(m\w\w_budget)=([\d.e-]+)", str(error.value).split("Set ")[-1]))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        rebuilt = ASHA(SPACE, **{k: float(v) for k, v in hinted.items()})
+        rebuilt = ASHA(SPACE, **{k: float(v) for k, v in hinted.items()},
+                       reduction_factor=settings.get("reduction_factor", 3))
     assert rebuilt.budgets == pytest.approx([b / asha.max_budget for b in asha.budgets], rel=1e-9)
