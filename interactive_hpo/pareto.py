@@ -3,7 +3,8 @@
 Everything here reads **losses** (every objective minimized; ``Direction.to_loss`` turns a
 maximized value into one) as an array of shape (n, m): n points, m objectives. A point
 *dominates* another when it is no worse in every objective and better in at least one.
-Pure NumPy, so the study, the optimizers, the plots and the Lab can all use it.
+The hypervolume's own module is :mod:`interactive_hpo.hypervolume`, whose names this one
+re-exports. Pure NumPy, so the study, the optimizers, the plots and the Lab can all use it.
 
 Examples
 --------
@@ -24,49 +25,17 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_real, fail, float_array
+from ._dominance import _front_mask, _losses
+from ._dominance import check_reference as check_reference  # where objectives/ reads it
+from ._validation import check_real, fail
+from .hypervolume import FrontVolume, hypervolume, hypervolume_history
 
-__all__ = ["crowding_distance", "hypervolume", "hypervolume_history", "nondominated_sort", "pareto_mask",
-           "reference_point"]
+__all__ = ["FrontVolume", "crowding_distance", "hypervolume", "hypervolume_history", "nondominated_sort",
+           "pareto_mask", "reference_point"]
 
 #: Smallest spread of an objective when inferring a reference point (BoTorch's ``MIN_Y_RANGE``), so
 #: a point that is 0 in some objective still gets a box of positive size.
 MIN_SPAN = 1e-7
-
-#: Points taken at once when culling: fewer Python steps against ``_CULL * n * m`` comparisons each.
-_CULL = 64
-
-#: Slices of the 3-D sweep handled at once: bounds its memory at ``_BLOCK * n`` floats.
-_BLOCK = 256
-
-
-def _losses(losses: Any, owner: str, *, min_objectives: int = 1, nan_rows: bool = False) -> np.ndarray:
-    """``losses`` as a float array of shape (n, m), m >= ``min_objectives``, checked finite.
-
-    With ``nan_rows``, rows that are entirely NaN (failed trials) are allowed; a row that is
-    NaN in some objectives only is still an error, since it is a bug, not a failed trial.
-    """
-    rule = f"a 2-D array of shape (n, m) with m >= {min_objectives} objectives, of finite numbers"
-    rule += " (or rows of NaN for failed trials)" if nan_rows else ""
-    array = float_array(losses, "losses", owner, rule)  # an int past a float's range too
-    if array.ndim != 2 or array.shape[1] < min_objectives:
-        raise fail("losses", owner, rule, losses, hint=f"Its shape is {array.shape}.")
-    allowed = np.isfinite(array).all(axis=1)
-    if nan_rows:
-        allowed |= np.isnan(array).all(axis=1)
-    if not allowed.all():
-        row = int(np.argmin(allowed))
-        raise fail("losses", owner, rule, losses, hint=f"Row {row} is {array[row].tolist()}.")
-    return array
-
-
-def check_reference(reference: Any, m: int, owner: str, name: str = "reference", *, nan: bool = False) -> np.ndarray:
-    """``reference`` as a float array of shape (m,), finite (or NaN where ``nan`` allows it)."""
-    rule = f"a sequence of {m} finite numbers, one per objective" + (" (or NaN)" if nan else "")
-    array = float_array(reference, name, owner, rule)  # an int past a float's range too (OverflowError)
-    if array.shape != (m,) or not (np.isfinite(array) | (nan & np.isnan(array))).all():
-        raise fail(name, owner, rule, reference)
-    return array
 
 
 def pareto_mask(losses: Any) -> np.ndarray:
@@ -97,43 +66,6 @@ def pareto_mask(losses: Any) -> np.ndarray:
     """
     return _front_mask(_losses(losses, "pareto_mask"))
 
-
-def _front_mask(losses: np.ndarray) -> np.ndarray:
-    return _mask_2d(losses) if losses.shape[1] == 2 else _mask_by_culling(losses)
-
-
-def _mask_2d(losses: np.ndarray) -> np.ndarray:
-    order = np.lexsort((losses[:, 1], losses[:, 0]))
-    ranked = losses[order]
-    # Every dominator of a point comes before it in lexicographic order; it is dominated iff one
-    # strictly earlier row has a second loss no larger. Copies share the test of their first copy,
-    # so one copy does not knock out the other.
-    best_before = np.minimum.accumulate(np.concatenate(([np.inf], ranked[:-1, 1])))
-    new = np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1)))
-    first_copy = np.maximum.accumulate(np.where(new, np.arange(len(ranked)), 0))
-    mask = np.empty(len(losses), dtype=bool)
-    mask[order] = best_before[first_copy] > ranked[:, 1]
-    return mask
-
-
-def _mask_by_culling(losses: np.ndarray) -> np.ndarray:
-    # In lexicographic order nothing later dominates anything earlier, and whatever a dropped
-    # point dominates, its dominator does too. So take the first _CULL remaining points, keep
-    # those no other of them dominates (they are on the front), and drop all they dominate.
-    mask = np.zeros(len(losses), dtype=bool)
-    remaining = np.lexsort(losses.T[::-1])
-    while remaining.size:
-        head, remaining = remaining[:_CULL], remaining[_CULL:]
-        heads = losses[head]
-        front = ~_dominates(heads[:, None], heads[None]).any(axis=0)
-        mask[head[front]] = True
-        remaining = remaining[~_dominates(heads[front][:, None], losses[remaining][None]).any(axis=0)]
-    return mask
-
-
-def _dominates(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Whether ``a`` dominates ``b``, over the last axis (broadcasting the others)."""
-    return np.asarray((a <= b).all(axis=-1) & (a < b).any(axis=-1))
 
 
 def nondominated_sort(losses: Any) -> np.ndarray:
@@ -207,138 +139,6 @@ def crowding_distance(losses: Any) -> np.ndarray:
         gaps[order[1:-1]] = (ranked[2:] - ranked[:-2]) / (high - low)
         distance += np.where((column == low) | (column == high), np.inf, gaps)
     return distance
-
-
-def hypervolume(losses: Any, reference: Any) -> float:
-    """The exact volume dominated by the points and bounded by ``reference``.
-
-    Parameters
-    ----------
-    losses : array-like of shape (n, m)
-        Finite losses, m >= 2. Points not strictly below ``reference`` in every objective add
-        nothing; dominated points and copies add nothing either.
-    reference : array-like of shape (m,)
-        The worst corner of the measured region, in losses (see :func:`reference_point`).
-
-    Returns
-    -------
-    float
-        The Lebesgue measure of the union of the boxes ``[point, reference]``.
-
-    Notes
-    -----
-    Exact for any m. Two objectives: sort and sum rectangles, O(n log n). Three: sweep along
-    the last objective, adding the 2-D area of the points below each slice, all slices at once
-    in NumPy, O(n^2) time (n = the front's size). Four or more: the same slicing recursively
-    (Hypervolume by Slicing Objectives, While et al. 2006), O(n^(m-1)): fine for a few hundred
-    points at m = 4, slow beyond.
-
-    With no point strictly below ``reference`` the volume is 0, without a warning: this is
-    arithmetic, run in optimizers' loops and benchmarks, where 0 is an answer (no trial good
-    enough yet). Where a person gives the reference, ``plots.pareto_info`` and the Lab's Pareto
-    panel say why it is 0 (:func:`interactive_hpo.plots.pareto_note.unreached_reference`).
-
-    Examples
-    --------
-    >>> hypervolume([[1, 2, 2], [2, 1, 1]], reference=[3, 3, 3])
-    5.0
-    """
-    losses = _losses(losses, "hypervolume", min_objectives=2)
-    reference = check_reference(reference, losses.shape[1], "hypervolume")
-    inside = losses[(losses < reference).all(axis=1)]
-    _check_box(inside, reference, "hypervolume")
-    return _volume(inside[_front_mask(inside)], reference)
-
-
-def _check_box(inside: np.ndarray, reference: np.ndarray, owner: str) -> None:
-    """Refuse a ``reference`` whose box over the points ``inside`` it, shape (n, m), has no
-    finite volume: a reference of 1e308 typed in the Pareto tab gave a hypervolume of inf,
-    with numpy's overflow warning."""
-    if len(inside) == 0:
-        return
-    spans = reference - inside.min(axis=0)
-    with np.errstate(over="ignore"):
-        volume = np.prod(spans)
-    if not np.isfinite(volume):
-        raise fail("reference", owner, "a point whose box over the losses below it has a finite volume",
-                   reference.tolist(), hint=f"The box spans {spans.tolist()}, a volume past the largest float; "
-                                            "a reference nearer the losses measures the same front.")
-
-
-def _volume(points: np.ndarray, reference: np.ndarray) -> float:
-    """Hypervolume of ``points`` of shape (n, m), all strictly inside the reference box."""
-    m = points.shape[1]
-    if len(points) == 0:
-        return 0.0
-    if m == 2:
-        return float(_slice_areas(points, reference, np.ones((1, len(points)), dtype=bool))[0])
-    order = np.argsort(points[:, -1], kind="stable")
-    points = points[order]
-    thickness = np.append(points[1:, -1], reference[-1]) - points[:, -1]
-    if m == 3:
-        # Slice k (between the k-th and (k+1)-th last losses) is covered by the first k+1 points.
-        n = len(points)
-        slices = [np.arange(start, min(start + _BLOCK, n)) for start in range(0, n, _BLOCK)]
-        areas = np.concatenate([_slice_areas(points, reference, np.arange(n) <= ks[:, None]) for ks in slices])
-        return float(areas @ thickness)
-    return float(sum(_volume(points[: k + 1, :-1], reference[:-1]) * width
-                     for k, width in enumerate(thickness) if width > 0))
-
-
-def _slice_areas(points: np.ndarray, reference: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """2-D areas dominated by subsets of ``points`` (first two objectives): one per row of the
-    boolean ``present`` of shape (s, n), which marks the subset.
-
-    Between consecutive first losses the dominated height is the reference's second loss minus
-    the smallest second loss among present points to the left: a running minimum.
-    """
-    order = np.argsort(points[:, 0], kind="stable")
-    x, y = points[order, 0], points[order, 1]
-    widths = np.append(x[1:], reference[0]) - x
-    lowest = np.minimum.accumulate(np.where(present[:, order], y, reference[1]), axis=1)
-    return (reference[1] - lowest) @ widths
-
-
-def hypervolume_history(losses: Any, reference: Any) -> np.ndarray:
-    """The hypervolume of the first k points, for k = 1..n: how the front grew over trials.
-
-    Parameters
-    ----------
-    losses : array-like of shape (n, m)
-        Losses in trial order, m >= 2; rows entirely NaN are failed trials and add nothing.
-    reference : array-like of shape (m,)
-        Fixed for the whole history (see :func:`reference_point`).
-
-    Returns
-    -------
-    ndarray of float, shape (n,)
-        Non-decreasing; 0 until a point is strictly below ``reference`` in every objective.
-
-    Notes
-    -----
-    Keeps the current front and recomputes the volume only when a point joins it, so the cost
-    is that of one :func:`hypervolume` per front change.
-
-    Examples
-    --------
-    >>> nan = float("nan")
-    >>> hypervolume_history([[2, 2], [nan, nan], [1, 3], [3, 3]], reference=[4, 4])
-    array([4., 4., 5., 5.])
-    """
-    losses = _losses(losses, "hypervolume_history", min_objectives=2, nan_rows=True)
-    reference = check_reference(reference, losses.shape[1], "hypervolume_history")
-    _check_box(losses[(losses < reference).all(axis=1)], reference, "hypervolume_history")
-    history = np.zeros(len(losses))
-    front = np.empty((0, losses.shape[1]))
-    volume = 0.0
-    for k, point in enumerate(losses):
-        # NaN compares False, so a failed trial is never inside the box.
-        if (point < reference).all() and not (front <= point).all(axis=1).any():
-            kept = ~(point <= front).all(axis=1)
-            front = np.vstack([front[kept], point])
-            volume = max(volume, _volume(front, reference))  # it only grows; max drops rounding noise
-        history[k] = volume
-    return history
 
 
 def reference_point(losses: Any, margin: float = 0.1, bounds: Any = None) -> np.ndarray:

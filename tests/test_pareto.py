@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from interactive_hpo import pareto
+from interactive_hpo import hypervolume as volumes
 from interactive_hpo.exceptions import InvalidParameterError
 from interactive_hpo.pareto import (
     crowding_distance,
@@ -189,7 +189,7 @@ def test_hypervolume_matches_botorch(botorch_mo, m, seed):
 def test_the_3d_sweep_gives_the_same_volume_in_blocks_of_slices(monkeypatch):
     losses = on_sphere(np.random.default_rng(5), 50, 3)
     whole = hypervolume(losses, np.ones(3))
-    monkeypatch.setattr(pareto, "_BLOCK", 7)  # 50 slices in 8 blocks, the last one short
+    monkeypatch.setattr(volumes, "_BLOCK", 7)  # 50 slices in 8 blocks, the last one short
     assert hypervolume(losses, np.ones(3)) == pytest.approx(whole, rel=1e-12)
 
 
