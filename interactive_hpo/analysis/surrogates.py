@@ -54,7 +54,8 @@ class GPSamples:
         return np.asarray(self.view.sample_paths(points, n_samples=self.n_samples, seed=self.seed), dtype=float)
 
     def mean(self, X: np.ndarray) -> np.ndarray:
-        """The posterior mean at ``X`` of shape (m, d) in the unit cube: shape (m,)."""
+        """The view's prediction at ``X`` of shape (m, d) in the unit cube: shape (m,). Its posterior
+        mean, or under an output warp its median (``SurrogatePrediction.centre`` says which)."""
         return np.asarray(self.view.predict(cube_points(X, self.view.X.shape[1], "GPSamples.mean")).mean, dtype=float)
 
 

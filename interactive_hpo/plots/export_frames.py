@@ -110,8 +110,13 @@ class StepFrames:
             star = [float(axis_positions(surface.x_axis, trial.x[ix:ix + 1])[0]),
                     float(axis_positions(surface.y_axis, trial.x[iy:iy + 1])[0])] if star_shown else None
             maps = self._reuse("maps", lambda: SurrogateMaps(self.fig.subplots(1, 3, sharey=True)))
-            maps.update(surface, view.predict(surface.points.reshape(-1, space.dim)), observed=observed,
-                        proposal=star, direction=study.direction.value)
+            points = surface.points.reshape(-1, space.dim)
+            belief = view.predict(points)
+            warped = belief.centre == "median"  # a GP fitted on warped values: its median in objective units
+            if warped:  # the std as the GP sees it, as the Lab's map draws it (WARPED_STD: small near trials)
+                belief = view.predict(points, std_units="model")
+            maps.update(surface, belief, observed=observed, proposal=star, direction=study.direction.value,
+                        warped_std=warped)
         else:
             view_of_trials = self._reuse("trials", lambda: _TrialsView(self.fig, study, self.names, trials))
             view_of_trials.update(step, [t for t, kept in zip(done, shown, strict=True) if kept],

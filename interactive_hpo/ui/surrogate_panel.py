@@ -305,7 +305,9 @@ class SurrogatePanel:
             # Warped, the std as the GP sees it whatever the mean's units (WARPED_STD says why).
             belief = view.predict(surface.points.reshape(-1, d), std_units="model" if warped else None)
             cast(MapReadout, self.readout).show(surface, belief, (self.pair[0], self.pair[1]), self.maps.axes,
-                                                ("mean (as the GP sees it)" if self.as_seen.value else "mean",
+                                                # "median" under a warp, as the map's title (SurrogatePrediction)
+                                                (f"{belief.centre} (as the GP sees it)" if self.as_seen.value
+                                                 else belief.centre,
                                                  "std (warped units)" if warped else "std", belief.acquisition_name))
             self.maps.update(surface, belief, observed=on_axes,
                              observed_alpha=alpha[kept], proposal=star, direction=history.direction,

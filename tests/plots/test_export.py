@@ -21,6 +21,7 @@ from interactive_hpo.plots.export import (  # noqa: E402
     export_animation,
     export_html,
 )
+from interactive_hpo.plots.surrogate_maps import WARPED_STD  # noqa: E402
 
 from ..figure_layout import assert_integer_ticks  # noqa: E402
 from ..trial_copies import count_copies  # noqa: E402
@@ -429,3 +430,17 @@ def test_frames_leave_off_the_trials_and_the_proposal_lacking_a_parameter_shown(
                 hidden_star = True
                 assert f"trial {step} is not starred: " in caption
         assert hidden_star, "the test needs a proposal without coef0"
+
+
+def test_a_frame_of_a_warped_model_draws_the_std_as_the_gp_sees_it_as_the_lab_does(study):
+    # In objective units the warp's inverse stretched the std into rings around the trials (h407's note).
+    fig = Figure()
+    draw_step(study, 3, fig)
+    view = study.surrogate(step=3)
+    assert view.predict(view.X[:1]).centre == "median"  # the default output warp
+    assert fig.axes[1].get_title().startswith("std") and fig.axes[0].get_title().startswith("median")
+    assert WARPED_STD in [label for ax in fig.axes[3:] for label in (ax.get_xlabel(), ax.get_ylabel())]
+    surface = PLANE.slice2d("a", "b", at=study.trials[0].params, resolution=50)
+    (drawn,) = [artist.get_array() for artist in fig.axes[1].get_children() if hasattr(artist, "get_array")
+                and artist.get_array() is not None and np.size(artist.get_array()) == 50 * 50]
+    assert np.nanmax(drawn) <= np.nanmax(view.predict(surface.points.reshape(-1, 2), std_units="model").std) * 1.01

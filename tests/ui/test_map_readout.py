@@ -45,7 +45,7 @@ def test_the_readout_names_the_point_and_the_values_drawn_in_its_cell():
     column = np.argmin(np.abs(np.asarray(grid.x_axis.levels) - 3.14))
     row = np.argmin(np.abs(np.asarray(grid.y_axis.levels) - 2.27))
     drawn = [image.get_array().reshape(grid.shape)[row, column] for image in maps.images]
-    for name, value in zip(("mean", "std (warped units)", "logei"), drawn, strict=True):
+    for name, value in zip(("median", "std (warped units)", "logei"), drawn, strict=True):
         assert f"{name} {value:.4g}" in line, (name, value, line)
     move(figure, panel.figure.fig.axes[-1], 0.5, 0.5)  # a colour bar: not a map
     assert POINT_AT in panel.readout.widget.value
@@ -59,7 +59,7 @@ def test_on_a_categorical_axis_the_readout_names_the_choice_a_click_there_evalua
     lab = lab_after(lambda p: quad(p) + "abc".index(p["kind"]), space, 6, seed=0, optimizer_settings=FAST)
     panel = lab.surrogate_panel
     move(panel.figure.fig, panel.maps.axes[0], 0.5, 1.2)  # choice 1's band
-    assert panel.readout.widget.value.startswith("<small>x=0.5, kind=b: mean ")
+    assert panel.readout.widget.value.startswith("<small>x=0.5, kind=b: median ")  # the warp's: as the map's title
 
 
 def test_a_curve_of_one_parameter_has_no_readout_its_axes_are_values():
@@ -82,11 +82,11 @@ def test_on_a_conditional_pair_and_an_integer_s_bins_the_readout_reads_the_cell_
     drawn = panel.maps.images[0].get_array().reshape(4, 2)  # rows: degree 2 to 5; columns: rbf, poly
     for degree in (2, 3, 4, 5):
         move(panel.figure.fig, panel.maps.axes[0], 1.0, degree)
-        assert f"kernel=poly, degree={degree}: mean {drawn[degree - 2, 1]:.4g}," in panel.readout.widget.value
+        assert f"kernel=poly, degree={degree}: median {drawn[degree - 2, 1]:.4g}," in panel.readout.widget.value
     wide = lab_after(lambda p: (p["n"] - 90) ** 2 / 1e4 + p["x"], SearchSpace([Int("n", 0, 200), Float("x", 0, 1)]),
                      8, seed=0, optimizer_settings=FAST).surrogate_panel
     n_axis, x_axis = (wide.space.axis(name, resolution=60) for name in ("n", "x"))
     column, row = (int(np.searchsorted(cell_edges(axis), at) - 1) for axis, at in ((n_axis, 29.0), (x_axis, 0.52)))
     drawn = wide.maps.images[0].get_array().reshape(len(x_axis.levels), len(n_axis.levels))[row, column]
     move(wide.figure.fig, wide.maps.axes[0], 29.0, 0.52)  # 29 lies in the cell of the level after it
-    assert f"mean {drawn:.4g}," in wide.readout.widget.value
+    assert f"median {drawn:.4g}," in wide.readout.widget.value
