@@ -51,7 +51,7 @@ def measure(kind: str, n: int, repeats: int, acquisition: str) -> dict[str, floa
     from interactive_hpo import Int, SearchSpace, Study
     from interactive_hpo.optimizers.bayes import acquisition as acq
     from interactive_hpo.optimizers.bayes.model import one_thread
-    from interactive_hpo.optimizers.bayes.paths import hamming_paths
+    from interactive_hpo.optimizers.bayes.paths import posterior_paths
 
     sys.path.insert(0, str(ROOT))
     from benchmarks.suite.tasks import make_task
@@ -103,7 +103,7 @@ def measure(kind: str, n: int, repeats: int, acquisition: str) -> dict[str, floa
         with torch.random.fork_rng(), one_thread(), torch.no_grad():
             torch.manual_seed(repeat)
             paths = (draw_matheron_paths(model, sample_shape=torch.Size([10])) if acq.supports_paths(model)
-                     else hamming_paths(model, 10))
+                     else posterior_paths(model, 10))
             paths(candidates).max(dim=-2)
 
     row = {"propose_s": timed(lambda _: fresh(True)), "held_s": timed(lambda _: fresh(False)),

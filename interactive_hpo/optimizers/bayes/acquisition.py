@@ -40,7 +40,7 @@ from scipy import special
 from .model import DTYPE, torch
 from .predictor import Predictor
 from .kernel import HammingKernel
-from .paths import hamming_paths
+from .paths import posterior_paths
 from .search import IntBins, ascend, bin_ends, mixed_search
 from botorch.acquisition import (  # noqa: E402
     AcquisitionFunction,
@@ -129,7 +129,7 @@ class HammingThompson(AcquisitionFunction):
 
     def __init__(self, model: Any):
         super().__init__(model)
-        self.path = hamming_paths(model, 1)
+        self.path = posterior_paths(model, 1)
 
     def forward(self, X: Any) -> Any:
         """The path at points of shape (b, q, d), summed over each batch's q points: shape (b,)."""

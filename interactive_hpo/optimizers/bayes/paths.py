@@ -40,7 +40,7 @@ from botorch.sampling.pathwise.paths import SamplePath
 from .kernel import formula
 from .model import DTYPE, torch
 
-__all__ = ["hamming_paths", "posterior_paths"]
+__all__ = ["posterior_paths"]
 
 #: Random frequencies per path (BoTorch's 1,024 features are 512 sine-cosine pairs), for up to 16
 #: paths; more paths get fewer each, down to 128, so that a call costs about what BoTorch's does:
@@ -145,6 +145,3 @@ def frequencies(n_samples: int) -> int:
     fewer for many, never below :data:`MIN_FREQUENCIES`."""
     return max(MIN_FREQUENCIES, min(NUM_FREQUENCIES, FREQUENCY_BUDGET // n_samples))
 
-
-#: The name ``bayes.acquisition`` (Thompson sampling with categories) and ``bayes.view`` import.
-hamming_paths = posterior_paths

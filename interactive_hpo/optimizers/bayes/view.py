@@ -21,7 +21,7 @@ from ...direction import Direction
 from ...views import KeepsReadOnly, KernelSummary, SurrogatePrediction
 from . import acquisition as acq
 from .model import DTYPE, torch
-from .paths import hamming_paths
+from .paths import posterior_paths
 from .predictor import Predictor
 from .transfer import source_weights
 from .warping import OutputWarp
@@ -279,12 +279,11 @@ class GPSurrogateView(KeepsReadOnly):
         """Posterior function samples at ``X`` of shape (m, d): an array of shape (n_samples, m).
 
         Drawn pathwise (Wilson et al., 2020: a random-feature prior sample plus a data update),
-        so their cost is linear in m and a whole 2-D slice is cheap; with categories in the
-        kernel, from the features of ``bayes.paths``. The same seed draws the same functions, so
-        points evaluated in several calls belong to the same ``n_samples`` functions.
+        so their cost is linear in m and a whole 2-D slice is cheap; each path has its own
+        features (``bayes.paths``), so their spread is the posterior's near the data too. The same
+        seed draws the same functions, so points evaluated in several calls belong to the same
+        ``n_samples`` functions.
         """
-        from botorch.sampling.pathwise import draw_matheron_paths
-
         owner = "GPSurrogateView.sample_paths"
         points = torch.tensor(self.points(X, owner), dtype=DTYPE)
         n_samples, seed = check_draws(n_samples, seed, owner)
@@ -292,10 +291,7 @@ class GPSurrogateView(KeepsReadOnly):
         with torch.random.fork_rng(), torch.no_grad():
             if paths is None:
                 torch.manual_seed(seed)
-                if acq.supports_paths(self.model):
-                    paths = draw_matheron_paths(self.model, sample_shape=torch.Size([n_samples]))
-                else:
-                    paths = hamming_paths(self.model, n_samples)
+                paths = posterior_paths(self.model, n_samples)
                 self._paths.clear()  # one set kept: memory stays that of one call
                 self._paths[n_samples, seed] = paths
             values = paths(points)  # BoTorch applies the outcome transform: utility units

@@ -10,7 +10,7 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("botorch")
 
 from interactive_hpo import Categorical, Float, SearchSpace, Study  # noqa: E402
-from interactive_hpo.optimizers.bayes.paths import hamming_paths  # noqa: E402
+from interactive_hpo.optimizers.bayes.paths import posterior_paths  # noqa: E402
 
 SPACE = SearchSpace([Float("a", 0.0, 1.0), Float("b", 0.0, 1.0), Categorical("c", ["x", "y", "z", "w"])])
 SHIFT = {"x": 0.0, "y": 1.0, "z": 0.5, "w": 0.2}
@@ -32,7 +32,7 @@ def test_paths_follow_the_posterior(view):
     with torch.no_grad(), torch.random.fork_rng():  # both in the model's units (utilities, before any warp is undone)
         posterior = view.model.posterior(X)
         torch.manual_seed(0)
-        paths = hamming_paths(view.model, 2000)(X).reshape(2000, -1).numpy()
+        paths = posterior_paths(view.model, 2000)(X).reshape(2000, -1).numpy()
     mean, std = posterior.mean.reshape(-1).numpy(), np.sqrt(posterior.variance.reshape(-1).numpy())
     # Random features approximate the kernel (BoTorch's own paths of a numeric GP are off by up to 13 %).
     np.testing.assert_allclose(paths.mean(axis=0), mean, atol=0.1 * std.max())
@@ -58,7 +58,7 @@ def test_paths_are_drawn_once_for_calls_in_chunks(view, monkeypatch):
     A, B = points(6, seed=2), points(30, seed=3)
     expected = view.in_direction(view.direction).sample_paths(np.vstack([A, B]), n_samples=4, seed=7)
     draws = []
-    monkeypatch.setattr(view_module, "hamming_paths", lambda *a: draws.append(a) or hamming_paths(*a))
+    monkeypatch.setattr(view_module, "posterior_paths", lambda *a: draws.append(a) or posterior_paths(*a))
     again = view.in_direction(view.direction)  # the same belief, nothing drawn yet
     chunks = [again.sample_paths(part, n_samples=4, seed=7) for part in (A, B)]
     assert len(draws) == 1
