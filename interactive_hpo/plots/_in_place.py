@@ -33,6 +33,11 @@ def relimit(ax: Any, *leave_out: Any) -> None:
     ax.relim(visible_only=True)
     for artist in shown:
         artist.set_visible(True)
+    if not np.isfinite(ax.dataLim.get_points()).all():  # nothing shown: autoscale_view kept the old view
+        for axis, scale in (("x", ax.get_xscale()), ("y", ax.get_yscale())):
+            if scale == "linear":
+                getattr(ax, f"set_{axis}lim")(0, 1, auto=True)  # as fresh Axes show, still autoscaled
+        return
     ax.autoscale_view()
 
 

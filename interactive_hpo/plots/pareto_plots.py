@@ -192,7 +192,9 @@ class ParetoFrontPlot:
         return self.refresh()
 
     def clear(self) -> ParetoFrontPlot:
-        """Show no trial, no region and no reference (the labels stay); returns ``self``."""
+        """Show no trial, no region and no reference, on blank axes as fresh ones (a pair chosen
+        while nothing is drawn named the one before); returns ``self``."""
+        self.ax.set(xlabel="", ylabel="")
         self.dominated.set_visible(False)
         self.staircase.set_data([], [])
         for layer in [*self.layers.values(), self.reference]:
@@ -312,7 +314,8 @@ class HypervolumePlot:
         return self
 
     def clear(self) -> HypervolumePlot:
-        """Show no curve and no legend (the labels stay); returns ``self``."""
+        """Show no curve and no legend, its y axis unlabelled as on fresh axes; returns ``self``."""
+        self.ax.set_ylabel("")
         self.line.set_data([], [])
         relimit(self.ax)
         _legend_beside(self.ax)

@@ -251,7 +251,8 @@ class ManualPanel:
         leader = ""
         if best["manual"] is not None and best["optimizer"] is not None:
             mine, its = float(best["manual"].value), float(best["optimizer"].value)  # type: ignore[arg-type]
-            # A tie is said as one: accuracies on a small validation set often tie (was "you are ahead").
-            leader = " &mdash; <b>you are ahead</b>" if goal.better(mine, its) else \
-                " &mdash; the optimizer is ahead" if goal.better(its, mine) else " &mdash; level: the same best value"
+            # A tie is said as one: accuracies on a small validation set often tie (was "you are ahead"),
+            # to the last digits the scoreboard does not show (a mean of the same folds in another order).
+            leader = " &mdash; level: the same best value" if math.isclose(mine, its, rel_tol=1e-9, abs_tol=1e-12) \
+                else " &mdash; <b>you are ahead</b>" if goal.better(mine, its) else " &mdash; the optimizer is ahead"
         self.score.value = " &middot; ".join(cells) + leader

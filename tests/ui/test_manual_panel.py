@@ -56,3 +56,12 @@ def test_a_tie_is_said_as_one():
     study.add_manual({"x": 0.25}, 0.5)
     panel.update(study.trials, "minimize")
     assert panel.score.value.endswith("&mdash; <b>you are ahead</b>")
+
+
+def test_a_tie_to_the_digits_shown_is_level_too():
+    study = Study(SPACE, "random", seed=0)
+    study.tell(study.ask(), 0.3)
+    study.add_manual({"x": 0.5}, 0.1 + 0.2)  # 0.30000000000000004: "the optimizer is ahead" (r415)
+    panel = ManualPanel(SPACE)
+    panel.update(study.trials, "minimize")
+    assert panel.score.value.endswith("&mdash; level: the same best value")

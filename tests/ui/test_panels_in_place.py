@@ -115,3 +115,14 @@ def test_the_fidelity_panel_moves_its_artists_and_shows_what_a_fresh_panel_shows
     rungs, curves = picture(panel.rung_ax), picture(panel.curve_ax)
     assert {"scheduler: promote", "scheduler: stop"} <= set(rungs["legend"]) and rungs["scale"][0] == "log"
     assert "stopped here" in curves["legend"] and curves["labels"][:2] == ("budget", "value")
+
+
+def test_an_emptied_panel_shows_the_limits_and_labels_of_a_fresh_one(pareto_study):
+    # They kept the last trials' limits and the objectives' names (those of a pair no longer chosen) (r415).
+    panel = ParetoPanel(pareto_study.goals).update(pareto_study.trials)
+    panel.update([])
+    fresh = ParetoPanel(pareto_study.goals).update([])
+    for ax, fresh_ax in ((panel.front_ax, fresh.front_ax), (panel.volume_ax, fresh.volume_ax)):
+        shown, new = picture(ax), picture(fresh_ax)
+        assert (shown["xlim"], shown["ylim"], shown["labels"]) == (new["xlim"], new["ylim"], new["labels"])
+    assert picture(panel.front_ax)["xlim"] == [0, 1]

@@ -177,13 +177,13 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
     if ties:
         # EI's split credits a mean equal to the best with nothing (or a hair less): the gain is then
         # all the uncertainty's, though the point sits by the best trial (an exploit, not a search).
-        return text + (f"; {view.acquisition_name} chose it to refine the best trial: its mean ties the best's "
+        return text + (f"; {view.acquisition_name} chose it to refine the best trial: its {belief.centre} ties the best's "
                        f"(within a quarter sd), so the small gain it expects, {gain:.3g} {units}, is its "
                        "uncertainty's.")
     if exploit < 0.0:  # the gain is the uncertainty's term less what the mean's shortfall costs
         return text + (f"; {view.acquisition_name} chose it for its uncertainty (exploration) alone: {units}, it "
                        f"expects to gain {gain:.3g}: its uncertainty could add {explore:.3g}, less {-exploit:.3g} "
-                       "because its mean is worse than the best.")
+                       f"because its {belief.centre} is worse than the best.")
     share = explore / gain
     reason = "mostly for its uncertainty (exploration)" if share > 0.6 else \
         "mostly for its good mean (exploitation)" if share < 0.4 else "for its mean and its uncertainty alike"

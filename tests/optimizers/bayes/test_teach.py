@@ -238,7 +238,7 @@ def test_why_this_point_reads_ei_whose_mean_is_worse_than_the_best_as_the_figure
     assert "for its uncertainty (exploration) alone" in text and "100%" not in text
     # In plain words (a331: "the uncertainty's 0.0233 with the mean's shortfall, 0.00934 off" read garbled).
     assert (f"it expects to gain {explore + exploit:.3g}: its uncertainty could add {explore:.3g}, less "
-            f"{-exploit:.3g} because its mean is worse than the best.") in text
+            f"{-exploit:.3g} because its median is worse than the best.") in text  # warped: its median
 
 
 @pytest.mark.parametrize("acquisition", ["ei", "logei"])
@@ -248,5 +248,5 @@ def test_why_this_point_calls_a_point_by_the_best_trial_a_refinement_not_an_expl
     view = study_with(acquisition=acquisition).surrogate()
     by_the_best = view.X[int(np.argmin(view.losses))] + 1e-4
     text = why_this_point(view, by_the_best, LINE)
-    assert f"{acquisition} chose it to refine the best trial: its mean ties the best's" in text
+    assert f"{acquisition} chose it to refine the best trial: its median ties the best's" in text
     assert "exploration" not in text
