@@ -6,6 +6,7 @@ maximizing); only the search space turns unit-cube points into params.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -342,7 +343,10 @@ class Study(Recording, InCharge, OwnTrials, Steering, Introspection, Running):
             steering = self._steering_attrs(trial.number, fields.state)  # what stopped it: its record too
             kept = keep_record(Outcome(fields.state, None, fields.user_attrs), steering, self)
             attrs = {**steering, **kept.user_attrs}
-            done = trial.finished(fields.state, fields.value, attrs, time.time(), fields.values, fields.constraints)
+            # A clock set back while it ran (NTP, a daylight-saving change of a naive clock) gave it a
+            # negative duration, which add_finished and from_optuna refuse: it ends when it started.
+            ended = max(time.time(), trial.datetime_start or -math.inf)
+            done = trial.finished(fields.state, fields.value, attrs, ended, fields.values, fields.constraints)
             try:
                 self._record(finished_event(done, attrs))
             except StorageError as error:  # the write failed: which trial, and what to tell it again

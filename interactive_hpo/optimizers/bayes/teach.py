@@ -177,8 +177,8 @@ def why_this_point(view: GPSurrogateView, x: Any, space: SearchSpace) -> str:
     if ties:
         # EI's split credits a mean equal to the best with nothing (or a hair less): the gain is then
         # all the uncertainty's, though the point sits by the best trial (an exploit, not a search).
-        return text + (f"; {view.acquisition_name} chose it to refine the best trial: its {belief.centre} ties the best's "
-                       f"(within a quarter sd), so the small gain it expects, {gain:.3g} {units}, is its "
+        return text + (f"; {view.acquisition_name} chose it to refine the best trial: its {belief.centre} ties the "
+                       f"best's (within a quarter sd), so the small gain it expects, {gain:.3g} {units}, is its "
                        "uncertainty's.")
     if exploit < 0.0:  # the gain is the uncertainty's term less what the mean's shortfall costs
         return text + (f"; {view.acquisition_name} chose it for its uncertainty (exploration) alone: {units}, it "
