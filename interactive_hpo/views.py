@@ -143,13 +143,9 @@ class SurfaceGrid(KeepsReadOnly):
 class SurrogatePrediction(KeepsReadOnly):
     """A surrogate's belief at m points, in objective units (the study's direction restored).
 
-    A GP fitted on warped values (``output_warp``, "rank-log" by default) believes in a Gaussian
-    of the *warped* values; mapped back to the objective its belief is lopsided, so its mean and
-    its median differ. The warp is monotone, so its inverse maps the Gaussian's median and
-    quantiles exactly: :attr:`mean` is that median (``centre == "median"``), and
-    :attr:`interval` and :attr:`noisy_interval` are the exact ``+-2 sd`` quantiles, asymmetric
-    about it. Without a warp (or in the model's units) all is Gaussian: the median is the mean
-    and the intervals are ``mean +- 2 std``.
+    A GP fitted on warped values (``output_warp``) is a Gaussian of the warped values; mapped back
+    through the warp's (monotone) inverse its belief is lopsided, and only its median and
+    quantiles map exactly: then :attr:`mean` is the median and the intervals are asymmetric.
 
     Attributes
     ----------
