@@ -293,8 +293,10 @@ def check_budget_range(objective: Callable[..., Any], min_budget: float | None, 
         # Its rungs in the objective's units. Ten digits: at six, 1/81 read 0.0123457, 3e-6 above the rung, and
         # lost it (a min_budget is its rung within 1e-6), or 1/27 read 0.037037 and warned it was off the ladder.
         scaled = None if lowest is None else lowest * high / max_budget
+        # The top as typed must not pass the range: 1281167 read 1.28117e+06 at six digits, refused again.
+        top = f"{high:.10g}" if float(f"{high:.10g}") <= high else repr(float(high))
         hint = (f"{takes}: every job above {high:g} would fail, and none would count as a full evaluation (the study "
-                f"counts those at max_budget). Set max_budget={high:g}" +
+                f"counts those at max_budget). Set max_budget={top}" +
                 (f" and min_budget={scaled:.10g}, the same rungs in its units." if scaled is not None and low < scaled
                  else "."))
     else:

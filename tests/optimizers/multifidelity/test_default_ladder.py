@@ -81,3 +81,24 @@ def test_the_hint_beyond_the_budget_range_rebuilds_the_same_rungs_without_a_warn
         rebuilt = ASHA(SPACE, **{k: float(v) for k, v in hinted.items()},
                        reduction_factor=settings.get("reduction_factor", 3))
     assert rebuilt.budgets == pytest.approx([b / asha.max_budget for b in asha.budgets], rel=1e-9)
+
+
+@pytest.mark.parametrize("high", [1281167, 1 / 3, 2 / 3, 0.1])
+def test_the_hint_s_max_budget_is_the_top_of_the_range_to_the_digit(high):
+    # At six digits 1281167 read 1.28117e+06 (above the range: refused again) and 1/3 read 0.333333 (r416).
+    def objective(params, *, budget):
+        return params["lr"]
+
+    objective.budget_range = (0, high)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a max_budget of 2e6 with its default min_budget: not what is tested
+        asha = ASHA(SPACE, max_budget=3 * high)
+    with pytest.raises(InvalidParameterError, match="Set max_budget=") as error:
+        Study(SPACE, asha).run(objective, n_trials=1, progress=False)
+    hinted = {k: float(v) for k, v in re.findall(r"(m\w\w_budget)=([\d.e+-]+\d)", str(error.value).split("Set ")[-1])}
+    assert hinted["max_budget"] <= high
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rebuilt = ASHA(SPACE, **hinted)
+    assert rebuilt.budgets == pytest.approx([b / 3 for b in asha.budgets], rel=1e-9)
+    Study(SPACE, rebuilt).run(objective, n_trials=1, progress=False)  # accepted
