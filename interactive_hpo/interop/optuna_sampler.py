@@ -17,7 +17,8 @@ know, and it holds for trials added or changed behind its back. The proposals th
 the GP's fitted hyperparameters and the position in the initial design) are told as the
 optimizer's own, as a journal replay tells them, so the initial design goes on where it stopped
 and the GP fit starts from the last one. They live in this
-sampler object, by study name (one sampler can serve several studies), and in each trial's
+sampler object, by study (one sampler can serve several studies, each as a new sampler would:
+two studies of one name, or a study deleted and created again, are two), and in each trial's
 system attribute "ihpo:proposal" with the sampler's repr: a sampler with the same optimizer, seed
 and settings (another process's on the same storage, or a new one on a resumed study) takes them
 as its own too; another sampler's trials are data from elsewhere. A trial that ran elsewhere than
@@ -39,6 +40,8 @@ from __future__ import annotations
 
 import math
 import threading
+import weakref
+from dataclasses import dataclass, field
 from typing import Any
 
 from optuna.distributions import BaseDistribution
@@ -76,6 +79,22 @@ __all__ = ["IHPOSampler"]
 
 _STATES = {OptunaState.COMPLETE: TrialState.COMPLETE, OptunaState.PRUNED: TrialState.PRUNED,
            OptunaState.FAIL: TrialState.FAILED, OptunaState.RUNNING: TrialState.RUNNING}
+
+
+@dataclass
+class _StudyRecord:
+    """What an :class:`IHPOSampler` keeps of one study.
+
+    Attributes
+    ----------
+    intersection : IntersectionSearchSpace
+        Optuna's cache of the trials read: it refuses (or, in memory, silently mixes up) a second study.
+    proposals : dict of int to (dict, dict)
+        By Optuna trial number: the params proposed and what the optimizer recorded with them.
+    """
+
+    intersection: IntersectionSearchSpace = field(default_factory=IntersectionSearchSpace)
+    proposals: dict[int, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
 
 
 class IHPOSampler(BaseSampler):
@@ -129,46 +148,56 @@ class IHPOSampler(BaseSampler):
         check_settings(optimizer, self.settings, argument="optimizer", owner=owner, seed_apart=True)(
             SearchSpace([Float("probe", 0.0, 1.0)]), seed=self.seed, **self.settings)
         self._independent = RandomSampler(seed=self.seed % 2**32)
-        # One per study: Optuna's caches the trials it has read and refuses (or, in memory,
-        # silently mixes up) a second study.
-        self._intersections: dict[str, IntersectionSearchSpace] = {}
-        # By study name, then Optuna trial number: (params proposed, what the optimizer recorded).
-        # One sampler may serve several studies; each study's trial numbers start at 0.
-        self._by_study: dict[str, dict[int, tuple[dict[str, Any], dict[str, Any]]]] = {}
-        self._last_study: str | None = None
+        # What this sampler keeps of each study it samples for (see _StudyRecord), by the Study object
+        # Optuna hands it: a study's name or id does not tell two studies apart (two in memory are
+        # both study 0 of their storage; SQLite gives a study deleted and created again under its
+        # name the old one's id), an object does.
+        # Held weakly, so a study let go is let go here too, and no other object takes its place.
+        self._studies: weakref.WeakKeyDictionary[OptunaStudy, _StudyRecord] = weakref.WeakKeyDictionary()
+        # The proposals of the study this sampler last sampled for (``proposals``).
+        self._last: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
         # Optuna's threads (n_jobs > 1) sample at once: see sample_relative.
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
         # A lock cannot be copied or pickled (copy.deepcopy of the sampler, a Dask worker's copy):
-        # each copy gets its own.
-        return {key: value for key, value in self.__dict__.items() if key != "_lock"}
+        # each copy gets its own. Nor can the weak references to the studies: a copy starts afresh
+        # in each study, as a new sampler on a resumed study does (the proposals stored in its
+        # trials are its own), and keeps ``proposals``.
+        return {key: value for key, value in self.__dict__.items() if key not in ("_lock", "_studies")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        self._studies = weakref.WeakKeyDictionary()
 
     @property
     def proposals(self) -> dict[int, dict[str, Any]]:
         """What the optimizer recorded with each proposal it made in the study it last sampled
         for, by Optuna trial number (``"phase"``: "initial" or "bo", the acquisition value, ...): a copy."""
-        made = self._by_study.get(self._last_study, {}) if self._last_study is not None else {}
         # list() copies in one step: with n_jobs > 1 another thread may add a proposal meanwhile.
-        return {number: dict(info) for number, (_, info) in list(made.items())}
+        return {number: dict(info) for number, (_, info) in list(self._last.items())}
+
+    def _record(self, study: OptunaStudy) -> _StudyRecord:
+        """What this sampler keeps of ``study`` (under the lock), made the first time it samples for it."""
+        record = self._studies.get(study)
+        if record is None:
+            record = self._studies[study] = _StudyRecord()
+        return record
 
     def _proposals(self, study: OptunaStudy) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
         """The proposals made for ``study`` (a sampler shared by two studies must not take one's
         trial 3 for the other's)."""
-        self._last_study = study.study_name
-        return self._by_study.setdefault(study.study_name, {})
+        self._last = self._record(study).proposals
+        return self._last
 
     def infer_relative_search_space(self, study: OptunaStudy, trial: FrozenTrial) -> dict[str, BaseDistribution]:
         """The parameters every finished trial has with one distribution that our spaces hold
         exactly (no step, more than one value, a name that is not blank), as Optuna's GPSampler
         takes them."""
         with self._lock:  # its cache of the trials read is updated in place: one thread at a time
-            intersection = self._intersections.setdefault(study.study_name, IntersectionSearchSpace())
-            return {name: d for name, d in intersection.calculate(study).items() if maps_exactly(name, d)}
+            space = self._record(study).intersection.calculate(study)
+            return {name: d for name, d in space.items() if maps_exactly(name, d)}
 
     def sample_relative(self, study: OptunaStudy, trial: FrozenTrial,
                         search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
