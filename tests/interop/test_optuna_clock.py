@@ -7,6 +7,7 @@ our own study (whose tell takes such a trial) did not make the round trip throug
 from __future__ import annotations
 
 import datetime
+import json
 import time
 
 import pytest
@@ -58,16 +59,26 @@ def test_a_lab_opens_an_optuna_study_with_such_a_trial():
     assert len(lab.study.trials) == 4 and lab.study.trials[1].duration == 0.0
 
 
-def test_our_study_with_its_clock_set_back_goes_to_optuna_and_back(monkeypatch):
-    study = Study(SearchSpace([Float("x", -2.0, 2.0)]), "random", seed=0)
+def test_our_study_with_its_clock_set_back_goes_to_optuna_and_back(monkeypatch, tmp_path):
+    study = Study(SearchSpace([Float("x", -2.0, 2.0)]), "random", seed=0, storage=tmp_path / "s.jsonl")
     study.run(lambda p: p["x"] ** 2, 2)
     trial = study.ask()
     real = time.time
     with monkeypatch.context() as patched:  # an NTP step back of an hour while the trial ran
         patched.setattr(time, "time", lambda: real() - 3600)
         study.tell(trial, 0.5)
-    assert study.trials[2].duration < 0  # our tell takes it as the clock gave it
+    assert study.trials[2].duration == 0.0  # our tell ends it when it started
+    # A journal an earlier version wrote kept the negative duration: it still makes the round trip.
+    lines = (tmp_path / "s.jsonl").read_text().splitlines()
+    for i, line in enumerate(lines):
+        event = json.loads(line)
+        if event.get("event") == "finished" and event["number"] == 2:
+            event["datetime_complete"] -= 3600
+            lines[i] = json.dumps(event)
+    (tmp_path / "s.jsonl").write_text("\n".join(lines) + "\n")
+    old = Study.load(tmp_path / "s.jsonl")
+    assert old.trials[2].duration < 0
     with pytest.warns(UserWarning, match=r"Optuna trials \[2\]"):
-        back = from_optuna(to_optuna(study, optuna.storages.InMemoryStorage()), "random", seed=0)
-    assert [t.params for t in back.trials] == [t.params for t in study.trials]
+        back = from_optuna(to_optuna(old, optuna.storages.InMemoryStorage()), "random", seed=0)
+    assert [t.params for t in back.trials] == [t.params for t in old.trials]
     assert back.trials[2].duration == 0.0
