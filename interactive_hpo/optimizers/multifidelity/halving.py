@@ -52,7 +52,7 @@ from ..base import Optimizer, Suggestion
 from ..capabilities import MultiObjective, Scheduler
 from ..feasibility import violation_of
 from ..finite import FiniteSpace
-from .ladder import checked_budgets, checked_rungs, hyperband_brackets
+from .ladder import brackets_of, checked_budgets, checked_rungs, on_rung
 from .overrides import PromotionOverrides
 from .rungs import Bracket, Job
 from .sampling import proposal, unstarted
@@ -135,9 +135,17 @@ class HalvingScheduler(PromotionOverrides, Optimizer, Scheduler, MultiObjective)
 
     def settings(self) -> dict[str, Any]:
         """:meth:`Optimizer.settings`, ``min_budget`` None when it was not given: rebuilt, or with
-        another ``max_budget`` (the Lab's form, a switch), it is ``max_budget / 27`` again. A
+        another ``max_budget`` (the Lab's form, a switch), it is ``max_budget / 27`` again. Given on
+        a rung (:func:`.ladder.on_rung`: a float32 1/27) it is that rung exactly, which a journal's
+        rule (:data:`.ladder.RECORDED_SLACK`) reads as the same rung; off the ladder, as given. A
         journal an earlier version wrote records the number (1/27 then), which rebuilds its rungs."""
-        return {**super().settings(), "min_budget": self.min_budget if self._min_given else None}
+        if not self._min_given:
+            min_budget = None
+        elif on_rung(self.budgets[0], self.min_budget):
+            min_budget = float(self.budgets[0])
+        else:
+            min_budget = self.min_budget
+        return {**super().settings(), "min_budget": min_budget}
 
     # -- what subclasses decide ---------------------------------------------------------------
     @abstractmethod
@@ -368,7 +376,7 @@ class Hyperband(HalvingScheduler):
 
     def bracket_plan(self) -> list[list[tuple[int, float]]]:
         """Each bracket's (configurations, budget) per rung, in the order they run."""
-        return hyperband_brackets(self.min_budget, self.max_budget, self.reduction_factor)
+        return brackets_of(len(self.budgets), self.max_budget, self.reduction_factor)
 
     def _new_bracket(self, index: int) -> Bracket:
         plan = self.bracket_plan()

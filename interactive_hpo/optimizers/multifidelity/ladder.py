@@ -14,11 +14,17 @@ from typing import Any
 from ..._validation import check_int, check_real, fail, warn_user
 from ..recorded import from_recorded_settings
 
-__all__ = ["ON_RUNG", "checked_budgets", "checked_rungs", "hyperband_brackets", "on_rung", "rung_budgets"]
+__all__ = ["ON_RUNG", "RECORDED_SLACK", "brackets_of", "checked_budgets", "checked_rungs", "hyperband_brackets",
+           "on_rung", "rung_budgets"]
 
 #: The relative difference within which a ``min_budget`` is a rung (:func:`on_rung`): a float32's
 #: rounding (6e-8) is inside it, a budget a person chose off the ladder is not.
 ON_RUNG = 1e-6
+#: The ladder's slack before 2026-12-07, in powers of ``eta``: a ``min_budget`` a journal recorded
+#: rebuilds by it (:func:`checked_rungs`). Journals then recorded the ``min_budget`` as typed, and
+#: under :data:`ON_RUNG` one just above a rung (a float32 1/27, 1/243 to six digits) resumed with
+#: a rung more than it ran: new configurations at 0.037 where a promotion to 1.0 was pending.
+RECORDED_SLACK = 1e-9
 
 
 def checked_budgets(owner: str, min_budget: Any, max_budget: Any, eta: Any, eta_name: str = "reduction_factor"
@@ -56,11 +62,16 @@ def rung_budgets(min_budget: float, max_budget: float, eta: int) -> list[float]:
     return _rungs(*checked_budgets("rung_budgets", min_budget, max_budget, eta, "eta"))
 
 
-def _rungs(min_budget: float, max_budget: float, eta: int) -> list[float]:
-    """:func:`rung_budgets` of checked settings."""
-    top = int(math.floor(math.log(max_budget / min_budget) / math.log(eta)))
-    if on_rung(max_budget / eta**top / eta, min_budget):  # rounding, in the log or in min_budget, lost that rung
-        top += 1
+def _rungs(min_budget: float, max_budget: float, eta: int, recorded: bool = False) -> list[float]:
+    """:func:`rung_budgets` of checked settings; ``recorded``: a journal's, read with
+    :data:`RECORDED_SLACK`, the rule it was written under, instead of :func:`on_rung`."""
+    steps = math.log(max_budget / min_budget) / math.log(eta)
+    if recorded:  # a rung recorded since (HalvingScheduler.settings) is exact: both rules read it alike
+        top = int(math.floor(steps + RECORDED_SLACK))
+    else:
+        top = int(math.floor(steps))
+        if on_rung(max_budget / eta**top / eta, min_budget):  # rounding, in the log or in min_budget, lost that rung
+            top += 1
     return [max_budget / eta ** (top - k) for k in range(top + 1)]
 
 
@@ -79,11 +90,13 @@ def checked_rungs(owner: str, min_budget: float, max_budget: float, eta: int, ty
     the grid, :func:`on_rung`) a ``UserWarning`` names the rungs, unless ``typed`` is None
     (``min_budget`` left at its default: not a person's choice) or the settings are a journal's
     (:func:`from_recorded_settings`: its rungs are those it ran, and an earlier version's default,
-    1/27, is off the ladder of a ``reduction_factor`` other than 3 and 27)."""
-    budgets = _rungs(min_budget, max_budget, eta)
+    1/27, is off the ladder of a ``reduction_factor`` other than 3 and 27). A journal's settings
+    are read with :data:`RECORDED_SLACK`, a person's with :func:`on_rung`."""
+    recorded = from_recorded_settings()
+    budgets = _rungs(min_budget, max_budget, eta, recorded)
     rungs = f"[{', '.join(f'{b:g}' for b in budgets)}]"
     settings = f"max_budget={max_budget:g} and reduction_factor={eta}"
-    if len(budgets) < 2 and from_recorded_settings():  # a journal an earlier version wrote: it opens
+    if len(budgets) < 2 and recorded:  # a journal an earlier version wrote: it opens
         warn_user(f"{owner}: this journal's scheduler has one rung, {rungs} (min_budget={min_budget:g} with "
                   f"{settings}; an earlier version allowed it): every job runs at the full budget, as in random "
                   "search. Switch to a smaller min_budget to go on with several rungs.", UserWarning)
@@ -94,7 +107,7 @@ def checked_rungs(owner: str, min_budget: float, max_budget: float, eta: int, ty
                    "rungs or more", min_budget if typed is None else typed,
                    hint=f"{default}With {settings} the rungs would be {rungs}: every job at the full budget, as in "
                         "random search. Give a smaller min_budget or reduction_factor.")
-    if typed is not None and not on_rung(budgets[0], min_budget) and not from_recorded_settings():
+    if typed is not None and not on_rung(budgets[0], min_budget) and not recorded:
         warn_user(f"{owner} starts new configurations at budget {budgets[0]:g}, not min_budget={min_budget:g}: "
                       f"with {settings} the rungs are max_budget * reduction_factor**-k, {rungs}. For rungs from "
                       "min_budget pass max_budget = min_budget * reduction_factor**k; to keep these, min_budget = "
@@ -121,7 +134,13 @@ def hyperband_brackets(min_budget: float, max_budget: float, eta: int) -> list[l
     ([5, 4, 3, 2, 1], (34, 3.0))
     """
     min_budget, max_budget, eta = checked_budgets("hyperband_brackets", min_budget, max_budget, eta, "eta")
-    s_max = len(_rungs(min_budget, max_budget, eta)) - 1
+    return brackets_of(len(_rungs(min_budget, max_budget, eta)), max_budget, eta)
+
+
+def brackets_of(n_rungs: int, max_budget: float, eta: int) -> list[list[tuple[int, float]]]:
+    """:func:`hyperband_brackets` of a ladder of ``n_rungs`` rungs up to ``max_budget``: a scheduler's
+    own (``Hyperband.budgets``), which a journal's settings may have read with another rule."""
+    s_max = n_rungs - 1
     brackets = []
     for s in range(s_max, -1, -1):
         n = -(-(s_max + 1) * eta**s // (s + 1))  # integer ceiling: no float error at large eta**s
