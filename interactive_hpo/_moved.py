@@ -38,7 +38,7 @@ MOVED = {
     "optimizers.bayes_teach": "optimizers.bayes.teach",
     "optimizers.evolution": "optimizers.population.evolution",
     "optimizers.cmaes": "optimizers.population.cmaes",
-    "optimizers.halving": "optimizers.multifidelity.halving",
+    "optimizers.halving": "optimizers.multifidelity",  # its schedulers are in two modules now
     "optimizers.rungs": "optimizers.multifidelity.rungs",
     "optimizers.pbt": "pbt.training",
     "optimizers.pbt_explore": "pbt.explore",

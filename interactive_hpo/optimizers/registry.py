@@ -37,9 +37,9 @@ _REGISTRY: Registry[Optimizer] = Registry("optimizer", Optimizer, {
     "de": "interactive_hpo.optimizers.population.evolution:DifferentialEvolution",
     "cmaes": "interactive_hpo.optimizers.population.cmaes:CMAES",
     "nsga2": "interactive_hpo.optimizers.population.nsga2:NSGA2",
-    "halving": "interactive_hpo.optimizers.multifidelity.halving:SuccessiveHalving",
-    "hyperband": "interactive_hpo.optimizers.multifidelity.halving:Hyperband",
-    "asha": "interactive_hpo.optimizers.multifidelity.halving:ASHA",
+    "halving": "interactive_hpo.optimizers.multifidelity.schedulers:SuccessiveHalving",
+    "hyperband": "interactive_hpo.optimizers.multifidelity.schedulers:Hyperband",
+    "asha": "interactive_hpo.optimizers.multifidelity.schedulers:ASHA",
     "hypergradient": "interactive_hpo.optimizers.hypergradient:HypergradientDescent",
 }, aliases={  # what people call them, for the hint of a name typed wrong: "baysian" -> "Did you mean 'bo'?"
     "bayesian": "bo", "gaussian process": "bo", "gp": "bo", "genetic": "ga", "differential evolution": "de",
