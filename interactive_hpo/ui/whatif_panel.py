@@ -5,7 +5,10 @@ While "what if" is ticked, the Model tab draws the belief and the proposal under
 here (``study.surrogate(**what_if)``, ``optimizer.propose(**what_if)``): the same data, the
 same fit where the kernel is unchanged, so the picture moves at once. Nothing changes in the
 study until Step (or Run): then the Lab switches the optimizer to these settings and steps.
-Reset, a search-space edit and another branch start without a what-if.
+Reset, a search-space edit and another branch start without a what-if; so does an optimizer
+without a model (the panel hides: back to "bo", the controls show its settings, unticked). When
+the optimizer's settings change under a what-if (the Optimizer tab), the what-if is reset, and a
+line says so: a box left ticked over controls showing the new settings overrode nothing.
 What-ifs are about the present: while the timeline shows a past step the controls are disabled
 and a line says so (a what-if left ticked is set aside, and drawn again back at live).
 The lengthscale factor is a thought experiment on the fitted model (no refit) and is never
@@ -91,8 +94,11 @@ class WhatIfPanel:
         self.note = widgets.HTML()  # what the panel leaves out for this optimizer
         self.past = widgets.HTML()  # why the controls are disabled while a past step is shown
         self.past.add_class("ihpo-whatif-past")
+        self.dropped = widgets.HTML()  # a what-if reset by a change of the optimizer's settings (show)
+        self.dropped.add_class("ihpo-whatif-dropped")
         self.widget = widgets.VBox([
             widgets.HBox([self.active, self.reset_button, self.note]),
+            self.dropped,
             self.past,
             widgets.HBox([widgets.VBox([self.acquisition, self.beta, self.xi]),
                           widgets.VBox([self.kernel, self.lengthscale])]),
@@ -131,6 +137,12 @@ class WhatIfPanel:
         ticked is set aside: Live draws it again, Step commits it as it would at live).
         Checked before a control changes: a kernel not among ``choices`` was refused by its
         dropdown, in traitlets' words, after the acquisition had changed.
+
+        Hidden, the panel forgets the what-if and the settings: shown again, it starts unticked
+        from that optimizer's settings. ``settings`` other than those shown last reset a what-if
+        (unticked, every control to the new settings; :attr:`dropped` names it), unless they are
+        the what-if's own settings (a Step committed it): a ticked box always overrides what the
+        controls show.
         """
         _check_shown(settings, choices, lengthscales)
         check_bool(exhausted, "exhausted", "WhatIfPanel.show")
@@ -138,7 +150,8 @@ class WhatIfPanel:
             viewing = check_int(viewing, "viewing", "WhatIfPanel.show", 0)
         if settings is None or "kernel" not in settings:
             self.widget.layout.display = "none"
-            self.active.value = False
+            self.clear()
+            self._current = {}  # shown again (back to "bo"): its settings, not the last what-if's
             return
         self.widget.layout.display = None
         current = {name: settings[name] for name in WHAT_IF_SETTINGS if name in settings}
@@ -153,8 +166,24 @@ class WhatIfPanel:
             self._constrained, self._viewing = constrained, viewing
             self._enable()
         if current != self._current:
+            self._settings_changed_to(current)
             self._show_current(current, choices, acquisition)
         self.past.value = "" if viewing is None else self._past_line(viewing)  # after: says the what-if kept
+
+    def _settings_changed_to(self, current: Mapping[str, Any]) -> None:
+        """Untick a what-if the optimizer's new ``current`` settings leave behind, quietly (the
+        caller redraws), saying so in :attr:`dropped` unless those settings are the what-if's own
+        (a Step committing it: a Run in a kernel commits before it unticks)."""
+        lost = self.overrides()
+        changed = self.settings_changed()
+        committed = bool(changed) and all(_same(current.get(name), value) for name, value in changed.items())
+        self.dropped.value = "" if committed or not lost or not self._current else (
+            f"<i>The optimizer's settings changed: your what-if ({self._what()}) was reset to them.</i>")
+        self._showing = True
+        try:
+            self.active.value = False
+        finally:
+            self._showing = False
 
     def _show_current(self, current: dict[str, Any], choices: Mapping[str, tuple[str, ...]],
                       acquisition: bool) -> None:
@@ -184,6 +213,7 @@ class WhatIfPanel:
             self.reset()
         finally:
             self._showing = False
+        self.dropped.value = ""
 
     def _set(self, values: Mapping[str, Any]) -> None:
         for name, value in values.items():
@@ -267,7 +297,10 @@ class WhatIfPanel:
                                  if "lengthscale_scale" in self.overrides() else "."))
 
     def _changed(self, _: Any) -> None:
-        if not self._showing and self._callback is not None:
+        if self._showing:
+            return
+        self.dropped.value = ""  # the person is at the controls again: the reset is old news
+        if self._callback is not None:
             self._callback()
 
 
@@ -286,6 +319,13 @@ def _check_shown(settings: Any, choices: Any, lengthscales: Any) -> None:
             raise fail(f"settings[{name!r}]", owner, "a real number", settings[name])
         if name in ("acquisition", "kernel") and name in settings and name in choices:
             check_one_of(settings[name], f"settings[{name!r}]", owner, choices[name], what=f"choices[{name!r}]")
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two settings' values are one (reals to rounding: a beta committed is the slider's)."""
+    if is_real(a) and is_real(b):
+        return math.isclose(float(a), float(b))
+    return bool(a == b)
 
 
 def _within_range(slider: Any, value: float) -> float:
