@@ -212,8 +212,9 @@ def test_a_worker_of_the_pool_starts_no_pool_of_its_own(tmp_path):
     script = ("import experiment\n"
               "print(*sorted({t.state.name for t in experiment.study.trials}))\n"
               "print(experiment.study.trials[0].user_attrs['error'])\n")
-    process = subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path, text=True, start_new_session=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
     try:
         out, err = process.communicate(timeout=60)
     finally:
