@@ -1,5 +1,5 @@
 """Whether a run that starts local processes is started from a script's top level without
-``if __name__ == "__main__":``, told in the study's process before any process starts.
+``if __name__ == "__main__":``, told in the study's process, where it is sure, before any process starts.
 
 A local process starts by running the main script again (the spawn start method, see
 :func:`~.worker.local_context`); without the guard it reaches the run too, and dies of the
