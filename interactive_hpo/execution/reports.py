@@ -34,6 +34,7 @@ from .._validation import as_finite, as_scalar, fail, is_real
 from ..exceptions import HPOError, ReportServerLost
 from ..outcome import StudyPruned
 from ..trial import REPORT_UNANSWERED, RUN_ENDED, check_step
+from .main_guard import REPORT_SERVER
 from .worker import end_with, local_context
 
 __all__ = ["ENDED", "LocalReports", "ManagerQueue", "RemoteReport", "Reports", "held_interrupt", "refusal", "verdict"]
@@ -205,7 +206,7 @@ class LocalReports:
     process started with the run), whose queues reach processes and threads alike."""
 
     def __init__(self) -> None:
-        self._manager = SyncManager(ctx=local_context())
+        self._manager = SyncManager(ctx=local_context(REPORT_SERVER))
         self._answers: dict[int, Any] = {}
         try:
             # Ctrl-C held until the server is up and known: one while the study waited for the

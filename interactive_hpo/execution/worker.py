@@ -25,7 +25,7 @@ from .._validation import describe_error, fail
 from ..exceptions import TrialStateError, WorkerStartError
 from ..outcome import call_objective
 from ..trial import USER_INTERRUPT, TrialState
-from .main_guard import UNGUARDED, check_main_guard
+from .main_guard import UNGUARDED, WORKERS, check_main_guard
 
 if TYPE_CHECKING:
     from .reports import RemoteReport
@@ -49,6 +49,9 @@ _BLOBS: dict[str, bytes] = {}
 #: Whether this process is a worker of a pool a run started, which ignores Ctrl-C but while the
 #: objective runs (see :func:`start_worker`).
 _CTRL_C_ENDS_TRIALS_ONLY = False
+#: Whether this process is a worker of a pool a run started (:func:`start_worker`): it starts no
+#: local processes (:func:`local_context`).
+_POOL_WORKER = False
 #: Seconds between two looks, in a process a run started, at whether the study's process is there.
 WATCH_EVERY = 0.5
 
@@ -128,18 +131,28 @@ class _QuietContext(multiprocessing.context.SpawnContext):
     Process = _QuietStart
 
 
-def local_context() -> multiprocessing.context.BaseContext:
-    """How the study starts local processes (a pool's workers, the report queues' server): spawned
+def local_context(what: str = WORKERS) -> multiprocessing.context.BaseContext:
+    """How the study starts local processes (``what``: a pool's workers,
+    :data:`~.main_guard.WORKERS`, or the report queues' server): spawned
     (a fresh interpreter), with Ctrl-C blocked until they ignore it (:class:`_QuietStart`).
 
     Not forked: forking a process that already runs threads (torch, BLAS, a Jupyter kernel) can
     deadlock the child. Not by a fork server: its children inherit its signal handlers and mask,
     not the study's, so nothing the study does keeps a Ctrl-C from killing one still starting.
 
-    Raises WorkerStartError, before any process starts, when it is asked for from the top level of
-    a script without ``if __name__ == "__main__":`` (:func:`~.main_guard.check_main_guard`).
+    Raises WorkerStartError, naming ``what``, before any process starts: when it is asked for from
+    the top level of a script without ``if __name__ == "__main__":``
+    (:func:`~.main_guard.check_main_guard`), or in a worker of a pool a run started. There a run
+    comes from the objective's module, imported to unpickle the objective, starting a run when
+    imported: each worker started a pool of its own, whose workers did the same, for good.
     """
-    check_main_guard()
+    if _POOL_WORKER:
+        raise WorkerStartError(
+            f"interactive_hpo cannot start {what} in a worker process of a run: a worker process cannot "
+            "start its own pool. Most likely the objective's module starts a run when it is imported (each "
+            "worker imports it to unpickle the objective, and would start a pool of its own, whose workers "
+            "would do the same): put that run under `if __name__ == \"__main__\":` or in a function.")
+    check_main_guard(what)
     return _QuietContext()
 
 
@@ -155,7 +168,8 @@ def start_worker(token: str, blob: bytes, pid: int, ctrl_c: bool = True) -> None
     with Ctrl-C blocked (:func:`local_context`): one pressed while it started waits until now, and
     is dropped here.
     """
-    global _CTRL_C_ENDS_TRIALS_ONLY
+    global _CTRL_C_ENDS_TRIALS_ONLY, _POOL_WORKER
+    _POOL_WORKER = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # ignoring a pending signal drops it
     # A study that ignores Ctrl-C runs on: a worker that took one failed its trial "interrupted
     # by the user", and the run went on without it.
