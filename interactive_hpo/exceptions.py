@@ -52,8 +52,10 @@ class Unfingerprintable(HPOError, TypeError):
 
 
 class WorkerStartError(HPOError, RuntimeError):
-    """Local worker processes cannot be started: a script that runs trials on them at its top
-    level, without ``if __name__ == "__main__":``, is being imported again by one of them."""
+    """Local processes (a run's workers, or the report server its pruning needs) cannot be started:
+    a script runs trials on them at its top level without ``if __name__ == "__main__":`` (refused
+    before any process starts, or by each worker that imports the script again), or a worker of
+    a run would start a pool of its own (the objective's module starts a run when imported)."""
 
 
 class ReportServerLost(HPOError, RuntimeError):
