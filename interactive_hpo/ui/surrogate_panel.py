@@ -41,15 +41,12 @@ from .figures import PANEL_INCHES, LiveFigure
 from .labels import wrapping_row
 from .map_key import MapKey
 from .map_readout import MapReadout
-from .slice_controls import SliceControls
+from .slice_controls import SliceControls, slice_alpha
 
 __all__ = ["SurrogatePanel", "slice_alpha"]
 
 #: Points per axis: 200 along a curve; 60 x 60 for heatmaps (3600 predictions, ~15 ms at n = 200).
 CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
-#: Trials this far from the slice (root-mean-square distance over the fixed coordinates, in the
-#: unit cube) are drawn at about 1/e opacity; never below FLOOR, so none disappears.
-FADE, FLOOR = 0.15, 0.15
 SEEN = "as the GP sees it"  #: the titles of maps in the GP's units (with "(warped)" two overlapped)
 AS_SEEN = f"{SEEN} (warped)"  #: the model's units with that box ticked: not the objective's
 
@@ -59,18 +56,6 @@ def _warped(view: Any) -> bool:
     from ..optimizers.bayes import GPSurrogateView  # a view exists: torch is loaded
 
     return isinstance(view, GPSurrogateView) and view.warp.kind != "none"
-
-
-def slice_alpha(X: np.ndarray, anchor: np.ndarray, fixed: list[int]) -> np.ndarray:
-    """Opacity of each trial, shape (n,), from its distance to the slice through ``anchor``.
-
-    ``X`` has shape (n, d) and ``anchor`` shape (d,), both in the unit cube; ``fixed`` lists the
-    coordinates the slice holds fixed. On the slice: 1.
-    """
-    if not fixed or not len(X):
-        return np.ones(len(X))
-    rms = np.sqrt(np.mean((X[:, fixed] - anchor[fixed]) ** 2, axis=1))
-    return np.maximum(np.exp(-((rms / FADE) ** 2)), FLOOR)
 
 
 class SurrogatePanel:
@@ -121,7 +106,7 @@ class SurrogatePanel:
         self._source_records: Any = None
         self._source_data: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (X, active, losses) each
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
-        self._last: tuple[Any, History, np.ndarray | None, str, str, bool, str] | None = None
+        self._last: tuple[Any, History, np.ndarray | None, str, str, bool, str, int | None] | None = None
         self.slice = SliceControls(space, self.errors, self.redraw)
         self.anchors, self.follow_best, self.slice_note = self.slice.anchors, self.slice.follow_best, self.slice.note
         self.x_choice, self.y_choice = self.slice.x_choice, self.slice.y_choice
