@@ -10,7 +10,8 @@ trial (through the callback the app registers). The pair and the sliders are
 moves its parent's slider to a value that activates it, and a line above the sliders says so;
 the sliders of inactive parameters are hidden. A trial
 (or the proposal) for which a parameter on an axis is inactive is left off the maps, as a source's
-is, and a line above them says how many.
+is, and a line above them says how many. While no model is drawn (a model-free optimizer), the
+controls and the readout are hidden: they would change nothing.
 
 A warm-started study's sources (``Study(..., warm_start=...)``) are drawn too, as faded diamonds
 behind the study's own trials, and a line per source says how much the model's mean follows it
