@@ -124,11 +124,12 @@ def _next_chosen(study: Study, source: str, info: Mapping[str, Any]) -> str:
     caption says it of that trial afterwards (:func:`initial_point`); "" when the model chooses it."""
     if info.get("phase") != "initial":
         return ""
-    design = sum(t.source == source and t.user_attrs.get("phase") == "initial" for t in study.trials)
+    # No "point 3 of them": the design's total is not fixed (your trials count towards it).
     what, how = initial_point(source, "source_start" in info, None, None)
-    return (f"The next Step evaluates trial {len(study.trials)}, {what} (point {design + 1} of them), {how}. "
-            "The star marks it; the acquisition map shows where the model would look, but it does not "
-            "choose the initial points.")
+    # Named as drawn: one parameter has a dotted red line and an acquisition curve, not a star and a map.
+    mark, where = ("The dotted red line", "curve") if study.space.dim == 1 else ("The star", "map")
+    return (f"The next Step evaluates trial {len(study.trials)}, {what}, {how}. {mark} marks it; the "
+            f"acquisition {where} shows where the model would look, but it does not choose the initial points.")
 
 
 def initial_point(source: str, warm: bool, size: int | None, first: int | None) -> tuple[str, str]:

@@ -8,7 +8,10 @@ would evaluate (the configuration of :meth:`SurrogatePanel.params_at
 <interactive_hpo.ui.surrogate_panel.SurrogatePanel.params_at>`, its integers and choices at
 their values) and the maps' three values in the cell under the mouse, as drawn.
 
-Only a live canvas (ipympl) reports the mouse; a figure shown as a PNG has no readout.
+When the maps are redrawn (a click's trial, a Step, time travel, another pair), the line is read
+again where the pointer last rested, if that is still over a map: it kept the old maps' numbers
+under new ones (audit a418). Only a live canvas (ipympl) reports the mouse; a figure shown as a
+PNG has no readout.
 """
 
 from __future__ import annotations
@@ -49,13 +52,23 @@ class MapReadout:
         # What :meth:`show` was given last: (grid, prediction, pair, axes, names).
         self._shown: tuple[SurfaceGrid, SurrogatePrediction, tuple[str, str], Sequence[Any], Sequence[str]] | None \
             = None
+        # Where the pointer last rested over a map, in display pixels (None: off the maps): the
+        # same place on the new axes after a redraw, whatever their units now.
+        self._pointer: tuple[float, float] | None = None
 
     def show(self, grid: SurfaceGrid, prediction: SurrogatePrediction, pair: tuple[str, str], axes: Sequence[Any],
              names: Sequence[str]) -> None:
         """Read from these maps from now on: ``prediction`` over ``grid`` (m = ny * nx values, as
         drawn), the parameters ``pair`` on the x and y axes of the map ``axes``, whose values are
-        called ``names`` (the maps' titles: "mean", "std", the acquisition's name)."""
+        called ``names`` (the maps' titles: "mean", "std", the acquisition's name). Called once
+        the maps are drawn (their axes' limits are read): the line is read there again."""
         self._shown = (grid, prediction, pair, axes, names)
+        self._read()
+
+    def clear(self) -> None:
+        """No maps any more (no model): :data:`POINT_AT` until :meth:`show` is called again."""
+        self._shown = None
+        self._read()
 
     def point(self, x: float, y: float) -> str:
         """The line for the mouse at ``(x, y)`` on a map's axes (a categorical's choice index, a
@@ -81,5 +94,16 @@ class MapReadout:
         """A mouse move on the figure: the line for the point under it, or :data:`POINT_AT` off the maps."""
         shown = self._shown
         inside = shown is not None and event.inaxes in shown[3] and event.xdata is not None
-        text = self.point(event.xdata, event.ydata) if inside else POINT_AT
-        self.widget.value = f"<small>{html.escape(text or POINT_AT)}</small>"
+        # From the data position: event.x and event.y are whole pixels, a cell's width off at an edge.
+        self._pointer = tuple(event.inaxes.transData.transform((event.xdata, event.ydata))) if inside else None
+        self._read()
+
+    def _read(self) -> None:
+        """The line for the maps shown at the pointer's last place, if a map is still under it."""
+        text = POINT_AT
+        if self._pointer is not None and self._shown is not None:
+            under = [ax for ax in self._shown[3] if ax.bbox.contains(*self._pointer)]
+            if under:
+                x, y = under[0].transData.inverted().transform(self._pointer)
+                text = self.point(x, y) or POINT_AT
+        self.widget.value = f"<small>{html.escape(text)}</small>"

@@ -23,7 +23,23 @@ from .errors import ErrorLog
 from .slice_pair import settle_pair
 from .slice_sliders import PLACED_KEPT, anchor_widget, is_slider, within_a_step
 
-__all__ = ["SliceControls"]
+__all__ = ["SliceControls", "slice_alpha"]
+
+#: Trials this far from the slice (root-mean-square distance over the fixed coordinates, in the
+#: unit cube) are drawn at about 1/e opacity; never below FLOOR, so none disappears.
+FADE, FLOOR = 0.15, 0.15
+
+
+def slice_alpha(X: np.ndarray, anchor: np.ndarray, fixed: list[int]) -> np.ndarray:
+    """Opacity of each trial, shape (n,), from its distance to the slice through ``anchor``.
+
+    ``X`` has shape (n, d) and ``anchor`` shape (d,), both in the unit cube; ``fixed`` lists the
+    coordinates the slice holds fixed. On the slice: 1.
+    """
+    if not fixed or not len(X):
+        return np.ones(len(X))
+    rms = np.sqrt(np.mean((X[:, fixed] - anchor[fixed]) ** 2, axis=1))
+    return np.maximum(np.exp(-((rms / FADE) ** 2)), FLOOR)
 
 
 class SliceControls:

@@ -10,7 +10,8 @@ trial (through the callback the app registers). The pair and the sliders are
 moves its parent's slider to a value that activates it, and a line above the sliders says so;
 the sliders of inactive parameters are hidden. A trial
 (or the proposal) for which a parameter on an axis is inactive is left off the maps, as a source's
-is, and a line above them says how many.
+is, and a line above them says how many. While no model is drawn (a model-free optimizer), the
+controls and the readout are hidden: they would change nothing.
 
 A warm-started study's sources (``Study(..., warm_start=...)``) are drawn too, as faded diamonds
 behind the study's own trials, and a line per source says how much the model's mean follows it
@@ -26,11 +27,11 @@ from typing import Any, cast
 import ipywidgets as widgets
 import numpy as np
 
-from .._validation import check_bool, fail
+from .._validation import check_bool, check_int, fail
 from ..direction import Direction
 from ..plots.export_frames import lacking
 from ..plots.search_axes import axis_positions, axis_to_unit, not_drawn
-from ..plots.surrogate import FAILED_LABEL, SurrogateCurve, SurrogateMaps
+from ..plots.surrogate import SurrogateCurve, SurrogateMaps
 from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
 from ..space import SearchSpace
 from ..views import History, SurrogateView, trust_words
@@ -39,21 +40,16 @@ from .click_positions import checked_positions
 from .errors import ErrorLog
 from .figures import PANEL_INCHES, LiveFigure
 from .labels import wrapping_row
+from .map_key import MapKey
 from .map_readout import MapReadout
-from .slice_controls import SliceControls
+from .slice_controls import SliceControls, slice_alpha
 
 __all__ = ["SurrogatePanel", "slice_alpha"]
 
 #: Points per axis: 200 along a curve; 60 x 60 for heatmaps (3600 predictions, ~15 ms at n = 200).
 CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
-#: Trials this far from the slice (root-mean-square distance over the fixed coordinates, in the
-#: unit cube) are drawn at about 1/e opacity; never below FLOOR, so none disappears.
-FADE, FLOOR = 0.15, 0.15
 SEEN = "as the GP sees it"  #: the titles of maps in the GP's units (with "(warped)" two overlapped)
 AS_SEEN = f"{SEEN} (warped)"  #: the model's units with that box ticked: not the objective's
-#: The maps' key (:attr:`SurrogatePanel.key`): your trials, the failed ones the GP learnt, the star.
-KEYS = ('<span style="color:#b8860b">&#9733;</span> yours', f'<span style="color:#d62728">&#10005;</span> '
-        f"{FAILED_LABEL}", '<span style="color:red">&#9734;</span> the next proposal')
 
 
 def _warped(view: Any) -> bool:
@@ -61,18 +57,6 @@ def _warped(view: Any) -> bool:
     from ..optimizers.bayes import GPSurrogateView  # a view exists: torch is loaded
 
     return isinstance(view, GPSurrogateView) and view.warp.kind != "none"
-
-
-def slice_alpha(X: np.ndarray, anchor: np.ndarray, fixed: list[int]) -> np.ndarray:
-    """Opacity of each trial, shape (n,), from its distance to the slice through ``anchor``.
-
-    ``X`` has shape (n, d) and ``anchor`` shape (d,), both in the unit cube; ``fixed`` lists the
-    coordinates the slice holds fixed. On the slice: 1.
-    """
-    if not fixed or not len(X):
-        return np.ones(len(X))
-    rms = np.sqrt(np.mean((X[:, fixed] - anchor[fixed]) ** 2, axis=1))
-    return np.maximum(np.exp(-((rms / FADE) ** 2)), FLOOR)
 
 
 class SurrogatePanel:
@@ -106,7 +90,10 @@ class SurrogatePanel:
         parameter on an axis is inactive for them (a conditional space; hidden when empty).
     key : ipywidgets.HTML
         What the maps' marks other than the trials' dots are (your trials, failed trials, the next
-        proposal), for those drawn; hidden when none is (the 1-D curve has a legend instead).
+        proposal or a past step's), for those drawn; hidden when none is (the 1-D curve has a legend).
+    controls : ipywidgets.VBox
+        The controls above the figure; hidden, with the readout, while no model is drawn (they
+        would change nothing).
     """
 
     def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
@@ -120,7 +107,7 @@ class SurrogatePanel:
         self._source_records: Any = None
         self._source_data: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (X, active, losses) each
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
-        self._last: tuple[Any, History, np.ndarray | None, str, str, bool, str] | None = None
+        self._last: tuple[Any, History, np.ndarray | None, str, str, bool, str, int | None] | None = None
         self.slice = SliceControls(space, self.errors, self.redraw)
         self.anchors, self.follow_best, self.slice_note = self.slice.anchors, self.slice.follow_best, self.slice.note
         self.x_choice, self.y_choice = self.slice.x_choice, self.slice.y_choice
@@ -137,8 +124,8 @@ class SurrogatePanel:
         self.why = widgets.HTML()
         self.why.add_class("ihpo-why")
         self.absent = widgets.HTML(layout=widgets.Layout(display="none"))
-        self.key = widgets.HTML(layout=widgets.Layout(display="none"))
-        self.key.add_class("ihpo-key")
+        self._key = MapKey()
+        self.key = self._key.widget
         if space.dim == 1:
             self.figure = LiveFigure((7.5, 4.6), errors=self.errors)
             ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
@@ -153,6 +140,7 @@ class SurrogatePanel:
                         self.absent,
                         widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap")),
                         self.key]
+        self.controls = widgets.VBox(controls)
         self.figure.on_click(self.errors.guard(self._on_press))  # plain clicks only: a zoom evaluates nothing
         #: The values under the mouse on the maps (None for the 1-D curve, whose axes are values).
         self.readout: MapReadout | None = None
@@ -162,7 +150,7 @@ class SurrogatePanel:
         # A log of its own is shown here: a click's error went to a log nobody displayed.
         own_log = [self.errors.view] if errors is None else []
         readout = [] if self.readout is None else [self.readout.widget]
-        self.widget = widgets.VBox([self.message, self.trust, *controls, *own_log, self.figure.widget, *readout,
+        self.widget = widgets.VBox([self.message, self.trust, self.controls, *own_log, self.figure.widget, *readout,
                                     self.why])
         self.widget.add_class("ihpo-surrogate")
 
@@ -222,14 +210,16 @@ class SurrogatePanel:
         self.sources.update(offsets, alpha)
 
     def update(self, view: Any, history: History, proposal: np.ndarray | None = None,
-               unavailable: str = "", note: str = "", any_feasible: bool = True, chosen: str = "") -> None:
+               unavailable: str = "", note: str = "", any_feasible: bool = True, chosen: str = "",
+               step: int | None = None) -> None:
         """Redraw from a surrogate ``view`` (None: show ``unavailable`` instead), the trials in
         ``history`` and the next ``proposal``, a unit-cube point of shape (d,); ``note`` (HTML)
         is shown above the figure (what the model is a model of, when that is not obvious);
         ``any_feasible``: whether a trial the model saw is known to meet its constraints (see
         :meth:`SurrogateMaps.update <interactive_hpo.plots.SurrogateMaps.update>`); ``chosen``:
         how the model did not choose the proposal (``ShownBelief.chosen``), said under "Why this
-        point?" instead of the acquisition's reasons. Yours are gold stars, failed trials crosses.
+        point?" instead of the acquisition's reasons; ``step``: the past step shown (None: the
+        present), whose proposal the star is. Yours are gold stars, failed trials crosses.
         Checked before anything is kept: a note of None reached the widget, refused in traitlets' words."""
         owner = "SurrogatePanel.update"
         if view is not None and not isinstance(view, SurrogateView):
@@ -240,14 +230,20 @@ class SurrogatePanel:
         check_text(note, "note", owner)
         check_text(chosen, "chosen", owner)
         any_feasible = check_bool(any_feasible, "any_feasible", owner)
-        self._last = (view, history, proposal, unavailable, note, any_feasible, chosen)
+        step = None if step is None else check_int(step, "step", owner, 0, len(history) - 1)
+        self._last = (view, history, proposal, unavailable, note, any_feasible, chosen, step)
         if self.follow_best.value and len(history) and np.isfinite(history.values).any():
             self.slice.follow(history)
         self.slice.settle()  # the best trial may lack a parameter on an axis: its parent's slider moves
         self.figure.widget.layout.display = "none" if view is None else None
         self._show_absent("")  # the maps below say again what they leave off
-        self._show_key([])
+        self._key.show()
+        # Without a model the pair, the slice and the readout would change nothing: hidden.
+        for shown in (self.controls, *([] if self.readout is None else [self.readout.widget])):
+            shown.layout.display = "none" if view is None else None
         if view is None:
+            if self.readout is not None:
+                self.readout.clear()
             self.message.value = f"<i>{unavailable}</i>"
             self.why.value = ""
             self._show_trust({})
@@ -304,18 +300,17 @@ class SurrogatePanel:
                                        axis_positions(surface.y_axis, failed[:, iy])]).reshape(-1, 2)
             # Warped, the std as the GP sees it whatever the mean's units (WARPED_STD says why).
             belief = view.predict(surface.points.reshape(-1, d), std_units="model" if warped else None)
+            self.maps.update(surface, belief, observed=on_axes,
+                             observed_alpha=alpha[kept], proposal=star, direction=history.direction,
+                             any_feasible=any_feasible, warped_std=warped, manual=yours[kept], failed=crosses,
+                             failed_alpha=slice_alpha(failed, at, fixed), proposal_alpha=star_alpha)
+            # After the maps' update: the line is read again where the pointer rests, on their new axes.
             cast(MapReadout, self.readout).show(surface, belief, (self.pair[0], self.pair[1]), self.maps.axes,
                                                 # "median" under a warp, as the map's title (SurrogatePrediction)
                                                 (f"{belief.centre} (as the GP sees it)" if self.as_seen.value
                                                  else belief.centre,
                                                  "std (warped units)" if warped else "std", belief.acquisition_name))
-            self.maps.update(surface, belief, observed=on_axes,
-                             observed_alpha=alpha[kept], proposal=star, direction=history.direction,
-                             any_feasible=any_feasible, warped_std=warped, manual=yours[kept], failed=crosses,
-                             failed_alpha=slice_alpha(failed, at, fixed), proposal_alpha=star_alpha)
-            faded = " (faded: off this slice)" if star_alpha < 1.0 else ""
-            self._show_key([text for text, shown in ((KEYS[0], yours[kept].any()), (KEYS[1], len(crosses)),
-                                                     (KEYS[2] + faded, star is not None)) if shown])
+            self._key.show(bool(yours[kept].any()), bool(len(crosses)), star is not None, star_alpha < 1.0, step)
             self._show_absent(not_drawn(self.pair, off, off_star, "the proposal"))
             self._draw_sources([surface.x_axis, surface.y_axis], at, fixed, None)
             # A map in the GP's units says so (the std's title said "epistemic" alone); set_text,
@@ -340,11 +335,6 @@ class SurrogatePanel:
             grid.axis, terms=acquisition_terms(view, grid.points) if on["terms"] else None,
             posterior=view.sample_paths(grid.points, n_samples=5) if on["posterior"] else None,
             prior=prior_paths(view, grid.points, n_samples=5) if on["prior"] else None)
-
-    def _show_key(self, entries: Sequence[str]) -> None:
-        """The maps' key (HTML ``entries``), hidden when there is none."""
-        self.key.value = "<small>" + " &middot; ".join(entries) + "</small>" if entries else ""
-        self.key.layout.display = None if entries else "none"
 
     def _explain(self, view: Any, proposal: np.ndarray | None, chosen: str) -> None:
         """Why the proposal (how it was ``chosen`` when the model did not choose it), and the

@@ -50,7 +50,7 @@ def test_an_initial_design_point_is_said_to_be_one_not_an_acquisitions_choice(ea
     # "logei chose it for its uncertainty (exploration) alone" was said of a Sobol point.
     assert early.study.optimizer.propose().info["phase"] == "initial"
     said = why(early)
-    assert "The next Step evaluates trial 3, one of bo&#x27;s quasi-random initial points (point 4 of them), " \
+    assert "The next Step evaluates trial 3, one of bo&#x27;s quasi-random initial points, " \
            "chosen without a model" in said, said
     assert "chose it" not in said and "does not choose the initial points" in said
     # The time-travel caption says it of a trial of the design in the same words.

@@ -51,7 +51,7 @@ def test_rows_of_controls_wrap_instead_of_shrinking_their_labels(row):
     second line."""
     lab = plane_lab()
     box = {"buttons": lambda: lab.controls,
-           "pair": lambda: _row_of(lab.surrogate_panel.x_choice, lab.surrogate_panel.widget),
+           "pair": lambda: _row_of(lab.surrogate_panel.x_choice, lab.surrogate_panel.controls),
            "timeline": lambda: _row_of(lab.timeline.fork_button, lab.timeline.widget)}[row]()
     assert box.layout.flex_flow == "row wrap"
     assert all(child.layout.flex == "0 0 auto" for child in box.children)

@@ -1,0 +1,97 @@
+"""The Model tab says what it draws now (audit a418): the readout is read again when the maps
+are redrawn, "Why this point?" names the 1-D figure's marks, the controls of a model hide while
+no model is drawn, and the key says what the star is at a past step."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import re  # noqa: E402
+
+import pytest  # noqa: E402
+
+pytest.importorskip("botorch")
+
+from interactive_hpo import Float, SearchSpace  # noqa: E402
+from interactive_hpo.ui.map_readout import POINT_AT  # noqa: E402
+
+from .lab_helpers import FAST, LINE, lab_after, quad  # noqa: E402
+from .test_map_readout import move  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+PLANE = SearchSpace([Float("x", -2.0, 2.0), Float("y", -2.0, 2.0)])
+
+
+def bowl(params):
+    return (params["x"] - 0.5) ** 2 + (params["y"] + 0.3) ** 2
+
+
+@pytest.fixture(scope="module")
+def lab(one_torch_thread):
+    """A BO Lab over two parameters, five trials in (a model, past its three-point design)."""
+    lab = lab_after(bowl, PLANE, 5, seed=0, optimizer_settings=FAST)
+    yield lab
+    lab.close()
+
+
+def numbers(line):
+    return re.findall(r"(?:median|mean|std[^0-9-]*|logei|ucb) (-?[0-9.e+-]+)", line)
+
+
+def test_the_readout_is_read_again_when_the_maps_are_redrawn(lab):
+    panel = lab.surrogate_panel
+    lab.travel(None)
+    move(panel.figure.fig, panel.maps.axes[0], 0.4, -0.2)
+    before = panel.readout.widget.value
+    assert before.startswith("<small>x=0.4, y=-0.2:") and numbers(before)
+    lab.controller.evaluate({"x": 1.7, "y": 1.7})  # a click's trial: the model and the maps change
+    after = panel.readout.widget.value
+    assert after.startswith("<small>x=0.4, y=-0.2:") and numbers(after) != numbers(before), (before, after)
+    move(panel.figure.fig, panel.maps.axes[0], 0.4, -0.2)  # the values a move there reads now (same cell)
+    assert numbers(panel.readout.widget.value) == numbers(after)
+    lab.travel(3)  # time travel: the line follows the past step's maps
+    assert numbers(panel.readout.widget.value) != numbers(after)
+    lab.travel(None)
+    move(panel.figure.fig, panel.figure.fig.axes[-1], 0.5, 0.5)  # a colour bar: off the maps
+    lab.controller.evaluate({"x": -1.7, "y": 1.7})
+    assert POINT_AT in panel.readout.widget.value
+
+
+def test_the_key_says_what_the_star_is_at_a_past_step(lab):
+    panel = lab.surrogate_panel
+    lab.travel(None)
+    assert "the next proposal" in panel.key.value
+    view, history, proposal, *rest = panel._last[:7]
+    panel.update(view, history, proposal, *rest, step=4)
+    assert "the next proposal" not in panel.key.value and "trial 4, that step's proposal" in panel.key.value
+    panel.update(view, history, proposal, *rest)
+    assert "the next proposal" in panel.key.value
+
+
+def test_without_a_model_the_controls_and_the_readout_are_hidden(lab):
+    panel = lab.surrogate_panel
+    lab.travel(None)
+    hidden = (panel.controls, panel.readout.widget)
+    assert all(w.layout.display is None for w in hidden)
+    assert panel.x_choice in panel.controls.children[0].children and panel.key in panel.controls.children
+    lab.controller.switch_optimizer("random")
+    assert "random has no model" in panel.message.value
+    assert all(w.layout.display == "none" for w in hidden) and POINT_AT in panel.readout.widget.value
+    lab.travel(4)  # a past step that had a model: shown again
+    assert all(w.layout.display is None for w in hidden)
+    lab.travel(None)
+    lab.controller.switch_optimizer("bo", FAST)
+    assert all(w.layout.display is None for w in hidden)
+
+
+def test_a_1d_initial_point_is_named_as_drawn_without_a_total():
+    lab = lab_after(quad, LINE, 2, seed=0, optimizer_settings=FAST)
+    why = lab.surrogate_panel.why.value.split("<details>")[0]
+    assert "one of bo&#x27;s quasi-random initial points, chosen without a model" in why, why
+    assert "of them)" not in why and "star" not in why and "map" not in why
+    assert "The dotted red line marks it; the acquisition curve shows where the model would look" in why
+    assert lab.surrogate_panel.controls.layout.display is None  # a model is drawn: its teaching boxes are shown
+    lab.close()
