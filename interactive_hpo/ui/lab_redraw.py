@@ -220,7 +220,7 @@ class LabRedraw:
         self.surrogate_panel.show_sources(study.warm_start)  # drawn faded; encoded once per study
         self.surrogate_panel.update(shown.view, shown.history, shown.proposal, unavailable=shown.why,
                                     note=lab_goals.model_note(study, viewing, objective),
-                                    any_feasible=shown.any_feasible, chosen=shown.chosen)
+                                    any_feasible=shown.any_feasible, chosen=shown.chosen, step=viewing)
         reference = None if self.pareto_panel is None else self.pareto_panel.reference
         curves, label = lab_goals.progress_curves(self.branches, reference)
         if viewing is not None and (then := full_budget_at(study.state, viewing)) != study.full_budget:

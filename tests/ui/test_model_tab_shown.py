@@ -95,3 +95,10 @@ def test_a_1d_initial_point_is_named_as_drawn_without_a_total():
     assert "The dotted red line marks it; the acquisition curve shows where the model would look" in why
     assert lab.surrogate_panel.controls.layout.display is None  # a model is drawn: its teaching boxes are shown
     lab.close()
+
+
+def test_the_lab_s_key_at_a_past_step_names_that_step_s_proposal(lab):
+    lab.travel(4)
+    assert "trial 4, that step's proposal" in lab.surrogate_panel.key.value  # the Lab passes the step it shows
+    lab.travel(None)
+    assert "the next proposal" in lab.surrogate_panel.key.value
