@@ -125,6 +125,10 @@ STOPPED_HERE = "stopped here"
 #: A dot on each point of curves over budgets (``full_step`` given): a point per rung, and a
 #: configuration run at one budget only is a curve of one point, which a line alone never shows.
 BUDGET_POINTS = dict(marker="o", ms=3)
+#: The legend's place: a band above the Axes, where it hides no point. ``loc="best"`` only finds
+#: the place that covers the least, and over budgets (few x values, points spread up the whole
+#: axis) that was over a stopped configuration's point (audit a418: Hyperband, trial 8 at 0.111).
+LEGEND_ABOVE = dict(loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2, frameon=False, fontsize="small")
 
 
 def plot_learning_curves(curves: Sequence[Any], ax: Any = None, *, full_step: float | None = None,
@@ -261,7 +265,7 @@ class LearningCurvesPlot:
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         relimit(ax)
-        legend_or_none(ax, loc="best", fontsize="small")  # an empty curve drew nothing: no entry names it
+        legend_or_none(ax, **LEGEND_ABOVE)  # an empty curve drew nothing: no entry names it
         return self
 
     def clear(self) -> LearningCurvesPlot:

@@ -115,6 +115,10 @@ class FidelityPanel:
                                            "whatever the scheduler decides", "promote")
         self.stop_button = self._button("Stop", "ban", "keep this configuration out of the next rung, "
                                         "whatever the scheduler decides", "stop")
+        # Greyed out until a job is chosen: the list starts blank (options set after the Dropdown is built
+        # choose nothing), and a click then only printed a refusal with its traceback atop the Lab.
+        self.job.observe(errors.guard(lambda _: self._enable_overrides()), names="value")
+        self._enable_overrides()
         self.table = widgets.HTML()
         self.n_workers = widgets.BoundedIntText(value=4, min=1, max=64, description="workers",
                                                 layout=widgets.Layout(width="10em"))
@@ -148,6 +152,10 @@ class FidelityPanel:
         button.on_click(self.errors.guard(lambda _: self.override(action)))
         return button
 
+    def _enable_overrides(self) -> None:
+        for button in (self.promote_button, self.stop_button):
+            button.disabled = self.job.value is None
+
     # -- wiring -------------------------------------------------------------------------------------
     def on_override(self, callback: Callable[[int, str], Any]) -> None:
         """``callback(trial_number, "promote" | "stop")`` when a button is clicked."""
@@ -159,7 +167,7 @@ class FidelityPanel:
 
     def override(self, action: str) -> None:
         """Promote or stop the selected job's configuration (as the buttons do): ``action`` is
-        "promote" or "stop"; with no job chosen in the list, refused (a click did nothing, silently)."""
+        "promote" or "stop"; with no job chosen in the list, refused (the buttons are then disabled)."""
         check_one_of(action, "action", "FidelityPanel.override", ACTIONS)
         if self.job.value is None:
             raise fail("job", "FidelityPanel", f"a job chosen in the list before {action.capitalize()}", None,

@@ -336,7 +336,8 @@ class ParetoPanel:
         self.selected_line.set_visible(measured and self.selected is not None)
         if self.selected is not None:
             self.selected_line.set_xdata([self.selected + 1] * 2)
-        self.volume_note.set_text("" if measured else "hypervolume: waiting for the reference point")
+        self.volume_note.set_text("" if measured else "hypervolume: waiting for the reference point"
+                                  if self.reference is None else "hypervolume: no trial has finished yet")
         if measured:
             self.volume.update(self.volume_info)
         else:

@@ -295,20 +295,6 @@ def test_learning_curves_draw_as_many_artists_for_thousands_of_curves_as_for_ten
     assert len(complete.lines) == 2 and legend_texts(complete) == ["ran to the end"]  # only styles in use
 
 
-def test_the_best_legend_place_still_avoids_the_curves():
-    """``legend(loc="best")`` reads the vertices of lines (not of a LineCollection): the joined
-    lines keep the legend off the curves, here crowded into the upper right corner."""
-    steps = np.linspace(0.7, 1.0, 30)
-    curves = [Curve(k, steps, 0.7 + 0.3 * steps + 0.001 * k, "PRUNED" if k % 2 else "COMPLETE", np.zeros(30))
-              for k in range(20)]
-    curves.append(Curve(20, np.array([0.0]), np.array([0.0]), "COMPLETE", np.zeros(1)))  # spans the axes
-    ax = plot_learning_curves(curves, Figure().add_subplot())
-    ax.figure.canvas.draw()
-    box, corner = ax.get_legend().get_window_extent(), ax.transData.transform((0.85, 0.95))
-    assert not box.contains(*corner)
-
-
-
 def test_pruned_learning_curves_are_flagged_dashed_and_end_in_a_marker():
     study = Study(LINE, seed=0, pruner="median")
     study.run(curve, n_trials=12)

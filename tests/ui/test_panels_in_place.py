@@ -90,10 +90,10 @@ def test_the_pareto_panel_moves_its_artists_and_shows_what_a_fresh_panel_shows(p
 
 def test_the_pareto_panel_empties_in_place_after_a_reset(pareto_study):
     panel = ParetoPanel(pareto_study.goals).update(pareto_study.trials)
-    panel.update([])  # a Reset: the reference stays, nothing is drawn
+    panel.update([])  # a Reset: the reference stays, nothing is drawn (nor waited for)
     assert [shown[1] for shown in picture(panel.front_ax)["artists"]] == ["no completed trials yet"]
     assert picture(panel.front_ax)["legend"] is None and picture(panel.volume_ax)["legend"] is None
-    assert [a[1] for a in picture(panel.volume_ax)["artists"]] == ["hypervolume: waiting for the reference point"]
+    assert [a[1] for a in picture(panel.volume_ax)["artists"]] == ["hypervolume: no trial has finished yet"]
 
 
 def test_the_fidelity_panel_moves_its_artists_and_shows_what_a_fresh_panel_shows():
