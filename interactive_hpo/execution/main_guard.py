@@ -50,6 +50,11 @@ _GUARD_NAMES = frozenset({"__name__", "parent_process", "current_process"})
 #: Statements that run whatever they hold each time the module runs: no block of statements, no
 #: test that could be a guard (``IS_MAIN = ...`` then ``if IS_MAIN:`` is a guard seen by no parser).
 _SIMPLE = (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign)
+#: Blocks whose statements run each time the module runs, whatever its name, when their headers
+#: test no guard name: a top-level ``for seed in ...:``, ``with mlflow.start_run():`` or ``try:``
+#: around a run hung with a large objective (review r424). Not ``if``/``match`` (a guard may hide
+#: in a variable), nor ``while`` (its test may be one), a function or a class.
+_RUN_ANYWAY = (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.TryStar)
 
 
 def check_main_guard(what: str = WORKERS) -> None:
@@ -67,8 +72,12 @@ def check_main_guard(what: str = WORKERS) -> None:
     REPL, ``python -c``), when the call does not come from the script's module code (a thread,
     a function called later), or when the script cannot be read or parsed.
     """
-    path = getattr(sys.modules.get("__main__"), "__file__", None)
-    if not isinstance(path, str):
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    spec = getattr(getattr(main, "__spec__", None), "name", "")
+    # A package's __main__.py (python -m package, python folder/) is never run again by a
+    # spawned process (multiprocessing.spawn skips a main module of that name): nothing to refuse.
+    if not isinstance(path, str) or spec == "__main__" or str(spec).endswith(".__main__"):
         return
     found = _top_level_call(path)
     if found is None:
@@ -112,12 +121,22 @@ def _unguarded_call(statements: list[ast.stmt], line: int | None, through: set[s
     """Whether ``line`` is surely an unguarded call of one of the functions named ``through``
     among ``statements`` (a module's body): every statement on it is a simple one
     (:data:`_SIMPLE`) that mentions no guard name, and one of them calls one of ``through``
-    (``main()``, ``study.run(...)``). A line in no statement (None: Python does not know it; past
+    (``main()``, ``study.run(...)``), at the top level or inside blocks that run whatever the
+    module's name (:data:`_RUN_ANYWAY`: a ``for`` over seeds, a ``with`` around a run) and whose
+    headers mention no guard name. A line in no statement (None: Python does not know it; past
     the end of a file edited since) is not."""
     if line is None:
         return False
     on_line = [statement for statement in statements
                if statement.lineno <= line <= (statement.end_lineno or statement.lineno)]
+    if len(on_line) == 1 and isinstance(on_line[0], _RUN_ANYWAY):
+        block = on_line[0]
+        headers = [node for name, node in ast.iter_fields(block)
+                   if name not in ("body", "orelse", "finalbody", "handlers") and isinstance(node, ast.AST)]
+        headers += [item for item in getattr(block, "items", [])]  # a with's context managers
+        inner = [*block.body, *getattr(block, "orelse", []), *getattr(block, "finalbody", []),
+                 *[statement for handler in getattr(block, "handlers", []) for statement in handler.body]]
+        return not any(_names(node, _GUARD_NAMES) for node in headers) and _unguarded_call(inner, line, through)
     return (bool(on_line) and all(isinstance(statement, _SIMPLE) and not _names(statement, _GUARD_NAMES)
                                   for statement in on_line)
             and any(_calls(statement, through) for statement in on_line))

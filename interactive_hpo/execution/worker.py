@@ -146,7 +146,7 @@ def local_context(what: str = WORKERS) -> multiprocessing.context.BaseContext:
     comes from the objective's module, imported to unpickle the objective, starting a run when
     imported: each worker started a pool of its own, whose workers did the same, for good.
     """
-    if _POOL_WORKER:
+    if _POOL_WORKER and what == WORKERS:  # a report server alone starts no pool: a nested thread run's is fine
         raise WorkerStartError(
             f"interactive_hpo cannot start {what} in a worker process of a run: a worker process cannot "
             "start its own pool. Most likely the objective's module starts a run when it is imported (each "

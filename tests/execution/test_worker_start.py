@@ -155,6 +155,26 @@ def test_the_report_server_is_named_when_it_is_what_an_unguarded_script_starts(t
     assert "worker processes" not in done.stderr
 
 
+def test_a_run_in_a_top_level_for_or_with_block_is_refused_before_any_process_starts(tmp_path):
+    # Let run as "not sure", it hung with a large objective as an unguarded top-level run did (r424).
+    script = tmp_path / "looped.py"
+    script.write_text(HEAD + "objective.data = bytes(300_000)\nfor seed in range(1):\n    main()\n")
+    done, _ = _run([str(script)], tmp_path)
+    _refused(done)
+
+
+def test_a_package_s_main_module_runs_unguarded(tmp_path):
+    # python -m package and python folder/ run __main__.py, which a spawned process never runs again
+    # (multiprocessing.spawn skips it): it was refused (r424).
+    (tmp_path / "tool").mkdir()
+    (tmp_path / "tool" / "__init__.py").write_text("")
+    (tmp_path / "tool" / "__main__.py").write_text(HEAD + "main()\n")
+    for args in (["-m", "tool"], [str(tmp_path / "tool")]):
+        done, _ = _run(args, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == ["done", "2"]
+
+
 def test_a_guarded_module_run_with_python_m_runs(tmp_path):
     (tmp_path / "guarded_module.py").write_text(HEAD + GUARDED["the run under the guard"])
     done, _ = _run(["-m", "guarded_module"], tmp_path)
@@ -189,6 +209,10 @@ SOURCE = textwrap.dedent(
     IS_MAIN = __name__ == "__main__"; run() # 24
     class C:                                # 25
         run()                               # 26
+    with open(x) as f:                      # 27
+        run()                               # 28
+    for n in range(__name__ == "x"):        # 29
+        run()                               # 30
     """
 )
 
@@ -196,9 +220,9 @@ SOURCE = textwrap.dedent(
 # Refused only when sure: a top-level simple statement, no guard in it, that calls a function the
 # call comes through (`run`); a line in a block, of another call, or in no statement is let run.
 @pytest.mark.parametrize(("line", "refused"), [
-    (3, True), (5, False), (7, False), (9, False), (13, False), (14, False), (17, True), (18, True), (19, True),
-    (20, True), (21, False), (22, False), (23, True), (24, False), (25, False), (26, False), (99, False),
-    (None, False)])
+    (3, True), (5, False), (7, True), (9, False), (13, True), (14, False), (17, True), (18, True), (19, True),
+    (20, True), (21, False), (22, False), (23, True), (24, False), (25, False), (26, False), (28, True),
+    (30, False), (99, False), (None, False)])
 def test_which_lines_are_refused(line, refused):
     import ast
 
@@ -239,3 +263,31 @@ def _wait_for_group_to_end(group: int, seconds: float = 10.0) -> bool:
         time.sleep(0.1)
     os.killpg(group, signal.SIGKILL)
     return True
+
+
+def test_a_worker_may_run_a_study_on_threads_whose_objective_reports(tmp_path):
+    # Its report server is no pool: refused with the pools of a worker, the nested run failed (r424).
+    (tmp_path / "nested.py").write_text(textwrap.dedent(
+        """
+        from concurrent.futures import ThreadPoolExecutor
+        from interactive_hpo import Float, SearchSpace, Study
+
+        SPACE = SearchSpace([Float("x", 0.0, 1.0)])
+
+        def inner(params, report):
+            report(params["x"], step=1)
+            return params["x"]
+
+        def outer(params):
+            study = Study(SPACE, "random", seed=0)
+            study.run(inner, n_trials=2, executor=ThreadPoolExecutor(2), progress=False)
+            return study.best_value
+
+        if __name__ == "__main__":
+            study = Study(SPACE, "random", seed=0)
+            study.run(outer, n_trials=2, n_workers=2, progress=False)
+            print(*sorted({t.state.name for t in study.trials}))
+        """))
+    done, _ = _run([str(tmp_path / "nested.py")], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["COMPLETE"], done.stdout + done.stderr
