@@ -64,8 +64,9 @@ def check_main_guard(what: str = WORKERS) -> None:
 
     Refused only when sure, as a refusal of a script that runs well is worse than none (a
     worker's own check, :class:`~.worker._QuietStart`, still tells): the innermost frame running
-    the main script's module code is on a statement of the script's top level that holds no
-    other statements (a call, an assignment), mentions no ``__name__``, and, read from the file
+    the main script's module code is on a simple statement (a call, an assignment) of the
+    script's top level, or inside top-level ``for``, ``with`` or ``try`` blocks (no ``if``), that
+    mentions no ``__name__``, and, read from the file
     as it is now, calls a function that this call comes through (``main()``, ``study.run(...)``).
     A line of a script edited since it started, or a launcher's ``exec(open("exp.py").read())``,
     calls others, or none. Nothing is refused either when there is no main script (a notebook, a

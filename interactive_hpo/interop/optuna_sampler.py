@@ -179,7 +179,12 @@ class IHPOSampler(BaseSampler):
         return {number: dict(info) for number, (_, info) in list(self._last.items())}
 
     def _record(self, study: OptunaStudy) -> _StudyRecord:
-        """What this sampler keeps of ``study`` (under the lock), made the first time it samples for it."""
+        """What this sampler keeps of ``study`` (under the lock), made the first time it samples for it.
+
+        Optuna's ``HyperbandPruner`` hands the sampler a new view of the study for each trial (its
+        bracket's trials, the study itself as ``_study``): kept by that view, the record lasted one
+        trial, and ``proposals`` held the last proposal alone (review r424)."""
+        study = getattr(study, "_study", study)
         record = self._studies.get(study)
         if record is None:
             record = self._studies[study] = _StudyRecord()

@@ -219,7 +219,11 @@ class FidelityPanel:
             self._updating = False
         jobs = [(self._label(row), row["number"]) for row in reversed(self._rows) if row["number"] is not None]
         if jobs != list(self.job.options):  # unchanged options are not sent to the browser again
+            # New options select the first (ipywidgets): the job chosen stays chosen while listed, or
+            # a second Promote or Stop acted on the newest trial (review r424).
+            chosen = self.job.value
             self.job.options = jobs
+            self.job.value = chosen if chosen in [number for _, number in jobs] else None
         self._draw()
 
     def _draw(self) -> None:

@@ -67,3 +67,11 @@ def test_a_pickled_sampler_keeps_its_proposals_and_goes_on_in_the_study(fresh):
     study.sampler = twin  # reads its earlier proposals from the trials, as a new sampler would
     study.optimize(second, n_trials=2)
     assert [t.params for t in study.trials[1:]] == [t.params for t in fresh.trials[1:]]
+
+
+def test_the_proposals_of_a_study_under_optuna_s_hyperband_pruner_are_all_kept():
+    # The pruner hands the sampler a new view of the study for each trial: its records lasted one trial (r424).
+    sampler = IHPOSampler("sobol", seed=0)
+    study = optuna.create_study(sampler=sampler, pruner=optuna.pruners.HyperbandPruner(1, 3))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=8)
+    assert sorted(sampler.proposals) == list(range(1, 8))

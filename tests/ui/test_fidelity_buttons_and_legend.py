@@ -37,6 +37,12 @@ def test_promote_and_stop_are_disabled_until_a_job_is_chosen():
     assert received == [(panel.job.value, "stop")] and log.widget.value == ""
     panel.job.value = None                                   # chosen again: none
     assert all(button.disabled for button in buttons)
+    # The job chosen stays chosen as the list changes (new options selected the first, the newest trial: r424).
+    panel.job.value = chosen = panel.job.options[-1][1]
+    study.run(bowl, n_trials=2, progress=False)
+    records = fidelity_records(study)
+    panel.update(records)
+    assert len(panel.job.options) == 11 and panel.job.value == chosen
 
 
 def test_the_curves_legend_covers_none_of_their_points():
