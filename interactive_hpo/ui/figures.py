@@ -154,6 +154,10 @@ class LiveFigure:
         figure shown as a PNG reports no mouse)."""
         self.fig.canvas.mpl_connect("motion_notify_event", callback)
 
+    def on_leave(self, callback: Callable[[Any], Any]) -> None:
+        """Call ``callback(event)`` when the mouse leaves the figure (a live canvas only)."""
+        self.fig.canvas.mpl_connect("figure_leave_event", callback)
+
     @property
     def drawn(self) -> bool:
         """Whether a :meth:`redraw` now draws the figure: shown, and with a front end to show it

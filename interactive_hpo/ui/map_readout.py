@@ -98,6 +98,12 @@ class MapReadout:
         self._pointer = tuple(event.inaxes.transData.transform((event.xdata, event.ydata))) if inside else None
         self._read()
 
+    def on_leave(self, event: Any) -> None:
+        """The mouse left the figure (to click Step, say): the line is :data:`POINT_AT`, and a redraw
+        no longer reads the maps where it last was (review r424)."""
+        self._pointer = None
+        self._read()
+
     def _read(self) -> None:
         """The line for the maps shown at the pointer's last place, if a map is still under it."""
         text = POINT_AT

@@ -147,6 +147,7 @@ class SurrogatePanel:
         if self.maps is not None:
             self.readout = MapReadout(space, self._params_under)
             self.figure.on_motion(self.errors.guard(self.readout.on_motion))
+            self.figure.on_leave(self.errors.guard(self.readout.on_leave))
         # A log of its own is shown here: a click's error went to a log nobody displayed.
         own_log = [self.errors.view] if errors is None else []
         readout = [] if self.readout is None else [self.readout.widget]

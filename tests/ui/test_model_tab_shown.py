@@ -102,3 +102,19 @@ def test_the_lab_s_key_at_a_past_step_names_that_step_s_proposal(lab):
     assert "trial 4, that step's proposal" in lab.surrogate_panel.key.value  # the Lab passes the step it shows
     lab.travel(None)
     assert "the next proposal" in lab.surrogate_panel.key.value
+
+
+def test_the_mouse_leaving_the_figure_ends_the_readout(lab):
+    # To click Step the mouse leaves the figure: the line kept reading the maps where it had last been (r424).
+    from matplotlib.backend_bases import LocationEvent
+
+    panel = lab.surrogate_panel
+    lab.travel(None)
+    move(panel.figure.fig, panel.maps.axes[0], 0.4, -0.2)
+    assert panel.readout.widget.value.startswith("<small>x=0.4, y=-0.2:")
+    px, py = panel.maps.axes[0].transData.transform((0.4, -0.2))
+    canvas = panel.figure.fig.canvas
+    canvas.callbacks.process("figure_leave_event", LocationEvent("figure_leave_event", canvas, px, py))
+    assert POINT_AT in panel.readout.widget.value
+    lab.controller.evaluate({"x": 1.5, "y": -1.5})
+    assert POINT_AT in panel.readout.widget.value
