@@ -64,6 +64,7 @@ class LabRedraw:
     status: widgets.HTML
     notes: widgets.HTML
     generation_button: widgets.Button
+    progress: widgets.IntProgress
     surrogate_panel: SurrogatePanel
     population_panel: PopulationPanel
     fidelity_panel: FidelityPanel
@@ -143,6 +144,8 @@ class LabRedraw:
             self.population_panel.reset()  # individual ids restart with a new optimizer
         if event in (LabEvent.RESET, LabEvent.SPACE, LabEvent.BRANCH):
             self.what_if.clear()  # another study: its present, without a what-if
+            # ... and no Run of it yet: the last study's "10/10" stayed beside it (audit a418).
+            self.progress.value, self.progress.description = 0, ""
         replacing = event in (LabEvent.RESET, LabEvent.SPACE)  # another study: panels and forms are rebuilt
         if replacing:
             held = widgets_of(self)

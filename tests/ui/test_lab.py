@@ -181,6 +181,8 @@ def test_run_shows_progress_and_stops_between_trials():
     lab.run(10)
     assert len(lab.study.trials) == 8 and lab.stop_button.disabled and not lab.step_button.disabled
     assert lab.progress.description == "2/10"  # stopped after 2 of the 10: the bar alone did not say
+    lab.reset_button.click()  # a new, empty study: no Run of it yet (the last one's "2/10" stayed, a418)
+    assert (lab.progress.value, lab.progress.description) == (0, "")
 
 
 def test_the_background_run_yields_between_trials_and_can_be_stopped():
