@@ -113,7 +113,8 @@ class WhatIfPanel:
         self._callback: Callable[[], Any] | None = None
         for control in (self.active, self.acquisition, self.kernel, self.beta, self.xi, self.lengthscale):
             control.observe(errors.guard(self._changed), names="value")
-        self.acquisition.observe(errors.guard(lambda _: self._enable()), names="value")
+        for control in (self.active, self.acquisition):
+            control.observe(errors.guard(lambda _: self._enable()), names="value")
         self.reset_button.on_click(errors.guard(lambda _: self.reset()))
 
     def on_change(self, callback: Callable[[], Any]) -> None:
@@ -251,13 +252,17 @@ class WhatIfPanel:
         return name not in READ_BY or self.acquisition.value in READ_BY[name]
 
     def _enable(self) -> None:
-        """Disable every control while a past step is shown; at live, grey out the acquisition and
-        its parameters where the proposal does not read them."""
+        """Disable every control while a past step is shown; at live, grey out all but the box
+        while it is unticked (a what-if left there looked applied: "ucb" beside a "Why this
+        point?" of logei, audit a418; ticked again, it is drawn again), and the acquisition and its
+        parameters where the proposal does not read them."""
         past = self._viewing is not None
-        for control in (self.active, self.reset_button, self.kernel, self.lengthscale):
-            control.disabled = past
+        idle = past or not self.active.value
+        self.active.disabled = past
+        for control in (self.reset_button, self.kernel, self.lengthscale):
+            control.disabled = idle
         for name in ("acquisition", *READ_BY):
-            getattr(self, name).disabled = past or not self._read(name)
+            getattr(self, name).disabled = idle or not self._read(name)
 
     def _past_line(self, step: int) -> str:
         """What :attr:`past` says while the timeline shows ``step``: why nothing here can be

@@ -110,8 +110,9 @@ def test_a_held_step_s_redraw_error_goes_to_the_log_and_holds_nest(lab, monkeypa
 def test_only_the_settings_the_acquisition_reads_are_offered_said_and_committed(lab):
     # ucb with beta 5, then pi: the caption said "What if acquisition=pi, beta=5" and Step committed beta 5 with pi.
     panel = lab.what_if
-    assert panel.beta.disabled and not panel.xi.disabled  # log-EI reads xi, not beta
+    assert panel.xi.disabled and panel.acquisition.disabled and not panel.active.disabled  # unticked: the box only
     panel.active.value = True
+    assert panel.beta.disabled and not panel.xi.disabled  # log-EI reads xi, not beta
     panel.acquisition.value = "ucb"
     panel.beta.value = 5.0
     assert not panel.beta.disabled and panel.xi.disabled
@@ -133,9 +134,9 @@ def test_with_constraints_only_xi_is_offered_as_constrained_log_ei_reads_nothing
     lab = lab_after(lambda p: Evaluation(quad(p), constraints=[p["x"] - 1.0]), LINE, 5, seed=1,
                     optimizer_settings={**FAST, "acquisition": "ucb"})
     panel = lab.what_if
-    assert panel.acquisition.disabled and panel.beta.disabled and not panel.xi.disabled
     assert "constrained log-EI" in panel.note.value
     panel.active.value = True
+    assert panel.acquisition.disabled and panel.beta.disabled and not panel.xi.disabled
     panel.acquisition.value, panel.beta.value, panel.xi.value = "pi", 5.0, 0.5
     assert panel.settings_changed() == {"xi": 0.5} and not lab.errors.errors
 

@@ -58,7 +58,11 @@ def test_at_a_past_step_the_controls_are_disabled_and_say_why_and_live_gives_the
     assert "from step 4" in panel.past.value
     lab.timeline.live.value = True  # back to live: usable again, log-EI's beta greyed out as before
     assert lab.controller.viewing is None and panel.past.value == ""
+    # Unticked, the box alone (a what-if left in the controls looked applied, a418); ticked, log-EI's beta greyed out.
+    assert [control.disabled for control in controls(panel)] == [False, True, True, True, True, True, True]
+    panel.active.value = True
     assert [control.disabled for control in controls(panel)] == [False, False, False, True, False, False, False]
+    panel.active.value = False
     assert not lab.errors.errors
 
 

@@ -55,10 +55,10 @@ def test_back_to_bo_the_controls_show_its_settings_and_the_box_is_unticked(lab):
     lab.travel(None)
     switch(lab, "bo", **FAST)  # the same settings as before: log-EI
     assert lab.study.optimizer.acquisition == "logei"
-    assert (panel.acquisition.value, panel.beta.disabled, panel.xi.disabled) == ("logei", True, False)
+    assert (panel.acquisition.value, panel.beta.disabled, panel.xi.disabled) == ("logei", True, True)  # unticked
     assert panel.widget.layout.display is None and not panel.active.value and panel.dropped.value == ""
     panel.active.value = True  # a what-if starts from the optimizer's settings
-    assert panel.overrides() == {} and panel.settings_changed() == {}
+    assert panel.overrides() == {} and panel.settings_changed() == {} and not panel.xi.disabled
     panel.acquisition.value = "ucb"  # beta offered again, at the optimizer's own
     assert panel.overrides() == {"acquisition": "ucb"} and panel.beta.value == pytest.approx(2.0)
     assert not lab.errors.errors
