@@ -28,10 +28,10 @@ import numpy as np
 from ._dominance import _front_mask, _losses
 from ._dominance import check_reference as check_reference  # where objectives/ reads it
 from ._validation import check_real, fail
-from .hypervolume import FrontVolume, hypervolume, hypervolume_history
+from .hypervolume import FrontVolume, GrowingHistory, hypervolume, hypervolume_history
 
-__all__ = ["FrontVolume", "crowding_distance", "hypervolume", "hypervolume_history", "nondominated_sort",
-           "pareto_mask", "reference_point"]
+__all__ = ["FrontVolume", "GrowingHistory", "crowding_distance", "hypervolume", "hypervolume_history",
+           "nondominated_sort", "pareto_mask", "reference_point"]
 
 #: Smallest spread of an objective when inferring a reference point (BoTorch's ``MIN_Y_RANGE``), so
 #: a point that is 0 in some objective still gets a box of positive size.

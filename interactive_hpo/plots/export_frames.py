@@ -23,6 +23,7 @@ from .._validation import fail
 from ..direction import Direction
 from ..exceptions import InvalidParameterError
 from ..goals import feasible_mask, unknown_feasibility_mask
+from ..hypervolume import GrowingHistory
 from ..study.core import Study
 from ..study.past import best_so_far, full_budget_at, full_budgets
 from ..study.results import at_full_budget
@@ -70,13 +71,14 @@ class StepFrames:
         self.reference = checked_reference(study, reference, owner)
         self._kind: str | None = None
         self._artists: Any = None
+        self._volumes = GrowingHistory()  # one run measured once, each frame reading its prefix off
 
     def draw(self, step: int) -> str:
         """Draw step ``step``; return its caption."""
         study = self.study
         if study.goals.multi:
             self._kind = None  # the front's frame is drawn whole each time
-            return _draw_front(study, step, self.fig, self.names, self.reference)
+            return _draw_front(study, step, self.fig, self.names, self.reference, self._volumes)
         space = study.space
         trials = study.trials  # one copy: each study.trials[i] copied the whole list (quadratic)
         trial = trials[step]
@@ -149,9 +151,10 @@ def checked_pair(study: Study, pair: Any, owner: str) -> list[str]:
     return chosen
 
 
-def _draw_front(study: Study, step: int, fig: Any, chosen: list[str], reference: Any) -> str:
+def _draw_front(study: Study, step: int, fig: Any, chosen: list[str], reference: Any,
+                measure: GrowingHistory) -> str:
     """The frame of a study of several objectives (:func:`.export_pareto.draw_front_step`) over
-    the objectives ``chosen``."""
+    the objectives ``chosen``; ``measure`` is kept from frame to frame."""
     goals = study.goals
     names, directions = list(goals.names), [d.value for d in goals.directions]
     values = np.column_stack([study.history(objective=j).values for j in range(goals.n)])
@@ -160,10 +163,10 @@ def _draw_front(study: Study, step: int, fig: Any, chosen: list[str], reference:
     # front at the step's (a scheduler switched to later with a larger max_budget changes none of it).
     full, then = (np.array([at_full_budget(t, budget) for t in study.trials], dtype=bool)
                   for budget in (study.full_budget, full_budget_at(study.state, step)))
-    point = _reference(reference, values, feasible, directions, full)
+    point = _reference(reference, values, feasible, directions, full, measure)
     info = draw_front_step(fig, values, feasible, directions, names, point, step,
                            pair=(names.index(chosen[0]), names.index(chosen[1])), full=then,
-                           unknown=unknown_feasibility_mask(study.trials))
+                           unknown=unknown_feasibility_mask(study.trials), measure=measure)
     trial = study.trials[step]
     outcome = trial.state.value.lower() if trial.values is None else \
         ", ".join(f"{name} {v:.4g}" for name, v in zip(names, trial.values, strict=True))
@@ -172,11 +175,12 @@ def _draw_front(study: Study, step: int, fig: Any, chosen: list[str], reference:
 
 
 def _reference(reference: np.ndarray | None, values: np.ndarray, feasible: np.ndarray,
-               directions: list[str], full: np.ndarray) -> np.ndarray:
+               directions: list[str], full: np.ndarray, measure: GrowingHistory) -> np.ndarray:
     """The one reference point of every frame, shape (m,): ``reference`` as given, else inferred
     once from all the study's feasible trials at the full budget (``pareto_info``'s rule: the
     final front's worst value in each objective plus 10 % of its range), so no frame moves it."""
-    return pareto_info(values, directions, feasible, full=full).reference if reference is None else reference
+    return pareto_info(values, directions, feasible, full=full, measure=measure).reference if reference is None \
+        else reference
 
 
 def checked_reference(study: Study, reference: Any, owner: str) -> np.ndarray | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..hypervolume import GrowingHistory
 from .pareto import ParetoInfo, pareto_info
 from .pareto_plots import plot_hypervolume, plot_pareto_front
 
@@ -29,7 +30,7 @@ NEWEST = {"s": 260, "facecolor": "none", "edgecolor": "C2", "linewidth": 2.4, "z
 
 def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[str], names: Sequence[str],
                     reference: Any, step: int, pair: tuple[int, int] = (0, 1), full: Any = None,
-                    unknown: Any = None) -> ParetoInfo:
+                    unknown: Any = None, measure: GrowingHistory | None = None) -> ParetoInfo:
     """Draw step ``step`` into the (cleared) figure ``fig``: trials ``0..step`` as a Pareto front
     (left) and their hypervolume over trials (right), trial ``step`` ringed in both.
 
@@ -57,6 +58,9 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
         neither join the front nor add hypervolume (see :func:`~interactive_hpo.plots.pareto.pareto_info`).
     unknown : array-like of bool, shape (n,), optional
         Whether each trial's feasibility is unknown (drawn as such, not as infeasible; default none).
+    measure : :class:`interactive_hpo.hypervolume.GrowingHistory`, optional
+        Kept from frame to frame by a caller drawing every step: the whole run's hypervolume is
+        then measured once and each frame reads its part off.
 
     Returns
     -------
@@ -74,7 +78,7 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
     i, j = pair
     # Not warned: an early frame's trials may not reach the reference yet; the Pareto tab says why it is 0.
     volume = pareto_info(shown, directions, met_shown, reference=point, names=names, full=full_shown,
-                         unknown=unmeasured[:step + 1], warn=False)
+                         unknown=unmeasured[:step + 1], warn=False, measure=measure)
     front = volume if len(directions) == 2 else \
         pareto_info(shown[:, [i, j]], [directions[i], directions[j]], met_shown, reference=point[[i, j]],
                     names=[names[i], names[j]], full=full_shown, unknown=unmeasured[:step + 1], warn=False)
@@ -96,7 +100,8 @@ def draw_front_step(fig: Any, values: Any, feasible: Any, directions: Sequence[s
     volume_ax.get_legend().remove()  # one curve, named by its y label: the room goes to the front
     volume_ax.scatter([step + 1], [volume.hypervolume[step]], **{**NEWEST, "s": 90})
     # The whole study's final hypervolume tops the axis: the curve climbs into a fixed frame.
-    top = pareto_info(array, directions, met, reference=volume.reference, full=at_full, warn=False).final_hypervolume
+    top = pareto_info(array, directions, met, reference=volume.reference, full=at_full, warn=False,
+                      measure=measure).final_hypervolume
     volume_ax.set(xlim=(0.5, len(array) + 0.5), ylim=(0.0, 1.05 * top if top > 0 else 1.0))
     volume_ax.set_title(_reference_title(volume.reference, bool(at_full[:step + 1].all())), fontsize="small")
     return volume

@@ -20,6 +20,7 @@ import numpy as np
 
 from .._validation import check_bool, fail, float_array, warn_user
 from ..direction import Direction
+from ..hypervolume import GrowingHistory
 from ..pareto import hypervolume_history, pareto_mask, reference_point
 from ..views import KeepsReadOnly, read_only
 from ._checks import is_sequence
@@ -97,7 +98,7 @@ class ParetoInfo(KeepsReadOnly):
 
 def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, reference: Any = None,
                 names: Sequence[str] | None = None, full: Any = None, unknown: Any = None, *,
-                warn: bool = True) -> ParetoInfo:
+                warn: bool = True, measure: GrowingHistory | None = None) -> ParetoInfo:
     """The layers of the Pareto plots, computed from objective values.
 
     Parameters
@@ -134,6 +135,10 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
         hypervolume is 0 (the warning names the objectives and what would count; ``note`` holds
         it either way). No trial counted yet: no warning. The Lab passes False and shows the note
         in place.
+    measure : :class:`interactive_hpo.hypervolume.GrowingHistory`, optional
+        Kept by a caller that measures the same trials again as they grow (a view redrawn after
+        each trial): the hypervolume curve then costs only the new trials. Default: measured
+        from the first trial.
 
     Returns
     -------
@@ -154,6 +159,8 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
     """
     owner = "pareto_info"
     warn = check_bool(warn, "warn", owner)
+    if measure is not None and not isinstance(measure, GrowingHistory):
+        raise fail("measure", owner, "a GrowingHistory kept between calls, or None", measure)
     array = _values(values, owner)
     n, m = array.shape
     if not _sequence_of(directions, m):
@@ -174,7 +181,8 @@ def pareto_info(values: Any, directions: Sequence[str], feasible: Any = None, re
     given_loss = _convert(parsed, given, Direction.to_loss)[0]
     if usable.any() or not np.isnan(given).any():
         ref_loss = reference_point(losses[usable], bounds=given_loss)
-        history = hypervolume_history(np.where(usable[:, None], losses, np.nan), ref_loss)
+        history = (hypervolume_history if measure is None else measure)(np.where(usable[:, None], losses, np.nan),
+                                                                          ref_loss)
     else:  # nothing to measure yet
         ref_loss, history = given_loss, np.zeros(n)
     staircase = _convert(parsed, _staircase(losses[front], ref_loss), Direction.to_value) if m == 2 \

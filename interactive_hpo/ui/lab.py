@@ -17,6 +17,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..hypervolume import GrowingHistory
 from ..space import SearchSpace
 from ..study.core import Study
 from ..trial import Trial
@@ -116,6 +117,7 @@ class Lab(LabControls, LabRedraw):
         self.controller = LabController(study, self._objective, executor=executor, n_workers=n_workers,
                                         trial_timeout=trial_timeout, on_worker_loss=on_worker_loss)
         self._task: asyncio.Task | None = None
+        self._volume_curves: dict[str, GrowingHistory] = {}  # the timeline's, per branch: each extended, not remeasured
         self._curves_drawn = -math.inf  # when a report last redrew the learning curves (time.monotonic)
         self._redrawn = -math.inf  # when refresh last ran (time.monotonic): a Run redraws every REDRAW_EVERY s
         self._redraw_held = False  # a trial told during a Run was not drawn yet (_draw_held)

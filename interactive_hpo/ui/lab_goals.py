@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,7 @@ from .._paths import check_path
 from .._validation import fail, seed_to_int
 from ..direction import Direction
 from ..goals import Goals
+from ..hypervolume import GrowingHistory
 from ..interop import from_optuna, is_optuna_study, optuna_objective
 from ..objectives.tasks import check_task_name, make_task
 from ..optimizers.capabilities import ModelBased, ModelPerObjective
@@ -239,15 +240,17 @@ def model_note(study: Study, step: int | None = None, objective: int | None = No
             "losses with these weights. The Pareto tab shows the objectives themselves.")
 
 
-def progress_curves(branches: Mapping[str, Study], reference: np.ndarray | None,
-                    full_budget: float | None = None) -> tuple[dict[str, np.ndarray], str]:
+def progress_curves(branches: Mapping[str, Study], reference: np.ndarray | None, full_budget: float | None = None,
+                    measures: MutableMapping[str, GrowingHistory] | None = None) -> tuple[dict[str, np.ndarray], str]:
     """The timeline's curves, one per branch, and their label: the best value so far (one
     objective) or the hypervolume over trials from ``reference`` (several; NaN until it is fixed).
 
     ``reference``: ndarray of shape (m,) in objective units (m objectives), or None. Each curve
     is an ndarray of shape (n_trials,), the branch's trials in order. ``full_budget``: the budget
     the trials are counted at (a past step's, :func:`~interactive_hpo.study.past.full_budget_at`);
-    None: each branch's own now (``study.full_budget``)."""
+    None: each branch's own now (``study.full_budget``). ``measures``: kept by the caller between
+    redraws, a :class:`~interactive_hpo.hypervolume.GrowingHistory` per branch name (added here
+    when missing), so that each redraw measures only the trials new since the last."""
     first = next(iter(branches.values()))
     if not first.goals.multi:
         return {name: branch.history().best_values if full_budget is None else best_so_far(branch, full_budget)
@@ -261,5 +264,6 @@ def progress_curves(branches: Mapping[str, Study], reference: np.ndarray | None,
                          for t in trials], dtype=bool)  # as the Pareto tab
         # Not warned at each refresh: the Pareto tab's caption says why a curve stays at 0.
         curves[name] = np.full(len(values), np.nan) if reference is None else \
-            pareto_info(values, directions, feasible, reference=reference, full=full, warn=False).hypervolume
+            pareto_info(values, directions, feasible, reference=reference, full=full, warn=False,
+                        measure=None if measures is None else measures.setdefault(name, GrowingHistory())).hypervolume
     return curves, "hypervolume"

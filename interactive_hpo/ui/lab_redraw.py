@@ -20,6 +20,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..goals import any_constraints
+from ..hypervolume import GrowingHistory
 from ..optimizers.capabilities import ModelBased, PopulationMethod
 from ..study.core import Study
 from ..study.past import full_budget_at
@@ -77,6 +78,7 @@ class LabRedraw:
     what_if: WhatIfPanel
     objective_choice: ObjectiveChoice
     pareto_panel: ParetoPanel | None
+    _volume_curves: dict[str, GrowingHistory]
     _curves_drawn: float
     _redrawn: float
     _redraw_held: bool
@@ -225,7 +227,7 @@ class LabRedraw:
                                     note=lab_goals.model_note(study, viewing, objective),
                                     any_feasible=shown.any_feasible, chosen=shown.chosen, step=viewing)
         reference = None if self.pareto_panel is None else self.pareto_panel.reference
-        curves, label = lab_goals.progress_curves(self.branches, reference)
+        curves, label = lab_goals.progress_curves(self.branches, reference, measures=self._volume_curves)
         if viewing is not None and (then := full_budget_at(study.state, viewing)) != study.full_budget:
             # The solid part, what was known at the step, counted as it was then: after a switch to a
             # scheduler with a larger max_budget, a step before it had full evaluations, and a best.

@@ -39,6 +39,7 @@ import numpy as np
 from .._validation import check_int, check_real, fail, is_int
 from ..exceptions import InvalidParameterError
 from ..goals import Goals, any_constraints, unknown_feasibility_mask
+from ..hypervolume import GrowingHistory
 from ..plots.pareto import ParetoInfo, pareto_info
 from ..plots.pareto_note import unreached_reference
 from ..plots.pareto_plots import HypervolumePlot, ParetoFrontPlot
@@ -129,6 +130,7 @@ class ParetoPanel:
         self.info: ParetoInfo | None = None
         self.volume_info: ParetoInfo | None = None
         self._measured: tuple[np.ndarray, np.ndarray | None, ParetoInfo] | None = None  # see _measure
+        self._growing = GrowingHistory()  # the curve extended by each new trial, not measured again
         self.selected: int | None = None
         self._travel: list[Callable[[int], Any]] = []
         guard = self.errors.guard
@@ -295,7 +297,8 @@ class ParetoPanel:
         if self._measured is None or self._measured[0] is not self.values or self._measured[1] is not reference:
             self._measured = self.values, reference, pareto_info(self.values, self.directions, self.feasible,
                                                                  reference=reference, names=self.goals.names,
-                                                                 full=self.full, unknown=self.unknown, warn=False)
+                                                                 full=self.full, unknown=self.unknown, warn=False,
+                                                                 measure=self._growing)
         return self._measured[2]
 
     def _build_artists(self) -> None:
