@@ -40,7 +40,7 @@ from ..space import SearchSpace
 from ..study.core import Study
 from ..study.journal import Journal
 from ..study.past import best_so_far
-from ..study.results import at_full_budget
+from ..study.results import at_full_budget, no_best_yet
 from ..study.warm_start import WarmStart
 from ..trial import TrialState
 from ..views import History
@@ -238,6 +238,19 @@ def model_note(study: Study, step: int | None = None, objective: int | None = No
             "augmented Chebyshev scalarization of the losses (each scaled to its observed range), with the "
             f"weights drawn for {which} ({shown}); lower is better, and the dots are the trials' scalarized "
             "losses with these weights. The Pareto tab shows the objectives themselves.")
+
+
+def empty_curve_note(study: Study, reference: np.ndarray | None) -> str:
+    """What the timeline says while ``study``'s curve has no value: waiting for the Pareto tab's
+    reference point (several objectives), or why there is no best yet, and for a multi-fidelity
+    study where its lower rungs are drawn."""
+    if study.goals.multi and reference is None:
+        return "hypervolume: waiting for the reference point (fixed in the Pareto tab)"
+    why = no_best_yet(study.trials, study.full_budget)
+    if why == "no trial at the full budget yet":
+        return (f"no trial at the full budget ({study.full_budget:g}) yet: the curve counts full evaluations, "
+                "the lower rungs are in the multi-fidelity plots below")
+    return why
 
 
 def progress_curves(branches: Mapping[str, Study], reference: np.ndarray | None, full_budget: float | None = None,

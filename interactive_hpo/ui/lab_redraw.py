@@ -234,7 +234,8 @@ class LabRedraw:
             past, _ = lab_goals.progress_curves({self.branch_name: study}, reference, then)
             curves[self.branch_name] = np.concatenate([past[self.branch_name][:viewing],
                                                        curves[self.branch_name][viewing:]])
-        self.timeline.update(curves, self.branch_name, len(study.trials), shown.caption, viewing, ylabel=label)
+        self.timeline.update(curves, self.branch_name, len(study.trials), shown.caption, viewing, ylabel=label,
+                             empty=lab_goals.empty_curve_note(study, reference))
         self._draw_population(shown.population, viewing, shown.proposal if viewing is not None else None)
         self.fidelity_panel.update(fidelity_records(study))
         self.history_panel.update(history, study.trials, full)

@@ -9,6 +9,7 @@ best-so-far curves share one plot.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -116,19 +117,22 @@ class TimelinePanel:
 
     # -- redrawing ----------------------------------------------------------------------------------
     def update(self, best_so_far: Mapping[str, np.ndarray], current: str, n_trials: int, caption: str = "",
-               step: int | None = None, ylabel: str = "best so far") -> None:
+               step: int | None = None, ylabel: str = "best so far", empty: str = "no value to plot yet") -> None:
         """Show the branches' best-so-far curves (name -> values of shape (trials,)), the current
         branch's ``n_trials`` on the step slider, and the ``caption``; when viewing a past
         ``step``, the current branch's curve from it on is faded (solid: the best of the trials
         before it, what the belief that proposed it knew) and the step is marked. The slider
         and *live* follow ``step`` (None: the present), whoever chose it: ``lab.travel``, or a Step
         that returns to the present. ``ylabel`` names what the curves are (a study of several
-        objectives plots its hypervolume).
+        objectives plots its hypervolume). ``empty`` is written on the plot while no curve has a
+        value: why (a multi-fidelity study's curve counts full-budget trials only, and Hyperband's
+        first comes late; the axes were blank around a lone 0).
 
         Every argument is checked before a widget changes: a branch name not among the curves
         (``current``) or a step past ``n_trials`` was refused by the dropdown or the slider, in
         traitlets' words, with the branch list already replaced."""
         best_so_far, step = self._checked(best_so_far, current, n_trials, caption, step, ylabel)
+        check_text(empty, "empty", "TimelinePanel.update")
         self._updating = True
         try:
             if list(self.branch.options) != list(best_so_far):
@@ -148,7 +152,16 @@ class TimelinePanel:
                 line.set_data(x, y)
             self.ax.relim()
             self.ax.autoscale_view()
-        self._place_legend(plan)
+        valued = any(np.isfinite(y).any() for _, y in plan.data)
+        self._empty.set_text("" if valued else textwrap.fill(empty, 64))
+        self.ax.tick_params(axis="y", labelleft=valued)  # an empty axis's -0.04..0.04 meant nothing
+        if valued:
+            self._place_legend(plan)
+        else:  # no legend for curves not drawn; the slider's trials along the axis
+            self.ax.set_xlim(-0.5, max(n_trials, 1) - 0.5)
+            self._legend = None
+            if self.ax.get_legend() is not None:
+                self.ax.get_legend().remove()
         self.figure.redraw()
 
     def _rebuild(self, plan: _Plan, step: int | None, ylabel: str) -> None:
@@ -163,6 +176,7 @@ class TimelinePanel:
         if step is not None:
             self.ax.axvline(step, color="black", lw=1, ls="--", label=f"step {step}")
         integer_ticks(self.ax.xaxis)
+        self._empty = self.ax.text(0.5, 0.5, "", ha="center", va="center", color="0.4", transform=self.ax.transAxes)
         self.ax.set_xlabel("trial")
         self.ax.set_ylabel(ylabel)
         self._drawn, self._legend = (plan.styles, step, ylabel), None

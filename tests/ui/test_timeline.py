@@ -281,3 +281,35 @@ def test_the_curves_grow_in_place_and_are_drawn_anew_only_when_the_branches_chan
     assert panel.ax.get_legend()._loc != 0  # a corner, not "best" (code 0)
     panel.update({"main": main, "fork@2": fork}, "fork@2", 6)  # a branch more: drawn anew
     assert len(panel.ax.lines) == 2 and line not in panel.ax.lines
+
+
+def test_a_curve_without_values_says_why_on_the_plot():
+    """Hyperband's first full-budget trial comes late: the timeline was blank axes around a
+    lone 0, with a legend for no line and -0.04..0.04 on its y axis (a418)."""
+    from interactive_hpo.objectives import Branin, MultiFidelity
+    from interactive_hpo.ui import Lab
+
+    lab = Lab(MultiFidelity(Branin()), optimizer="hyperband", seed=0)
+    for _ in range(3):
+        lab.step_button.click()
+    timeline = lab.timeline
+    assert not lab.errors.errors and timeline.ax.get_legend() is None
+    assert " ".join(timeline._empty.get_text().split()) == (
+        "no trial at the full budget (1) yet: the curve counts full evaluations, the lower rungs are in the "
+        "multi-fidelity plots below")
+    assert timeline.ax.get_xlim() == (-0.5, 2.5)  # the slider's three trials
+    assert not timeline.ax.yaxis.get_major_ticks()[0].label1.get_visible()
+    # A value arrives: the note goes, the legend and the y axis's numbers come back.
+    timeline.update({"main": np.array([np.nan, np.nan, 3.0, 2.0])}, "main", 4)
+    assert timeline._empty.get_text() == "" and timeline.ax.get_legend() is not None
+    assert timeline.ax.yaxis.get_major_ticks()[0].label1.get_visible()
+
+
+def test_a_hypervolume_curve_without_a_reference_says_so():
+    from interactive_hpo import Float, SearchSpace
+    from interactive_hpo.ui.lab_goals import empty_curve_note
+
+    study = Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0, directions=["minimize"] * 2)
+    study.run(lambda p: (p["x"], 1 - p["x"]), n_trials=2, progress=False)
+    assert empty_curve_note(study, None) == "hypervolume: waiting for the reference point (fixed in the Pareto tab)"
+    assert empty_curve_note(Study(SearchSpace([Float("x", 0.0, 1.0)]), "random"), None) == "no trial completed yet"
