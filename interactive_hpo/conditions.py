@@ -8,9 +8,12 @@ coordinate holds. The rules, checked when a :class:`~interactive_hpo.space.Searc
 built, each with an error naming the child: the parent exists, is a ``Categorical`` or an
 ``Int``, every listed value is one it can take, and no chain of conditions leads back to where
 it started. The space then holds each condition's values as the parent holds its own, each once,
-in the order given: ``("n", [1, 2.0, 2])`` on an ``Int`` is ``("n", (1, 2))``, and ``("c", 2)``
-on ``Categorical("c", [1.0, 2.0])`` is ``("c", (2.0,))``; so conditions that mean the same
-compare (and journal) the same. ``True`` is no value of an ``Int``, nor the choice ``1``.
+in the parent's order (a ``Categorical``'s choices', an ``Int``'s ascending): ``("n", [2.0, 1, 2])``
+on an ``Int`` is ``("n", (1, 2))``, ``("c", 2)`` on ``Categorical("c", [1.0, 2.0])`` is
+``("c", (2.0,))``, and ``("model", ["boosting", "forest"])`` on choices ``["svm", "forest",
+"boosting"]`` is ``("model", ("forest", "boosting"))``; so conditions that mean the same compare
+(and journal) the same, and a journal written with the values in another order reads as the
+space that holds them so. ``True`` is no value of an ``Int``, nor the choice ``1``.
 
 The unit-cube encoding of an inactive parameter is :data:`INACTIVE_UNIT`, the cube's centre,
 in every snapped point (a trial's ``x``, ``SearchSpace.to_unit`` and ``snap``): two points that
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from ._names import close_name, unknown_names
 from ._validation import fail
 
 if TYPE_CHECKING:
@@ -82,11 +86,16 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _way_out(child: str, missing: list[Any], any_left: bool) -> str:
-    """The hint for a condition of ``child`` naming values its parent cannot take (``missing``):
-    drop them, or, when none of its values is left (``any_left`` False: the parent's choices
-    were narrowed past it), remove the child, which could never be active, or its condition."""
-    named = ", ".join(map(repr, missing)) + (" is not one of them" if len(missing) == 1 else " are not among them")
+def _way_out(child: str, missing: list[Any], any_left: bool, values: Sequence[Any]) -> str:
+    """The hint for a condition of ``child`` naming values its parent cannot take (``missing``),
+    each with the one of the parent's ``values`` it likely meant (a choice but for case, or a
+    near spelling): if each has one, that is all it says (a slip of the keyboard); else drop
+    them, or, when none of its values is left (``any_left`` False: the parent's choices were
+    narrowed past it), remove the child, which could never be active, or its condition."""
+    named = unknown_names(missing, values) + (" is not one of them" if len(missing) == 1 else " are not among them")
+    if all(close_name(value, values) for value in missing):
+        # "Remove 'C', or its condition" sent the person who typed "SVM" for "svm" the wrong way (a428).
+        return f"{named}."
     if any_left:
         return f"{named}: drop {'it' if len(missing) == 1 else 'them'} from the condition of {child!r}."
     return (f"{named}, and the condition names no other value: {child!r} could never be active. Remove "
@@ -132,9 +141,13 @@ class Conditions:
                     continue
                 if not any(_same(canonical, seen) for seen in allowed):  # 2 and 2.0 of an Int: one value
                     allowed.append(canonical)
+            # The parent's order, not the order typed: ["boosting", "forest"] and ["forest", "boosting"]
+            # are one condition, and a journal written with either resumes under the other (a428).
+            allowed.sort(key=parent.index if parent.kind == "categorical" else float)  # type: ignore[attr-defined]
             if missing:
                 raise fail("condition", owner, f"values that {parent!r} can take", tuple(condition),
-                           hint=_way_out(param.name, missing, bool(allowed)))
+                           hint=_way_out(param.name, missing, bool(allowed),
+                                         parent.choices if parent.kind == "categorical" else ()))  # type: ignore[attr-defined]
             if len(allowed) != len(condition.values) or not all(map(_same, allowed, condition.values)):
                 # As the parent holds its values (2.0 of an Int is 2; 2 of a Categorical of floats
                 # 2.0): else two spaces that search alike compared and journaled as different.

@@ -231,9 +231,11 @@ class AblationPath:
     ----------
     steps : tuple of str
         The parameters changed, in order (those that differ between the two configurations),
-        each step a real change of configuration. In a conditional space a child that its
-        parent's step switches on or off is no step of its own when that leaves it at the end's
-        value; one switched on away from it (at its range's centre) is changed by a later step.
+        each step a real change of configuration. In a conditional space a step sets a parameter
+        active at both ends; the children it switches off are gone, and those it switches on take
+        the end's values in the same step (the end has them), so its share is its branch's:
+        a linear SVM to a forest is one step, "model". A child active at both ends with other
+        values is a step of its own; one active at one end only is never a step.
     losses : ndarray of shape (k + 1,)
         The loss (predicted or measured; lower is better) at the default, then after each of the
         k steps.
@@ -323,33 +325,40 @@ def configuration(space: SearchSpace, params: Any, name: str, owner: str) -> np.
 def walk(loss: Callable[[np.ndarray], np.ndarray], space: SearchSpace, current: np.ndarray, target: np.ndarray,
          owner: str, direction: Direction = Direction.MINIMIZE) -> AblationPath:
     """:func:`ablation_path` from point ``current`` to point ``target`` (shape (d,), in the unit
-    cube, checked); ``owner`` is named if ``loss`` returns values of the wrong shape or not
-    finite; ``direction`` turned the objective's values into ``loss``'s losses."""
-    remaining = [j for j in range(space.dim) if current[j] != target[j]]
+    cube, snapped: the encodings of configurations); ``owner`` is named if ``loss`` returns values
+    of the wrong shape or not finite; ``direction`` turned the objective's values into ``loss``'s
+    losses."""
     points, steps = [current], []
     losses = [float(evaluate(loss, current[None], "loss", owner, several=False)[0])]
-    while remaining:
+    while len(remaining := _differing(space, current, target)):
         candidates = np.repeat(current[None], len(remaining), axis=0)
-        candidates[np.arange(len(remaining)), remaining] = target[remaining]
-        movable = remaining
         if space.conditional:
-            # Setting a child its parent keeps off is put back at INACTIVE_UNIT: no step at all.
-            # Taken on a tie, it was recorded as a step of no effect and never made again, and
-            # the path ended with that child at its range's centre, not at the end's value.
-            candidates = space.canonical(candidates)
-            moved = np.any(candidates != current, axis=1)
-            candidates, movable = candidates[moved], [j for j, m in zip(remaining, moved, strict=True) if m]
+            # A step sets one parameter active in both to the end's value, and a child it switches
+            # on takes the end's value too (the end has it: its parent now holds the end's value),
+            # one step with its branch (Fawcett and Hoos, 2016). At a placeholder (INACTIVE_UNIT)
+            # the child was a configuration neither end has: rbf's gamma at its range's centre,
+            # taken by a "kernel" step from a linear SVM towards a forest (audit a428).
+            active = space.conditions.active_mask(current[None])[0]
+            candidates[:] = np.where(active, current, target)
+        candidates[np.arange(len(remaining)), remaining] = target[remaining]
+        if space.conditional:
+            candidates = space.canonical(candidates)  # a child switched off is off (it is off at the end)
         predicted = evaluate(loss, candidates, "loss", owner, several=False)
         best = int(np.argmin(predicted))
         current = candidates[best]
-        steps.append(space.names[movable[best]])
+        steps.append(space.names[remaining[best]])
         points.append(current)
         losses.append(float(predicted[best]))
-        # A step may switch a child parameter off (then it matches the end, where it is off) or
-        # on (at its range's centre: it stays until a step of its own sets it). A parameter set
-        # stays set: a parent moved to the end's value never switches off a child the end has on,
-        # so each step matches one more, and the path ends at the end's point.
-        remaining = [j for j in remaining if current[j] != target[j]]
     return AblationPath(tuple(steps), np.array(losses), np.array(points), direction)
 
 
+def _differing(space: SearchSpace, current: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The coordinates a step can set, indices into (d,): those active at both points ``current``
+    and ``target`` (snapped, shape (d,)) with different values. Each step sets one and switches
+    on or off only children that then match the end, so they shrink to none exactly when the
+    path reaches ``target``: the first parameter (parents first) that differs between two
+    configurations is active in both, since its parent agrees."""
+    differ = current != target
+    if space.conditional:
+        differ &= space.conditions.active_mask(np.stack([current, target])).all(axis=0)
+    return np.flatnonzero(differ)
