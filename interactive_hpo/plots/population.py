@@ -171,13 +171,15 @@ class PopulationPlot:
         (self.ellipse,) = ax.plot([], [], color="C2", lw=2.0, zorder=4,
                                   label=f"search distribution ({ELLIPSE_SIGMAS:g} sd)")
         # Above the star and smaller, so that both show where they coincide (CMA-ES's first centre).
-        (self.mean_marker,) = ax.plot([], [], "P", color="C2", ms=7, mec="black", mew=0.6, zorder=6, label="its mean")
+        # All below 5, matplotlib's zorder for a legend and an inset Axes: at 6 the mean was drawn
+        # over notebook 04's zoom inset, where it is not.
+        (self.mean_marker,) = ax.plot([], [], "P", color="C2", ms=7, mec="black", mew=0.6, zorder=4.4, label="its mean")
         self.members = ax.scatter([], [], s=40, zorder=3, edgecolors="black", linewidths=0.6)
-        self.best = ax.scatter([], [], marker="*", s=180, c="red", edgecolors="black", linewidths=0.5, zorder=5,
+        self.best = ax.scatter([], [], marker="*", s=180, c="red", edgecolors="black", linewidths=0.5, zorder=4.2,
                                label="best so far")
-        self.proposal = ax.scatter([], [], s=260, facecolors="none", edgecolors="black", linewidths=2.0, zorder=7,
+        self.proposal = ax.scatter([], [], s=260, facecolors="none", edgecolors="black", linewidths=2.0, zorder=4.6,
                                    label=PROPOSAL_LABEL)
-        self.proposal_line = ax.axvline(np.nan, color="black", ls="--", lw=1.5, zorder=7, label=PROPOSAL_LABEL)
+        self.proposal_line = ax.axvline(np.nan, color="black", ls="--", lw=1.5, zorder=4.6, label=PROPOSAL_LABEL)
         # Whole where they sit on the box's edge (optimizers reflect or clip into the box; the
         # limits are its bounds): clipped at the Axes they were half or quarter discs.
         markers_whole(self.parents, self.mean_marker, self.members, self.best, self.proposal)
