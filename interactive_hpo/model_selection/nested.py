@@ -229,7 +229,9 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     seed = seed_to_int(journaled_seed(seed, recorded, folder), owner)
     rng = np.random.default_rng(seed)
     classifier = is_classifier(estimator)
-    folds = folds_of(outer_cv, X, y, groups, classifier, int(rng.integers(0, MAX_SEED)), "outer", owner, owner)
+    # Pairs of your own read no groups (given with them, refused), but the task's must still hold.
+    read = None if task_groups and isinstance(outer_cv, list) else groups
+    folds = folds_of(outer_cv, X, y, read, classifier, int(rng.integers(0, MAX_SEED)), "outer", owner, owner)
     if task_groups:
         groups_apart(folds, groups, outer, "outer", owner, "X")
     labels = np.asarray(y)

@@ -76,11 +76,12 @@ def groups_apart(folds: list[tuple[np.ndarray, np.ndarray]], groups: np.ndarray,
     that put one of the task's ``groups`` (shape (n_rows,)) on both sides of a split: the user
     did not choose those groups, so a splitter that ignores them must not drop them silently."""
     labels = np.asarray(groups)
+    given = "the (train, test) pairs given" if isinstance(cv, list) else shown(cv, 80)
     for k, (train, test) in enumerate(folds):
         shared = np.intersect1d(labels[train], labels[test])
         if shared.size:
             raise fail(name, owner, "folds that keep the task's groups apart (no group on both sides of a split)",
-                       Shown(f"{shown(cv, 80)}, whose split {k} of {where} has {shared.size} groups on both sides "
-                             f"(such as {shared[0]!r})"),
+                       Shown(f"{given}, whose split {k} of {where} has {shared.size} groups on both sides "
+                             f"(such as {shared[:1].tolist()[0]!r})"),
                        hint="Use a splitter that reads groups (GroupKFold, StratifiedGroupKFold, LeaveOneGroupOut), "
                             "or pass groups= yourself.")

@@ -72,6 +72,16 @@ def test_splitters_that_ignore_the_tasks_groups_are_refused(grouped, settings, m
     assert str(error.value).startswith(message) and "groups on both sides" in str(error.value)
 
 
+def test_pairs_of_your_own_must_keep_the_tasks_groups_apart(grouped):
+    by_patient = [(np.flatnonzero(PATIENT % 3 != k), np.flatnonzero(PATIENT % 3 == k)) for k in range(3)]
+    result = nested_cv(grouped, X=X, y=Y, outer=by_patient, **FAST)
+    assert [len(test) for test in result.outer_test_indices] == [100, 100, 100]
+    by_row = [(np.flatnonzero(np.arange(300) % 3 != k), np.flatnonzero(np.arange(300) % 3 == k)) for k in range(3)]
+    with pytest.raises(InvalidParameterError, match="^`outer` of nested_cv must be folds that keep the task's groups "
+                                                    "apart .* split 0 of X has 60 groups on both sides"):
+        nested_cv(grouped, X=X, y=Y, outer=by_row, **FAST)
+
+
 def test_the_tasks_groups_must_label_the_rows_given(grouped):
     with pytest.raises(InvalidParameterError, match=r"^`groups` of nested_cv must be group labels of shape "
                                                     r"\(n_samples,\) = \(200,\), one per row of X; got None\. The "
