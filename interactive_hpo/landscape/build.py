@@ -37,10 +37,12 @@ from .._validation import (
     import_optional,
     is_int,
     shown,
+    warn_user,
 )
 from ..direction import Direction
 from ..exceptions import Unfingerprintable
 from ..objectives.base import FunctionObjective
+from ..objectives.sealed import SealedTestSetWarning
 from ..outcome import Measured, budget_range_of, call_objective
 from ..space import SearchSpace
 from ..trial import TrialState
@@ -117,6 +119,11 @@ def _grid_losses(objective: Any, params: Mapping[str, Any], budget: float | None
     return losses, None if math.isfinite(losses["valid"]) else f"the objective scored {raw['valid']!r}"
 
 
+def _key(params: Mapping[str, Any]) -> str:
+    """One text per distinct configuration (a conditional space's grid repeats configurations)."""
+    return json.dumps(params, sort_keys=True, default=repr)
+
+
 def _rows(objective: Any, configs: list[dict[str, Any]], budget: float | None, goal: Direction,
           n_jobs: int) -> Iterator[tuple[dict[str, float], str | None]]:
     """:func:`_grid_losses` of every configuration, in order, evaluated by ``n_jobs`` processes."""
@@ -136,7 +143,7 @@ def _evaluate_grid(objective: Any, configs: list[dict[str, Any]], budget: float 
     """Losses of every configuration by kind, shape (n,) each (inf for failures), and the failures
     summarized, evaluated by ``n_jobs`` processes, each distinct configuration once."""
     position: dict[str, int] = {}  # a conditional space's grid repeats configurations
-    where = np.array([position.setdefault(json.dumps(params, sort_keys=True, default=repr), len(position))
+    where = np.array([position.setdefault(_key(params), len(position))
                       for params in configs])  # grid point -> its distinct configuration, shape (n,)
     # The grid points of each distinct configuration, ascending: points[bounds[j]:bounds[j + 1]].
     points = np.argsort(where, kind="stable")
@@ -202,7 +209,10 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
         indices of its first 3 configurations}`` (``land.params(i)`` reads one); the cache keeps
         which configurations failed (their losses are null).
         For a :class:`~interactive_hpo.objectives.SklearnCV` task, the training and sealed-test
-        losses are stored too (``landscape.other("train")``, ``landscape.other("test")``).
+        losses are stored too (``landscape.other("train")``, ``landscape.other("test")``), to
+        study, not to choose by: the task records the read (``task.test_reads``, cached or not),
+        so its next ``test_score`` warns (:class:`~interactive_hpo.objectives.SealedTestSetWarning`),
+        and so does a :class:`LandscapeObjective` of the test losses.
     resolution : int, default=5
         Levels per numeric parameter.
     budget : float, optional
@@ -298,6 +308,10 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     _check_failures(objective, failed, first, configs, budget, max_failed)
     for key, path, seeded, run, failures in pending:  # only a build that stands is kept: a refused one is not cached
         write_cache(path, key, seeded, budget, run, failures)
+    if "test" in runs[0] and callable(record := getattr(objective, "record_test_read", None)):
+        # Read from the cache or in worker processes too: the task, not each call, keeps the record.
+        over = "" if seeds is None else f" averaged over seeds {seeds}"
+        record(f"build_landscape: the test scores of {len({_key(c) for c in configs})} configurations{over}")
     losses = {kind: _worst_for_failures(np.mean([run[kind] for run in runs], axis=0)) for kind in runs[0]}
     if len(runs) > 1:
         valid = np.array([_worst_for_failures(run["valid"]) for run in runs])
@@ -346,6 +360,12 @@ class LandscapeObjective:
         if not isinstance(landscape, Landscape) or landscape.space is None:
             raise fail("landscape", "LandscapeObjective", "a Landscape built with a search space (build_landscape)",
                        landscape)
+        if landscape.info.get("kind") == "test":  # landscape.other("test"): a search on it chooses by the test split
+            warn_user("This landscape holds the sealed test split's losses (landscape.other('test')): an optimizer "
+                      "stepped on it chooses configurations by their test scores, which makes the test split a "
+                      "validation split and every test score after it optimistic. Tune on the validation losses "
+                      "(the landscape build_landscape returned); study the test losses, do not choose by them.",
+                      SealedTestSetWarning)
         self.landscape = landscape
         self.space = landscape.space
         self._goal = Direction.parse(direction, "direction", "LandscapeObjective")

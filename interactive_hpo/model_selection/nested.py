@@ -28,6 +28,7 @@ from .checks import MAX_SEED, check_model, check_optimizer
 from .journaled import evaluated, fold_journal, folds_digest, journaled_seed, recorded_nested, storage_folder
 from .scoring import check_targets_read, names_several
 from .search_cv import HPOSearchCV
+from .task_splits import groups_apart, task_splits
 
 __all__ = ["HPOSearchCV", "NestedCVResult", "nested_cv"]
 
@@ -116,7 +117,7 @@ class NestedCVResult:
 
 def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: Any = None, y: Any = None,
               optimizer: str = "bo", optimizer_settings: Mapping[str, Any] | None = None, n_trials: int = 30,
-              outer: Any = 5, inner: Any = 3, scoring: Any = None,
+              outer: Any = 5, inner: Any = None, scoring: Any = None,
               seed: int | np.random.Generator | None = None, groups: Any = None,
               storage: str | os.PathLike[str] | None = None) -> NestedCVResult:
     """Estimate how well tuning ``space`` with ``optimizer`` does on new data, by nested cross-validation.
@@ -132,7 +133,12 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         A task (``make_task("svm_digits")``): its estimator, space, scoring, silenced warning
         categories and ``estimator_params`` are used (``space`` and ``scoring`` override them).
         Tasks do not expose their data, so pass ``X`` and ``y`` either way. Nested CV uses all
-        of ``X``: the task's own sealed test split plays no part.
+        of ``X``: the task's own sealed test split plays no part. A task whose ``cv`` is a
+        splitter keeps its way of splitting: its ``groups`` are the default ``groups`` (then
+        every outer and inner split must keep them apart, or it is refused naming the split),
+        its splitter the default ``inner``, and an int ``outer`` or ``inner`` (shuffled folds,
+        which would drop its groups or its time order) is refused, the default ``outer=5``
+        included: pass splitters, e.g. ``outer=GroupKFold(5)`` for a ``GroupKFold`` task.
     space : SearchSpace, optional
         Required with an estimator; names are keys of ``estimator.get_params()``.
     X, y : array-like of shape (n_samples, n_features) and (n_samples,)
@@ -140,9 +146,11 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     optimizer, optimizer_settings, n_trials, scoring
         As in :class:`HPOSearchCV`, for every search; ``scoring`` (one scorer, not several)
         also scores the outer folds.
-    outer, inner : int or splitter, default=5 and 3
+    outer, inner : int or splitter, default=5 and None
         The outer and inner folds, as ``cv`` of :class:`HPOSearchCV`: a number of seeded
         shuffled folds (>= 2) or a splitter (``GroupKFold(3)``, ``TimeSeriesSplit(3)``);
+        ``inner=None`` is 3 such folds, or the task's splitter (not a ``PredefinedSplit``, whose
+        folds name rows of the task's training split: pass one);
         ``outer`` may also be an iterable of (train, test) pairs of row indices of ``X``. A
         split whose training part holds rows of its test part is refused, naming the argument
         and the split: its score would be the optimistic one, reported as the honest estimate.
@@ -152,7 +160,8 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     groups : array-like of shape (n_samples,) or None, default=None
         Group labels for splitters ``outer`` and ``inner`` that read them (``GroupKFold``: no
         group on both sides of a split); each search gets those of its outer-training part.
-        Refused when either is an int, whose shuffled folds would ignore them.
+        Refused when either is an int, whose shuffled folds would ignore them. With a task that
+        has groups, None means the task's (which must then label the rows of ``X``).
     storage : str, os.PathLike or None, default=None
         A folder for one journal per outer fold, ``outer_fold_1.jsonl``, ``outer_fold_2.jsonl``
         ... (made if missing; other files in it are left alone): each fold's search is
@@ -204,10 +213,14 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
             raise fail(name, owner, "an array-like of samples", data, hint="Tasks do not expose their data: pass "
                        "X and y (e.g. load_diabetes(return_X_y=True) for ridge_diabetes).")
     # Ours, not scikit-learn's words from inside: X the estimator takes, y as long, a regressor's finite.
-    check_data(X, y, estimator, owner)
+    n_samples = check_data(X, y, estimator, owner)
     check_targets_read(scorer, scoring, y, owner)
     check_optimizer(optimizer, optimizer_settings, space, owner)
     n_trials = check_int(n_trials, "n_trials", owner, 1)
+    task_groups = False  # whether `groups` are the task's, whose every split must keep them apart
+    if isinstance(task_or_estimator, SklearnCV):
+        inner, groups, task_groups = task_splits(task_or_estimator, outer, inner, groups, n_samples, owner)
+    inner = 3 if inner is None else inner
     outer_cv, inner_cv = check_cv(outer, "outer", owner), check_cv(inner, "inner", owner, pairs=False)
 
     folder = None if storage is None else storage_folder(storage, owner)
@@ -216,16 +229,22 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     seed = seed_to_int(journaled_seed(seed, recorded, folder), owner)
     rng = np.random.default_rng(seed)
     classifier = is_classifier(estimator)
-    folds = folds_of(outer_cv, X, y, groups, classifier, int(rng.integers(0, MAX_SEED)), "outer", owner, owner)
+    # Pairs of your own read no groups (given with them, refused), but the task's must still hold.
+    read = None if task_groups and isinstance(outer_cv, list) else groups
+    folds = folds_of(outer_cv, X, y, read, classifier, int(rng.integers(0, MAX_SEED)), "outer", owner, owner)
+    if task_groups:
+        groups_apart(folds, groups, outer, "outer", owner, "X")
     labels = np.asarray(y)
 
     def part(rows: np.ndarray) -> tuple[Any, Any, Any]:  # X, y and groups of an outer-training part
         return _safe_indexing(X, rows), _safe_indexing(y, rows), None if groups is None else np.asarray(groups)[rows]
 
-    for fit_rows, _ in folds:  # every inner split must be possible before any search starts
+    for k, (fit_rows, _) in enumerate(folds):  # every inner split must be possible before any search starts
         X_part, _, groups_part = part(fit_rows)
-        folds_of(inner_cv, X_part, labels[fit_rows], groups_part, classifier, 0, "inner", owner, owner,
-                 where="an outer-training part")
+        inner_folds = folds_of(inner_cv, X_part, labels[fit_rows], groups_part, classifier, 0, "inner", owner, owner,
+                               where="an outer-training part")
+        if task_groups:
+            groups_apart(inner_folds, groups_part, inner, "inner", owner, f"outer fold {k + 1}'s training part")
     journals = [None] * len(folds) if folder is None else [fold_journal(folder, k, owner) for k in range(len(folds))]
     if folder is not None:  # the folder it names is nested_cv's to make (a journal's folder must exist)
         folder.mkdir(parents=True, exist_ok=True)

@@ -122,7 +122,13 @@ class SklearnCV:
     train_indices, test_indices : ndarray of shape (n_train,) and (n_test,)
         Rows of ``X`` in the training and sealed test splits (read-only, disjoint).
     test_looks : tuple of SealedTestLook
-        Every call of :meth:`test_score` so far, oldest first.
+        Every call of :meth:`test_score` so far, oldest first (shared with :meth:`with_seed` of
+        the same seed, which seals the same rows).
+    test_reads : tuple of str
+        Every other read of the sealed test split, oldest first: who read it and what
+        (:func:`~interactive_hpo.landscape.build_landscape` reads every configuration's test score).
+    groups : ndarray of shape (n_samples,) or None
+        The group labels given (read-only).
 
     Examples
     --------
@@ -181,6 +187,7 @@ class SklearnCV:
         # The same params give the same score; the user's estimator is never modified.
         self._base = seeded_clone(estimator, model_seed)
         self._looks: list[SealedTestLook] = []
+        self._reads: list[str] = []  # reads of the sealed split by others than test_score (record_test_read)
 
     # -- validation helpers ------------------------------------------------------------------
     def _split(self, X: Any, y: Any, n: int, split_seed: int) -> None:
@@ -214,6 +221,28 @@ class SklearnCV:
     def test_looks(self) -> tuple[SealedTestLook, ...]:
         """Every look at the sealed test split so far (a tuple: read-only), oldest first."""
         return tuple(self._looks)
+
+    @property
+    def test_reads(self) -> tuple[str, ...]:
+        """Every read of the sealed test split other than :meth:`test_score` (a tuple), oldest first."""
+        return tuple(self._reads)
+
+    @property
+    def groups(self) -> np.ndarray | None:
+        """The group labels, shape (n_samples,), read-only (a view: the array given is left as it was); or None."""
+        if self._groups is None:
+            return None
+        view = self._groups.view()
+        view.flags.writeable = False
+        return view
+
+    def record_test_read(self, reader: str) -> None:
+        """Record that ``reader`` (who read what: "build_landscape: the test scores of 25
+        configurations") read the sealed test split: from then on every :meth:`test_score` warns,
+        naming it, for a choice made on what it read makes the test score optimistic."""
+        if not isinstance(reader, str) or not reader:
+            raise fail("reader", f"{self._owner}.record_test_read", "a non-empty str saying who read what", reader)
+        self._reads.append(reader)
 
     def fold_indices(self, budget: float | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
         """Rows of ``X`` each fold fits on and is validated on at ``budget`` (in (0, 1] or None).
@@ -307,10 +336,12 @@ class SklearnCV:
         ``"train"`` the mean score of the fold models on their own training samples, and
         ``"test"`` the mean score of the same fold models on the sealed test split (no extra fit).
 
-        This opens the sealed test split for every configuration it is called on, and these
-        looks are not recorded in :attr:`test_looks`: use it to *study* a landscape (do training,
-        validation and test losses agree? where do they part?), never to choose a configuration.
-        :func:`~interactive_hpo.landscape.build_landscape` calls it.
+        This opens the sealed test split for every configuration it is called on: use it to
+        *study* a landscape (do training, validation and test losses agree? where do they part?),
+        never to choose a configuration. It records nothing itself (it runs once per
+        configuration, often in worker processes); :func:`~interactive_hpo.landscape.build_landscape`,
+        which calls it, records its read with :meth:`record_test_read` (as should any other caller),
+        so that the next :meth:`test_score` warns.
 
         Returns
         -------
@@ -323,13 +354,18 @@ class SklearnCV:
 
     def with_seed(self, seed: int | np.random.Generator | None) -> SklearnCV:
         """The same task (estimator, data, space, settings) with another ``seed``: another
-        train/test split, other folds and other model seeds. Landscapes average over these."""
+        train/test split, other folds and other model seeds. Landscapes average over these.
+        With the same seed, the same split: its looks and reads of the sealed test split are
+        shared with this task's (a look through either counts for both)."""
         # The int SklearnCV would draw from a Generator, refused here in this method's name.
         seed = seed_to_int(seed, f"{self._owner}.with_seed")
-        return SklearnCV(self.estimator, self._X, self._y, self.space, cv=self.cv, scoring=self.scoring,
+        task = SklearnCV(self.estimator, self._X, self._y, self.space, cv=self.cv, scoring=self.scoring,
                          test_size=self.test_size, seed=seed, name=self.name, ignore_warnings=self.ignore_warnings,
                          budget_resource=self.budget_resource, estimator_params=self.estimator_params,
                          groups=self._groups)
+        if np.array_equal(task.test_indices, self._test_indices):  # the same rows sealed: the same record
+            task._looks, task._reads = self._looks, self._reads
+        return task
 
     @property
     def fingerprint(self) -> str:
@@ -357,7 +393,9 @@ class SklearnCV:
         Use it once, for the configuration you finally chose. Every look is recorded in
         :attr:`test_looks`; from the second look on a :class:`SealedTestSetWarning` is issued,
         because choosing between configurations by their test scores turns the test split into
-        a validation split, and the score you report becomes optimistic (biased upwards).
+        a validation split, and the score you report becomes optimistic (biased upwards). So is
+        every look after another read of the test split (:attr:`test_reads`: a landscape's test
+        losses), on which ``params`` may have been chosen.
 
         Parameters
         ----------
@@ -375,9 +413,10 @@ class SklearnCV:
             model.fit(self._X_train, self._y_train)
             score = float(self._scorer(model, self._X_test, self._y_test))
         self._looks.append(SealedTestLook(number=len(self._looks) + 1, params=params, score=score))
-        if len(self._looks) >= 2:
+        if len(self._looks) >= 2 or self._reads:
+            read = f" after {'; '.join(self._reads)} (in `test_reads`)" if self._reads else ""
             warn_user(
-                f"This is look number {len(self._looks)} at the sealed test split of {self.name}. Every look "
+                f"This is look number {len(self._looks)} at the sealed test split of {self.name}{read}. Every look "
                 "you act on turns the test split into a validation split, so its score becomes an optimistic "
                 "estimate of performance on new data. Choose configurations by their CV score and open the "
                 "test split once, at the end (all looks are listed in `test_looks`).",
