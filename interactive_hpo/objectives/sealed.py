@@ -1,4 +1,5 @@
-"""The sealed test split: a record of every look at it, and the warning for looking twice.
+"""The sealed test split: a record of every look at it (and of other reads), and the warning for
+looking again.
 
 Shared by :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV` and
 :class:`~interactive_hpo.objectives.sklearn_incremental.SklearnIncremental`, which both keep a test split
@@ -12,9 +13,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .._validation import fail, is_int, is_real
+from .._validation import fail, is_int, is_real, warn_user
 
-__all__ = ["SealedTestLook", "SealedTestSetWarning"]
+__all__ = ["SealedRecord", "SealedTestLook", "SealedTestSetWarning"]
 
 
 class SealedTestSetWarning(UserWarning):
@@ -62,3 +63,34 @@ class SealedTestLook:
     def __reduce__(self) -> tuple[Any, ...]:
         # A mappingproxy cannot be pickled; an objective with looks must still travel to workers.
         return (SealedTestLook, (self.number, dict(self.params), self.score))
+
+
+class SealedRecord:
+    """Every look at one sealed test split (:class:`SealedTestLook`, oldest first) and every other
+    read of it (``reads``: who read what, such as a landscape's test losses), kept by the task
+    that seals it and shared with a copy sealing the same rows (``SklearnCV.with_seed`` of the
+    same seed): a look through either counts for both."""
+
+    def __init__(self) -> None:
+        self.looks: list[SealedTestLook] = []
+        self.reads: list[str] = []
+
+    def read(self, reader: Any, owner: str) -> None:
+        """Record that ``reader`` (who read what: "build_landscape: the test scores of 25
+        configurations") read the split; ``owner`` is named if it is no text."""
+        if not isinstance(reader, str) or not reader:
+            raise fail("reader", owner, "a non-empty str saying who read what", reader)
+        self.reads.append(reader)
+
+    def look(self, params: Mapping[str, Any], score: float, name: str, chosen_by: str) -> None:
+        """Record a look at the split of task ``name`` (``params`` scored ``score``); from the
+        second look on, and after any read, warn (:class:`SealedTestSetWarning`): a choice made
+        on what was seen makes the test score optimistic. ``chosen_by`` names the score that
+        should choose instead ("CV", "validation")."""
+        self.looks.append(SealedTestLook(number=len(self.looks) + 1, params=params, score=score))
+        if len(self.looks) >= 2 or self.reads:
+            read = f" after {'; '.join(self.reads)} (in `test_reads`)" if self.reads else ""
+            warn_user(f"This is look number {len(self.looks)} at the sealed test split of {name}{read}. Every look "
+                      "you act on turns the test split into a validation split, so its score becomes an optimistic "
+                      f"estimate of performance on new data. Choose by the {chosen_by} score and open the test split "
+                      "once, at the end (all looks are listed in `test_looks`).", SealedTestSetWarning)

@@ -19,11 +19,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._validation import check_real, fail, import_optional, is_int, seed_to_int, warn_user
+from .._validation import check_real, fail, import_optional, is_int, seed_to_int
 from ..space import SearchSpace
 from ..trial import Evaluation
 from .budgets import check_budget, check_resource, resource_value, sample_folds
-from .sealed import SealedTestLook, SealedTestSetWarning
+from .sealed import SealedRecord, SealedTestLook, SealedTestSetWarning
 from .sklearn_checks import (
     check_data,
     check_estimator,
@@ -186,8 +186,7 @@ class SklearnCV:
 
         # The same params give the same score; the user's estimator is never modified.
         self._base = seeded_clone(estimator, model_seed)
-        self._looks: list[SealedTestLook] = []
-        self._reads: list[str] = []  # reads of the sealed split by others than test_score (record_test_read)
+        self._sealed = SealedRecord()
 
     # -- validation helpers ------------------------------------------------------------------
     def _split(self, X: Any, y: Any, n: int, split_seed: int) -> None:
@@ -220,12 +219,12 @@ class SklearnCV:
     @property
     def test_looks(self) -> tuple[SealedTestLook, ...]:
         """Every look at the sealed test split so far (a tuple: read-only), oldest first."""
-        return tuple(self._looks)
+        return tuple(self._sealed.looks)
 
     @property
     def test_reads(self) -> tuple[str, ...]:
         """Every read of the sealed test split other than :meth:`test_score` (a tuple), oldest first."""
-        return tuple(self._reads)
+        return tuple(self._sealed.reads)
 
     @property
     def groups(self) -> np.ndarray | None:
@@ -240,9 +239,7 @@ class SklearnCV:
         """Record that ``reader`` (who read what: "build_landscape: the test scores of 25
         configurations") read the sealed test split: from then on every :meth:`test_score` warns,
         naming it, for a choice made on what it read makes the test score optimistic."""
-        if not isinstance(reader, str) or not reader:
-            raise fail("reader", f"{self._owner}.record_test_read", "a non-empty str saying who read what", reader)
-        self._reads.append(reader)
+        self._sealed.read(reader, f"{self._owner}.record_test_read")
 
     def fold_indices(self, budget: float | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
         """Rows of ``X`` each fold fits on and is validated on at ``budget`` (in (0, 1] or None).
@@ -364,7 +361,7 @@ class SklearnCV:
                          budget_resource=self.budget_resource, estimator_params=self.estimator_params,
                          groups=self._groups)
         if np.array_equal(task.test_indices, self._test_indices):  # the same rows sealed: the same record
-            task._looks, task._reads = self._looks, self._reads
+            task._sealed = self._sealed
         return task
 
     @property
@@ -412,15 +409,7 @@ class SklearnCV:
         with ignoring(self.ignore_warnings):
             model.fit(self._X_train, self._y_train)
             score = float(self._scorer(model, self._X_test, self._y_test))
-        self._looks.append(SealedTestLook(number=len(self._looks) + 1, params=params, score=score))
-        if len(self._looks) >= 2 or self._reads:
-            read = f" after {'; '.join(self._reads)} (in `test_reads`)" if self._reads else ""
-            warn_user(
-                f"This is look number {len(self._looks)} at the sealed test split of {self.name}{read}. Every look "
-                "you act on turns the test split into a validation split, so its score becomes an optimistic "
-                "estimate of performance on new data. Choose configurations by their CV score and open the "
-                "test split once, at the end (all looks are listed in `test_looks`).",
-                SealedTestSetWarning)
+        self._sealed.look(params, score, self.name, "CV")
         return score
 
     def __repr__(self) -> str:

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 
 from .._compat import mlp_solver
-from .._validation import check_one_of, check_real, fail, import_optional, is_int, seed_to_int, warn_user
+from .._validation import check_one_of, check_real, fail, import_optional, is_int, seed_to_int
 from ..space import SearchSpace
-from .sealed import SealedTestLook, SealedTestSetWarning
+from .sealed import SealedRecord, SealedTestLook
 from .sklearn_checks import check_data, check_estimator, check_space, check_warnings, make_scorer
 from .sklearn_scoring import check_scorer_targets
 
@@ -159,7 +159,7 @@ class SklearnIncremental:
                        hint=f"With test_size={self.test_size}, cutting the validation split from the other "
                             f"{len(y_fit)} samples: {str(error).rstrip('.')}.") from error
         self._classes = np.unique(y) if self.is_classifier else None
-        self._looks: list[SealedTestLook] = []
+        self._sealed = SealedRecord()
 
     @property
     def n_train(self) -> int:
@@ -300,17 +300,13 @@ class SklearnIncremental:
         with self._quiet():
             score = float(self._scorer(model, self._X_test, self._y_test))
         params = {name: model.get_params()[name] for name in self.space.names}
-        self._looks.append(SealedTestLook(number=len(self._looks) + 1, params=params, score=score))
-        if len(self._looks) >= 2:
-            warn_user(f"This is look number {len(self._looks)} at the sealed test split of {self.name}; "
-                      "choose models by their validation score and open the test split once.",
-                      SealedTestSetWarning)
+        self._sealed.look(params, score, self.name, "validation")
         return score
 
     @property
     def test_looks(self) -> tuple[SealedTestLook, ...]:
         """Every look at the sealed test split so far, oldest first."""
-        return tuple(self._looks)
+        return tuple(self._sealed.looks)
 
     def __repr__(self) -> str:
         return (f"SklearnIncremental({self.name!r}, mode={self.mode!r}, n_train={self.n_train}, "
