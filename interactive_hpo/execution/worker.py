@@ -18,6 +18,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,13 @@ _CARRIED: dict[str, Callable[..., Any]] = {}
 #: each trial: by the pool the study started (its initializer) or a Dask worker plugin (see
 #: :mod:`.dask_cluster`); dropped once loaded, or when the run ends.
 _BLOBS: dict[str, bytes] = {}
+#: Guards the four dicts above and :data:`_PENDING`: a Dask worker runs several tasks at once, in threads.
+_LOCK = threading.Lock()
+#: The objectives being unpickled in this process, by run: a thread that needs one waits for the
+#: thread unpickling it, and gets its object or its error. Both missed and unpickled their own
+#: copy (audit a430: 2 instances on a Dask worker of 2 threads), so that a stateful objective was
+#: not shared, and a dataset it held took memory twice.
+_PENDING: dict[str, Future[Callable[..., Any]]] = {}
 #: Whether this process is a worker of a pool a run started, which ignores Ctrl-C but while the
 #: objective runs (see :func:`start_worker`).
 _CTRL_C_ENDS_TRIALS_ONLY = False
@@ -59,7 +67,8 @@ WATCH_EVERY = 0.5
 def keep_blob(token: str, blob: bytes) -> None:
     """Keep the objective's bytes in this worker process under ``token``, where :func:`evaluate_remote`
     finds them when a task names them instead of carrying them."""
-    _BLOBS[token] = blob
+    with _LOCK:
+        _BLOBS[token] = blob
 
 
 def end_with(pid: int) -> None:
@@ -197,23 +206,46 @@ def _ctrl_c_ends_the_trial() -> Iterator[None]:
 
 def forget_blob(token: str) -> None:
     """Drop the bytes kept under ``token``, and the objective unpickled from them: their run has ended."""
-    _BLOBS.pop(token, None)
-    _LOADED.pop(token, None)
+    with _LOCK:
+        _BLOBS.pop(token, None)
+        _LOADED.pop(token, None)
 
 
 def _objective(key: str, payload: bytes | str) -> Callable[..., Any]:
     """The objective of run ``key``: registered in this process (:func:`serialize`), or unpickled
-    here once per run from ``payload``, its bytes or the token they were kept under."""
-    for kept in (_OBJECTIVES, _LOADED, _CARRIED):
-        if key in kept:
-            return kept[key]
-    if isinstance(payload, str):
-        objective = _LOADED[key] = pickle.loads(_BLOBS[payload])
-        _BLOBS.pop(payload, None)  # loaded: a second copy of a dataset it holds would only take memory
-    else:
-        objective = pickle.loads(payload)
-        _CARRIED.clear()  # an earlier run's: the next run of this worker is another run's
-        _CARRIED[key] = objective
+    here once per run from ``payload``, its bytes or the token they were kept under.
+
+    One thread unpickles it; the others that need it meanwhile wait for that thread and get its
+    object, or the error it raised (a later task tries again). It is unpickled outside the lock:
+    unpickling may import modules, and a thread importing one may need the lock.
+    """
+    with _LOCK:
+        for kept in (_OBJECTIVES, _LOADED, _CARRIED):
+            if key in kept:
+                return kept[key]
+        loading = _PENDING.get(key)
+        first = loading is None
+        if loading is None:
+            loading = _PENDING[key] = Future()
+    if not first:
+        return loading.result()  # the first thread's object, or its error raised here
+    try:
+        objective = pickle.loads(_BLOBS[payload] if isinstance(payload, str) else payload)
+    except BaseException as error:  # a KeyboardInterrupt too: no thread is left waiting
+        with _LOCK:
+            del _PENDING[key]
+        # A Ctrl-C is this thread's: the others fail to load, they are not interrupted.
+        loading.set_exception(error if isinstance(error, Exception) else
+                              RuntimeError(f"unpickling the objective was interrupted ({type(error).__name__})"))
+        raise
+    with _LOCK:
+        if not isinstance(payload, str):
+            _CARRIED.clear()  # an earlier run's: the next run of this worker is another run's
+            _CARRIED[key] = objective
+        elif _BLOBS.pop(payload, None) is not None:  # else its run ended meanwhile (forget_blob)
+            _LOADED[key] = objective  # its bytes dropped: a second copy of its dataset would only take memory
+        del _PENDING[key]
+    loading.set_result(objective)
     return objective
 
 

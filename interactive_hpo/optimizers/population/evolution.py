@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._validation import check_int, check_real, fail
+from ...parameters import Categorical
 from ...space import SearchSpace
 from ..feasibility import feasibility_key
 from . import base
@@ -176,8 +177,17 @@ class DifferentialEvolution(WarmStartablePopulation):
     configurations (up to half of it, asked first). Each later generation proposes one trial
     vector per population member i: a mutant ``x_r1 + F (x_r2 - x_r3)`` from three other
     members, crossed with x_i coordinate-wise with probability ``crossover_rate`` (at least one
-    coordinate from the mutant). When the generation is told, each trial vector replaces its
-    target if it is at least as good. A foreign trial (manual, another optimizer's) better than
+    coordinate from the mutant). A categorical coordinate has no order, so it is never added or
+    scaled (DE did arithmetic on its bins, which depended on the order the choices were listed:
+    donors k4, k6 and k0 of k0-k19 gave k9, 4 + 0.8 (6 - 0)): the mutant takes x_r1's category
+    and, where x_r2 and x_r3 differ in it (a difference exists to scale), moves with probability
+    F (1 if F > 1) to one of the other categories, drawn uniformly. That is binary DE (Gong and
+    Tuson, "Differential evolution for binary encoding", Soft Computing in Industrial
+    Applications, Springer 2007: where the donors' bits differ, x_r1's bit flips with probability
+    F) for k categories: the flip of an unordered value is a move to any other, none nearer than
+    another, so relabelling the choices changes no decision. Numbers (floats, integers) propose
+    what they did. When the generation is told, each trial vector replaces its target if it is
+    at least as good. A foreign trial (manual, another optimizer's) better than
     the worst member replaces it; those told before generation 0 was bred (the study's trials
     before ``switch_optimizer("de")``, manual ones) do so when generation 0 is told, so the
     first trial vectors are bred from the best of both (they were ignored before: the asks after
@@ -222,6 +232,10 @@ class DifferentialEvolution(WarmStartablePopulation):
         self.differential_weight = check_real(differential_weight, "differential_weight", owner, 0.0, 2.0,
                                               low_open=True)
         self.crossover_rate = check_real(crossover_rate, "crossover_rate", owner, 0.0, 1.0)
+        self._categorical = np.array([kind == "categorical" for kind in space.kinds], dtype=bool)
+        self._categories = np.flatnonzero(self._categorical)  # their coordinates, shape (c,)
+        # How many choices each has, shape (c,).
+        self._choices = np.array([len(p.choices) for p in space.params if isinstance(p, Categorical)], dtype=int)
         self.current: list[Individual] = []  # the population the trial vectors compete with
 
     def _breed(self, rng: np.random.Generator, foreign: list[Foreign]) -> list[Individual]:
@@ -259,10 +273,32 @@ class DifferentialEvolution(WarmStartablePopulation):
             mutant = donors[0].x + self.differential_weight * (donors[1].x - donors[2].x)
             cross = rng.random(d) < self.crossover_rate
             cross[rng.integers(d)] = True
-            given = np.array([~cross, cross, cross, cross])  # the target's coordinates, or the mutant's
+            if self._categories.size:  # a space without categoricals draws nothing more: same seed, same trials
+                mutant = self._categorical_mutant(rng, mutant, donors)
+            # The target's coordinates, or the mutant's: a category came from x_r1 alone (or was drawn).
+            numeric = cross & ~self._categorical
+            given = np.array([~cross, cross, numeric, numeric])
             x = self._fresh_branches(rng, reflect(np.where(cross, mutant, target.x)),
                                      (target.x, *(donor.x for donor in donors)), given)
             return x, (target.id, *(donor.id for donor in donors))
 
         return draw
 
+    def _categorical_mutant(self, rng: np.random.Generator, mutant: np.ndarray,
+                            donors: tuple[Individual, Individual, Individual]) -> np.ndarray:
+        """``mutant`` (shape (d,)) with each categorical coordinate set by binary DE's rule for k
+        categories (see the class docstring): x_r1's category, or, where x_r2's and x_r3's
+        differ, with probability F one of the other k - 1 drawn uniformly.
+
+        Both draws are made for every categorical coordinate, whatever the categories are: which
+        coordinates move depends only on which donors agree, never on where their choices stand
+        in the list, so a permutation of the choices makes the same decisions with the same seed.
+        """
+        k = self._choices
+        bins = np.minimum(np.floor(np.array([donor.x[self._categories] for donor in donors]) * k), k - 1).astype(int)
+        move = (bins[1] != bins[2]) & (rng.random(k.size) < self.differential_weight)
+        other = np.floor(rng.random(k.size) * (k - 1)).astype(int)  # the k - 1 categories besides x_r1's,
+        other += other >= bins[0]  # numbered skipping x_r1's
+        out = mutant.copy()
+        out[self._categories] = np.where(move, (other + 0.5) / k, donors[0].x[self._categories])
+        return out
