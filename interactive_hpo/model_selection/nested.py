@@ -232,8 +232,8 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     # Pairs of your own read no groups (given with them, refused), but the task's must still hold.
     read = None if task_groups and isinstance(outer_cv, list) else groups
     folds = folds_of(outer_cv, X, y, read, classifier, int(rng.integers(0, MAX_SEED)), "outer", owner, owner)
-    if task_groups:
-        groups_apart(folds, groups, outer, "outer", owner, "X")
+    if groups is not None:  # yours too: a KFold given groups ignored them, and the estimate leaked
+        groups_apart(folds, groups, outer, "outer", owner, "X", task_groups)
     labels = np.asarray(y)
 
     def part(rows: np.ndarray) -> tuple[Any, Any, Any]:  # X, y and groups of an outer-training part
@@ -243,8 +243,9 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         X_part, _, groups_part = part(fit_rows)
         inner_folds = folds_of(inner_cv, X_part, labels[fit_rows], groups_part, classifier, 0, "inner", owner, owner,
                                where="an outer-training part")
-        if task_groups:
-            groups_apart(inner_folds, groups_part, inner, "inner", owner, f"outer fold {k + 1}'s training part")
+        if groups is not None:
+            groups_apart(inner_folds, groups_part, inner, "inner", owner, f"outer fold {k + 1}'s training part",
+                         task_groups)
     journals = [None] * len(folds) if folder is None else [fold_journal(folder, k, owner) for k in range(len(folds))]
     if folder is not None:  # the folder it names is nested_cv's to make (a journal's folder must exist)
         folder.mkdir(parents=True, exist_ok=True)

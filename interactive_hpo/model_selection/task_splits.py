@@ -71,17 +71,20 @@ def task_splits(task: SklearnCV, outer: Any, inner: Any, groups: Any, n_samples:
 
 
 def groups_apart(folds: list[tuple[np.ndarray, np.ndarray]], groups: np.ndarray, cv: Any, name: str, owner: str,
-                 where: str) -> None:
+                 where: str, from_task: bool) -> None:
     """Refuse ``folds`` (of ``cv``, argument ``name``; (train, test) row indices into ``where``)
-    that put one of the task's ``groups`` (shape (n_rows,)) on both sides of a split: the user
-    did not choose those groups, so a splitter that ignores them must not drop them silently."""
+    that put one of the ``groups`` (shape (n_rows,); the task's if ``from_task``, else given as
+    ``groups=``) on both sides of a split: a splitter that ignores groups (``KFold``) must not
+    drop them silently, and the estimate would be the leaked one."""
     labels = np.asarray(groups)
     given = "the (train, test) pairs given" if isinstance(cv, list) else shown(cv, 80)
+    whose = "the task's groups" if from_task else "the groups given"
     for k, (train, test) in enumerate(folds):
         shared = np.intersect1d(labels[train], labels[test])
         if shared.size:
-            raise fail(name, owner, "folds that keep the task's groups apart (no group on both sides of a split)",
+            raise fail(name, owner, f"folds that keep {whose} apart (no group on both sides of a split)",
                        Shown(f"{given}, whose split {k} of {where} has {shared.size} groups on both sides "
                              f"(such as {shared[:1].tolist()[0]!r})"),
-                       hint="Use a splitter that reads groups (GroupKFold, StratifiedGroupKFold, LeaveOneGroupOut), "
-                            "or pass groups= yourself.")
+                       hint="Use a splitter that reads groups (GroupKFold, StratifiedGroupKFold, LeaveOneGroupOut)"
+                            + (", or pass groups= yourself." if from_task else
+                               ", or leave groups out if rows may be split freely."))

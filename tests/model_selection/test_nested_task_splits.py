@@ -118,3 +118,19 @@ def test_a_task_of_shuffled_folds_keeps_three_inner_folds():
     task = SklearnCV(DecisionTreeClassifier(), X, Y, SPACE, cv=5, seed=0)
     default = nested_cv(task, X=X, y=Y, outer=3, **FAST)
     assert np.array_equal(default.outer_scores, nested_cv(task, X=X, y=Y, outer=3, inner=3, **FAST).outer_scores)
+
+
+def test_groups_of_your_own_are_kept_apart_too():
+    """A KFold given groups= ignores them: the outer test folds shared patients with the searches'
+    data and the "honest estimate" of a coin flip was the leaked one."""
+    with pytest.raises(InvalidParameterError, match=r"^`outer` of nested_cv must be folds that keep the groups "
+                                                    r"given apart .* groups on both sides .* or leave groups out"):
+        nested_cv(DecisionTreeClassifier(), SPACE, X=X, y=Y, outer=KFold(3, shuffle=True, random_state=0),
+                  inner=GroupKFold(3), groups=PATIENT, **FAST)
+    with pytest.raises(InvalidParameterError, match=r"^`inner` of nested_cv must be folds that keep the groups "
+                                                    r"given apart .* outer fold 1's training part"):
+        nested_cv(DecisionTreeClassifier(), SPACE, X=X, y=Y, outer=GroupKFold(3), inner=KFold(3), groups=PATIENT,
+                  **FAST)
+    result = nested_cv(DecisionTreeClassifier(), SPACE, X=X, y=Y, outer=GroupKFold(3), inner=GroupKFold(3),
+                       groups=PATIENT, **FAST)
+    assert len(result.outer_test_indices) == 3
