@@ -259,9 +259,12 @@ class Landscape:
         return check_int(index, "index", owner, 0, self.n - 1)
 
     def params(self, index: int) -> dict[str, Any]:
-        """The configuration at ``index`` (in [0, n)) as a params dict."""
-        codes = self.codes[self._index(index, "Landscape.params")]
-        return {name: self.levels[k][int(c)] for k, (name, c) in enumerate(zip(self.names, codes, strict=True))}
+        """The configuration at ``index`` (in [0, n)) as a params dict: its active parameters only,
+        as a trial's params hold them (in a conditional space a linear-kernel SVM has no
+        ``gamma``: with it, ``test_score``, ``enqueue`` and ``add_manual`` refused the dict)."""
+        index = self._index(index, "Landscape.params")
+        return {name: self.levels[k][int(c)] for k, (name, c, on)
+                in enumerate(zip(self.names, self.codes[index], self.active[index], strict=True)) if on}
 
     def index_of(self, params: Mapping[str, Any], *, name: str = "params", owner: str | None = None) -> int:
         """The grid index of the configuration nearest to ``params`` (one value per name).

@@ -201,8 +201,7 @@ def _shown_at(land: Landscape, index: int) -> int:
     parameters, where a trial of that configuration is placed (the centre level of ``gamma``)."""
     if land.active[index].all():
         return index
-    return land.index_of({name: value for (name, value), on in zip(land.params(index).items(), land.active[index],
-                                                                   strict=True) if on})
+    return land.index_of(land.params(index))
 
 
 def _ticks(ax: Any, info: HeatmapInfo) -> None:
