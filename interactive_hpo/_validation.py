@@ -130,7 +130,9 @@ def float_array(value: Any, name: str, owner: str, rule: str) -> np.ndarray:
 
 
 def as_finite(value: Any) -> float | None:
-    """``value`` as a finite float; None for non-numbers, NaN, inf and ints too large for a float."""
+    """``value`` as a finite float; None for non-numbers, NaN, inf and ints too large for a float
+    (a 0-d array or tensor holding a real number is that number: :func:`as_scalar`)."""
+    value = as_scalar(value)
     if not is_real(value):
         return None
     try:
@@ -167,21 +169,26 @@ def _interval(low: float | None, high: float | None, low_open: bool = False, hig
 
 
 def is_real(value: Any) -> bool:
-    """True for real numbers (Python or numpy), False for bools and everything else."""
+    """True for real numbers (Python or numpy), False for bools and everything else (a 0-d array
+    too: callers that keep or hash the value as given need a number; :func:`check_real` and
+    :func:`as_finite` read a 0-d array as the number it holds)."""
     if type(value) in (float, int):  # the common case, without the ABC's check (a journal's replay reads thousands)
         return True
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 def is_int(value: Any) -> bool:
-    """True for ints (Python or numpy), False for bools (which Python counts as ints) and the rest."""
+    """True for ints (Python or numpy), False for bools (which Python counts as ints) and the rest
+    (a 0-d array too, as for :func:`is_real`; :func:`check_int` reads one as its int)."""
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
 def check_int(value: Any, name: str, owner: str, low: int | None = None, high: int | None = None) -> int:
-    """Return ``value`` as an ``int`` if it is an integer (not a bool) in ``[low, high]``."""
+    """Return ``value`` as an ``int`` if it is an integer (not a bool) in ``[low, high]``; a 0-d
+    array or tensor holding one (``np.array(5)``, as a computed setting often is) is that int."""
+    given, value = value, as_scalar(value)
     if not is_int(value) or (low is not None and int(value) < low) or (high is not None and int(value) > high):
-        raise fail(name, owner, f"an int in {_interval(low, high)}", value)
+        raise fail(name, owner, f"an int in {_interval(low, high)}", given)
     return int(value)
 
 
@@ -189,6 +196,7 @@ def check_size(value: Any, name: str, owner: str, low: int, per: int, limit: int
     """``value`` as an int of at least ``low`` such that ``value * per`` ``unit`` (``per`` for
     each one) stay within ``limit``: a size that would exhaust memory is refused before anything
     is allocated, not by a MemoryError (or the machine's swap) after."""
+    value = as_scalar(value)
     most = limit // per
     if is_int(value) and int(value) > most:
         raise fail(name, owner, f"an int in [{low}, {most}]", value,
@@ -219,7 +227,10 @@ def check_real(
     low_open: bool = False,
     high_open: bool = False,
 ) -> float:
-    """Return ``value`` as a finite ``float`` inside the given (optionally open) interval."""
+    """Return ``value`` as a finite ``float`` inside the given (optionally open) interval; a 0-d
+    array or tensor holding a real number (``np.array(0.1)``, as a computed bound or rate often
+    is) is that number, so what is stored (a space, settings, the journal) is a plain float."""
+    given, value = value, as_scalar(value)
     ok = as_finite(value) is not None
     if ok and low is not None:
         ok = value > low if low_open else value >= low
@@ -227,7 +238,7 @@ def check_real(
         ok = value < high if high_open else value <= high
     if not ok:
         interval = _interval(low, high, low_open, high_open)
-        raise fail(name, owner, f"a finite real number in {interval}", value)
+        raise fail(name, owner, f"a finite real number in {interval}", given)
     return float(value)
 
 
@@ -316,6 +327,13 @@ def check_no_seed_setting(settings: Any, owner: str) -> None:
         raise fail("optimizer_settings", owner, "settings without 'seed' (the seed is an argument of its own, `seed`)",
                    {"seed": settings["seed"]}, hint=f"It would override `seed` of {owner} for the optimizer alone: "
                                                     f"pass seed={shown(settings['seed'])} instead.")
+
+
+def typed_by_person(depth: int = 1) -> bool:
+    """Whether the function ``depth`` frames up from the caller of this one (1: the caller's
+    caller) was called from outside interactive_hpo: a person's script, notebook cell or test,
+    not the package passing on what it built or read (a fork's recorded settings, seed and all)."""
+    return not sys._getframe(depth + 1).f_code.co_filename.startswith(_PACKAGE)
 
 
 def generator_of(seed: Any, owner: str, name: str = "seed") -> np.random.Generator:

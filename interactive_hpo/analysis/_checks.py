@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import fail, float_array
+from ..exceptions import InvalidParameterError
 from ..space import SearchSpace
 
 __all__ = ["MAX_POINTS", "MAX_SAMPLES", "MAX_SEED", "MAX_VALUES", "central", "check_callable", "check_search_space",
@@ -45,7 +46,8 @@ def check_callable(function: Any, name: str, owner: str, rule: str) -> Callable[
 
 
 def unit_points(X: Any, space: SearchSpace, owner: str, n: int | None = None) -> np.ndarray:
-    """``X`` as points of shape (n, d) in the unit cube (``n`` rows when given): finite, in [0, 1].
+    """``X`` as points of shape (n, d) in the unit cube: finite, in [0, 1]. ``n``, when given, is
+    the length of ``losses``, X's rows one per loss: a mismatch names both.
 
     A point outside the cube is no configuration of the space: reshaping or binning it would
     read it as some other configuration without saying so.
@@ -59,8 +61,11 @@ def cube_points(X: Any, d: int, owner: str, *, n: int | None = None, names: Any 
     refused coordinate is named by its column, or by ``names[column]`` when given."""
     rule = f"an array of shape ({'n' if n is None else n}, {d}) in the unit cube (finite, in [0, 1])"
     array = float_array(X, "X", owner, rule)
-    if array.ndim != 2 or array.shape[1] != d or (n is not None and len(array) != n):
+    if array.ndim != 2 or array.shape[1] != d:
         raise fail("X", owner, rule, f"an array of shape {array.shape}")
+    if n is not None and len(array) != n:  # which of the two is short is the person's to say: both named
+        raise InvalidParameterError(f"`X` and `losses` of {owner} must be as long, one row of X per loss; got "
+                                    f"{len(array)} rows of X and {n} losses.")
     outside = ~(np.isfinite(array) & (array >= 0.0) & (array <= 1.0))
     if outside.any():
         row, column = np.argwhere(outside)[0]

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_int, check_one_of, fail, warn_user
+from .._validation import check_int, check_one_of, fail, float_array, warn_user
 from ..exceptions import InvalidParameterError
 from ..optimizers.capabilities import ModelBased
 from ..optimizers.failures import configuration, fails, fitted_failures
@@ -37,6 +37,8 @@ __all__ = ["RANK_MIN", "below_full_budget", "failed_learnt", "importance", "show
            "trial_data"]
 
 SURROGATES = ("auto", "gp", "forest")
+#: The surrogates fitted, by their ``source``: "auto" is a choice of one (:func:`failed_learnt`).
+_SOURCES = (GPSamples.source, ForestSurrogate.source)
 
 #: Below this many completed trials :func:`importance` warns that its ranking is mostly the
 #: surrogate's guesswork (the Lab's Importance tab shows nothing below it, ``ui.importance_panel``):
@@ -297,9 +299,16 @@ def shows_no_effect(losses: np.ndarray, failed: int = 0) -> bool:
     sample paths still wiggle (its prior, rescaled to any spread), and Sobol indices are shares
     of their variance: a flat objective read a=0.48, k=0.48, n=0.65 from 15 trials, so
     :func:`importance` (and the Lab) says so instead."""
+    owner, rule = "shows_no_effect", "an array of shape (n,) of n >= 1 finite losses"
+    array = float_array(losses, "losses", owner, rule)
+    if array.ndim != 1 or not len(array):
+        raise fail("losses", owner, rule, losses if array.ndim == 0 else f"an array of shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise fail("losses", owner, rule, f"{int(np.sum(~np.isfinite(array)))} of {len(array)} not finite")
+    failed = check_int(failed, "failed", owner, 0)
     # A few float steps of the largest, not a relative 1e-12 (4,500 steps at 1e15: values 24
     # steps apart, which differ, were read as one).
-    return failed == 0 and bool(np.ptp(losses) <= 4 * np.spacing(float(np.max(np.abs(losses)))))
+    return failed == 0 and bool(np.ptp(array) <= 4 * np.spacing(float(np.max(np.abs(array)))))
 
 
 def failed_learnt(study: Study, source: str, step: int | None = None) -> int:
@@ -309,7 +318,15 @@ def failed_learnt(study: Study, source: str, step: int | None = None) -> int:
 
     The GP's own rule (``optimizers.failures``), on the trials as the study tells its optimizer
     (``study.learnt``): not one cut short, nor one whose configuration also completed, before or
-    after it failed; one its objective pruned before any report counts."""
+    after it failed; one its objective pruned before any report counts.
+
+    ``source`` is the ``source`` of the surrogate fitted, "gp" or "forest"
+    (``surrogate_of(study).source``: "auto" chooses one); ``step`` an int in [0, n] for a study
+    of n trials, or None (all of them)."""
+    owner = "failed_learnt"
+    check_study(study, owner)
+    check_one_of(source, "source", owner, _SOURCES, "the sources of the surrogates (surrogate_of(study).source)")
+    step = None if step is None else check_int(step, "step", owner, 0, len(study.trials))
     if source != "gp":
         return 0
     full = _full(study, step)

@@ -97,14 +97,20 @@ class ForestSurrogate:
         import_optional("sklearn", "sklearn", owner)
         from sklearn.ensemble import RandomForestRegressor
 
-        y = float_array(y, "y", owner, f"an array of shape (n,) of at least {FOREST_MIN} finite values").ravel()
+        rule = f"an array of shape (n,) of at least {FOREST_MIN} finite values"
+        y = float_array(y, "y", owner, rule)
+        if y.ndim != 1:  # raveled, a (5, 6) y was read as 30 values of 30 points in any order
+            raise fail("y", owner, rule, f"an array of shape {y.shape}")
+        if len(y) < FOREST_MIN or not np.all(np.isfinite(y)):
+            raise fail("y", owner, rule, f"{len(y)} values, {int(np.sum(~np.isfinite(y)))} not finite")
         rule = f"an array of shape (n, d) with one row per value of y (n={len(y)})"
         X = float_array(X, "X", owner, rule)
         if X.ndim != 2 or len(X) != len(y) or X.shape[1] == 0:
             raise fail("X", owner, rule, f"an array of shape {X.shape}")
-        if len(y) < FOREST_MIN or not np.all(np.isfinite(y)) or not np.all(np.isfinite(X)):
-            raise fail("y", owner, f"at least {FOREST_MIN} finite values (with finite points)",
-                       f"{len(y)} values, {int(np.sum(~np.isfinite(y)))} not finite")
+        rows = np.flatnonzero(~np.all(np.isfinite(X), axis=1))
+        if len(rows):
+            raise fail("X", owner, "an array of finite values", f"NaN or inf in {len(rows)} of {len(X)} rows",
+                       hint=f"Rows {rows[:10].tolist()}{' ...' if len(rows) > 10 else ''}.")
         self.n_trees = check_int(n_trees, "n_trees", owner, 2, MAX_SAMPLES)
         # Fitted to centred losses, their mean added back to every prediction: the trees' squared-
         # error splits lost every digit of a spread 1e9 times below the losses' offset (a parameter

@@ -35,14 +35,14 @@ def axes_or_new(ax: Any, figsize: tuple[float, float] = (7, 3.5), *, owner: str)
     return check_axes(ax, owner)
 
 
-def check_axes(ax: Any, owner: str, name: str = "ax") -> Any:
-    """``ax`` (argument ``name`` of ``owner``) if it is None or a matplotlib Axes; anything else
-    is refused here, before drawing, where a str or a Figure would fail deep inside with an
-    AttributeError."""
+def check_axes(ax: Any, owner: str, name: str = "ax", optional: bool = True) -> Any:
+    """``ax`` (argument ``name`` of ``owner``) if it is a matplotlib Axes, or None when
+    ``optional``; anything else is refused here, before drawing, where a str or a Figure would
+    fail deep inside with an AttributeError."""
     from matplotlib.axes import Axes
 
-    if ax is not None and not isinstance(ax, Axes):
-        raise fail(name, owner, "None or a matplotlib Axes (where to draw)", ax,
+    if (ax is not None or not optional) and not isinstance(ax, Axes):
+        raise fail(name, owner, "None or a matplotlib Axes (where to draw)" if optional else "a matplotlib Axes", ax,
                    hint="A Figure holds Axes: pass fig.add_subplot() or one of plt.subplots()'s." if
                    hasattr(ax, "add_subplot") else None)
     return ax
@@ -284,6 +284,7 @@ def wipe(ax: Any) -> None:
     >>> len(ax.lines), ax.get_legend(), ax.get_xlabel()
     (0, None, 'trial')
     """
+    check_axes(ax, "wipe", optional=False)  # wipe(3) was an AttributeError from inside
     for artist in [*ax.collections, *ax.lines, *ax.patches, *ax.texts]:
         artist.remove()
     if ax.legend_ is not None:

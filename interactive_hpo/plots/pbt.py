@@ -181,9 +181,11 @@ MAX_NODES = 1_000_000
 
 def _lineage_info(exploits: Sequence[Sequence[int]], n_rounds: int, n_members: int, highlight: int | None,
                   owner: str) -> LineageInfo:
-    n_rounds, n_members = check_int(n_rounds, "n_rounds", owner, 0), check_int(n_members, "n_members", owner, 0)
-    # max(.., 1): with no members the rounds are still looped over, and the reverse.
-    check_product({"n_rounds": n_rounds, "n_members": n_members}, owner, max(n_rounds, 1) * max(n_members, 1),
+    # A population of no member has no lineage: its tree was empty axes (a matplotlib warning for
+    # their limits), and ``highlight`` then had to be "an int in [0, -1]".
+    n_rounds, n_members = check_int(n_rounds, "n_rounds", owner, 0), check_int(n_members, "n_members", owner, 1)
+    # max(.., 1): with no rounds the members are still looped over.
+    check_product({"n_rounds": n_rounds, "n_members": n_members}, owner, max(n_rounds, 1) * n_members,
                   MAX_NODES, "lineage nodes (n_rounds x n_members)")
     highlight = check_member(highlight, "highlight", owner, n_members)
     parents = np.tile(np.arange(n_members), (n_rounds, 1))
@@ -216,6 +218,7 @@ def plot_pbt_lineage(exploits: Sequence[Any], n_rounds: int, n_members: int, *, 
     ----------
     exploits : sequence of (round, receiver, donor)
     n_rounds, n_members : int
+        Rounds (0 or more) and members (1 or more) of the run.
     scores : array-like of shape (n_rounds, n_members), optional
         Colours the nodes; a node whose score is NaN is an x.
     highlight : int, optional

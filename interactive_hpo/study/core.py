@@ -16,7 +16,16 @@ import numpy as np
 
 from .._json_values import check_attrs
 from .._paths import check_path
-from .._validation import as_scalar, check_bool, check_int, fail, is_int, seed_to_int
+from .._validation import (
+    as_scalar,
+    check_bool,
+    check_int,
+    check_no_seed_setting,
+    fail,
+    is_int,
+    seed_to_int,
+    typed_by_person,
+)
 from ..exceptions import StorageError, TrialStateError
 from ..goals import Goals
 from ..optimizers.base import Optimizer, Suggestion
@@ -78,9 +87,11 @@ class Study(Recording, InCharge, OwnTrials, Steering, Introspection, Running):
         write, or an HPOSearchCV search's, opens read-only (see :meth:`load`).
     optimizer_settings : dict, optional
         Settings for an optimizer given by name (``{"resolution": 7}`` for "grid"). A ``"seed"``
-        among them is the optimizer's own seed, in place of the one drawn from ``seed`` (a fork
-        keeps its optimizer so); the searches that take ``optimizer_settings`` beside a ``seed``
-        of their own (``HPOSearchCV``, ``nested_cv``, ``from_optuna``) refuse it.
+        among them is refused, as ``HPOSearchCV``, ``nested_cv``, ``from_optuna`` and ``Lab``
+        refuse it: it overrode ``seed`` for the optimizer alone, unseen (``study.seed`` and the
+        journal's header named another). Pass ``seed=``, or an optimizer built with the seed you
+        want (``make_optimizer("random", space, seed=3)``). Only a fork (``fork_study``), which
+        keeps the optimizer in charge then, seed and all, builds its study with one.
     pruner : Pruner, "median", "nop" or None, optional
         Stops running trials whose reports look hopeless; one objective only (see
         :mod:`interactive_hpo.study.pruning`). Objectives report through a ``report(value, step)``
@@ -124,6 +135,8 @@ class Study(Recording, InCharge, OwnTrials, Steering, Introspection, Running):
         path = None if storage is None else check_path(storage, "storage", "Study")
         if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
             raise fail("optimizer_settings", "Study", "a dict or None", optimizer_settings)
+        if typed_by_person():  # a fork passes on the seed its optimizer had (branching._carry)
+            check_no_seed_setting(optimizer_settings, "Study")
         self.space = space
         self.goals = Goals.parse(direction, directions, "Study")
         self._init_recording()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import fail
+from .._validation import fail, shown
 from ..goals import Goals
 from ..optimizers.base import Optimizer
 from ..optimizers.registry import adopt, check_rebuilt_by_name, check_study_optimizer
@@ -68,13 +68,26 @@ class InCharge:
         trial, in order, first (one that is not a scheduler learns no result below the full
         budget, with a warning that counts them: :mod:`.learnt`). Its settings come as a dict
         ``optimizer_settings``, as ``Study`` and ``Lab.switch_optimizer`` take them
-        (``switch_optimizer("bo", {"n_initial": 5})``), or as keywords (``n_initial=5``), not both."""
+        (``switch_optimizer("bo", {"n_initial": 5})``), or as keywords (``n_initial=5``), not both.
+
+        A ``"seed"`` among the settings is refused: an optimizer switched to by name draws its
+        seed from the study's ``seed`` and its place among the study's optimizers (the same
+        study, seed and switches give the same trials, and a fork or a resume rebuilds it so). To
+        go on with a seed of your own, pass the optimizer built with it:
+        ``switch_optimizer(make_optimizer("sobol", study.space, seed=3))``."""
         owner, given = "Study.switch_optimizer", "settings" if optimizer_settings is None else "optimizer_settings"
         if optimizer_settings is not None and (settings or not isinstance(optimizer_settings, Mapping)):
             raise fail(given, owner, "a dict or None (None when settings are given as keywords)", optimizer_settings,
                        hint=f"Keywords {sorted(settings)} were given too: pass them one way." if settings else None)
+        typed = optimizer_settings or settings
+        if isinstance(optimizer, str) and "seed" in typed:
+            raise fail(given, owner, "settings without 'seed' (the study derives the seed of an optimizer it builds "
+                       "by name from its own `seed`)", {"seed": typed["seed"]},
+                       hint="To go on with a seed of your own, pass the optimizer built with it: "
+                            "study.switch_optimizer("
+                            f"make_optimizer({optimizer!r}, study.space, seed={shown(typed['seed'])})).")
         with self._transaction():
-            new = self._build(optimizer, optimizer_settings or settings, index=self._state.n_optimizers, owner=owner,
+            new = self._build(optimizer, typed, index=self._state.n_optimizers, owner=owner,
                               settings_argument=given, current=self.optimizer)
             tell_history(self._state, new, self.goals)
             for trial in self._state.running():  # this process's and others': pending, as a replay notes them

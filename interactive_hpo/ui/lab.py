@@ -17,6 +17,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .._validation import check_no_seed_setting
 from ..hypervolume import GrowingHistory
 from ..space import SearchSpace
 from ..study.core import Study
@@ -69,7 +70,7 @@ class Lab(LabControls, LabRedraw):
     seed : int, optional
         Seeds the new study (and the task's cross-validation).
     optimizer_settings : dict, optional
-        Settings of that optimizer.
+        Settings of that optimizer; not its seed (``seed`` is).
     storage : str or path, optional
         A journal for the new study.
     space : SearchSpace, optional
@@ -110,6 +111,7 @@ class Lab(LabControls, LabRedraw):
                  space: SearchSpace | None = None, direction: str | None = None, executor: Any = None,
                  n_workers: int | None = None, trial_timeout: float | None = None, on_worker_loss: str = "fail",
                  directions: Any = None, warm_start: Any = None):
+        check_no_seed_setting(optimizer_settings, "Lab")  # Lab's study is built inside the package: checked here
         study, self._objective = lab_goals.study_from(study_or_objective, objective, task, optimizer, seed,
                                                       optimizer_settings, storage, space, direction, directions,
                                                       warm_start)

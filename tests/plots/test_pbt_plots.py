@@ -231,7 +231,7 @@ def test_an_ax_that_is_not_axes_is_refused_naming_the_plot():
     (lambda: plot_pbt_lineage((), 2**70, 3), "`n_rounds` and `n_members` of plot_pbt_lineage must be small enough "
                                              "together for at most 1,000,000 lineage nodes (n_rounds x n_members); "
                                              "got n_rounds=1180591620717411303424 and n_members=3"),
-    (lambda: lineage_info((), 2**40, 0), "got n_rounds=1099511627776 and n_members=0"),
+    (lambda: lineage_info((), 2**40, 1), "got n_rounds=1099511627776 and n_members=1"),
     (lambda: lineage_info((), 0, 10**7), "got n_rounds=0 and n_members=10000000"),
     (lambda: plot_pbt_lineage([(0, 1, 7)], 3, 3), "`exploits[0]` of plot_pbt_lineage must be"),
     (lambda: plot_pbt_lineage([(3, 1, 0)], 3, 3), "round in [0, 3)"),
