@@ -329,13 +329,6 @@ def check_no_seed_setting(settings: Any, owner: str) -> None:
                                                     f"pass seed={shown(settings['seed'])} instead.")
 
 
-def typed_by_person(depth: int = 1) -> bool:
-    """Whether the function ``depth`` frames up from the caller of this one (1: the caller's
-    caller) was called from outside interactive_hpo: a person's script, notebook cell or test,
-    not the package passing on what it built or read (a fork's recorded settings, seed and all)."""
-    return not sys._getframe(depth + 1).f_code.co_filename.startswith(_PACKAGE)
-
-
 def generator_of(seed: Any, owner: str, name: str = "seed") -> np.random.Generator:
     """``seed`` as a numpy Generator: a Generator is used as it is (its stream goes on), an int
     seeds a new one, None seeds one from fresh entropy; anything else is refused naming ``name``

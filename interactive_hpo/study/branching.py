@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .._paths import check_path
-from .._validation import check_int, fail
+from .._validation import check_int, check_no_seed_setting, fail
 from ..exceptions import HPOError, InvalidParameterError
 from ..optimizers.base import Optimizer
 from ..optimizers.capabilities import Scheduler
@@ -159,6 +159,7 @@ def _check_carry(study: Any, optimizer: Any, optimizer_settings: Any, storage: A
         check_new_optimizer(optimizer, owner)
     if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
         raise fail("optimizer_settings", owner, "a dict or None", optimizer_settings)
+    check_no_seed_setting(optimizer_settings, owner)  # as Study: a fork keeps the seed its optimizer had
     if storage is None or Journal(check_path(storage, "storage", owner)).is_empty():
         return False
     own = study.storage is not None and os.path.realpath(storage) == os.path.realpath(study.storage)
@@ -232,6 +233,11 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
     settings.update(optimizer_settings or {})
     kind = type(optimizer) if isinstance(optimizer, Optimizer) else \
         check_settings(optimizer, settings, argument="optimizer", settings_argument="optimizer_settings", owner=owner)
+    if isinstance(optimizer, str) and "seed" in settings:
+        # A fork's optimizer as it was then, its seed too (one switched to drew it from its place
+        # among the study's optimizers): built here as Study builds one by name, for Study refuses
+        # a seed among settings, which a person typing them meant as the study's.
+        optimizer, settings = kind(space, **settings), {}
     sources, dropped_sources = carried_sources(study.warm_start, space, kind)
     pruner = _pruner_then(study, step, owner)
     new = Study(space, optimizer, **study.goals.study_arguments(), seed=study.seed, optimizer_settings=settings,

@@ -24,7 +24,6 @@ from .._validation import (
     fail,
     is_int,
     seed_to_int,
-    typed_by_person,
 )
 from ..exceptions import StorageError, TrialStateError
 from ..goals import Goals
@@ -90,8 +89,8 @@ class Study(Recording, InCharge, OwnTrials, Steering, Introspection, Running):
         among them is refused, as ``HPOSearchCV``, ``nested_cv``, ``from_optuna`` and ``Lab``
         refuse it: it overrode ``seed`` for the optimizer alone, unseen (``study.seed`` and the
         journal's header named another). Pass ``seed=``, or an optimizer built with the seed you
-        want (``make_optimizer("random", space, seed=3)``). Only a fork (``fork_study``), which
-        keeps the optimizer in charge then, seed and all, builds its study with one.
+        want (``make_optimizer("random", space, seed=3)``), as a fork (``fork_study``) passes the
+        optimizer in charge then, seed and all.
     pruner : Pruner, "median", "nop" or None, optional
         Stops running trials whose reports look hopeless; one objective only (see
         :mod:`interactive_hpo.study.pruning`). Objectives report through a ``report(value, step)``
@@ -135,8 +134,7 @@ class Study(Recording, InCharge, OwnTrials, Steering, Introspection, Running):
         path = None if storage is None else check_path(storage, "storage", "Study")
         if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
             raise fail("optimizer_settings", "Study", "a dict or None", optimizer_settings)
-        if typed_by_person():  # a fork passes on the seed its optimizer had (branching._carry)
-            check_no_seed_setting(optimizer_settings, "Study")
+        check_no_seed_setting(optimizer_settings, "Study")
         self.space = space
         self.goals = Goals.parse(direction, directions, "Study")
         self._init_recording()

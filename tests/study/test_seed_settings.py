@@ -60,3 +60,15 @@ def test_a_fork_keeps_its_optimizer_seed_and_its_journal_replays(tmp_path):
     assert reopened.optimizer.settings() == branch.optimizer.settings()
     assert [reopened.ask().params for _ in range(3)] == [branch.ask().params for _ in range(3)]
     assert Study.load(tmp_path / "main.jsonl").optimizer.settings()["seed"] == sobol_seed
+    with pytest.raises(InvalidParameterError, match=r"^`optimizer_settings` of fork_study must be settings without "
+                                                    r"'seed'"):
+        fork_study(study, 6, optimizer_settings={"seed": 3})
+
+
+def test_a_study_built_inside_the_package_is_refused_a_seed_too():
+    """The refusal held only for calls from outside the package (a call-stack check), so a
+    study another part of the package built from a person's settings passed their seed on."""
+    from interactive_hpo.ui.lab_goals import study_from
+
+    with pytest.raises(InvalidParameterError, match=r"`optimizer_settings` of Study must be settings without 'seed'"):
+        study_from(_loss, None, None, "random", 1, {"seed": 3}, None, SPACE, None, None, None)
