@@ -35,6 +35,8 @@ __all__ = ["CLIENT_CLOSED", "NO_WORKERS_LEFT", "WORKER_LOST", "DaskClientClosed"
 WORKER_LOST = "worker lost"
 #: Why the trials of a Dask cluster that has had no workers for ``dask_cluster.NO_WORKERS_GRACE`` were lost.
 NO_WORKERS_LEFT = "the cluster has no workers left"
+#: Seconds a run waits for its running trials after a Ctrl-C before it says so (and how to cancel them).
+NOTICE_AFTER = 2.0
 #: Why the trials a Dask client's closing cut short were cancelled, or not submitted.
 CLIENT_CLOSED = "the Dask client closed during the run"
 
@@ -385,17 +387,21 @@ class ParallelRunner:
                 told += [self._give_up(r, reason) for r in list(self.running)]
             return told
         told = []
+        # After a Ctrl-C, a wait of more than NOTICE_AFTER s is told (trials whose workers the Ctrl-C
+        # killed, a LocalCluster's in a terminal, were waited for in silence); a shorter one is not.
+        notice = time.monotonic() + NOTICE_AFTER if self._interrupted else None
         while self.running:
             told += self.collect(timeout=0.5)
+            if self.running and notice is not None and time.monotonic() >= notice:
+                notice = None
+                print(f"waiting for {len(self.running)} running trial(s); press Ctrl-C again to cancel them",
+                      file=sys.stderr, flush=True)
         return told
 
     def interrupted(self) -> list[Trial]:
         """After a Ctrl-C: stop asking, then wait for the running trials or cancel them (``on_interrupt``);
         a second Ctrl-C while waiting cancels what still runs. The caller re-raises the interrupt."""
         self._interrupted = True
-        if self.on_interrupt == "wait" and self.running:  # a wait without a word looked like a hang
-            print(f"waiting for {len(self.running)} running trial(s); press Ctrl-C again to cancel them",
-                  file=sys.stderr, flush=True)
         return self.wind_down(USER_INTERRUPT)
 
     def wind_down(self, reason: str) -> list[Trial]:

@@ -17,7 +17,7 @@ import time
 import pytest
 
 from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState
-from interactive_hpo.execution import dask_cluster
+from interactive_hpo.execution import dask_cluster, runner
 from interactive_hpo.execution.simulation import IdleSpell, Schedule
 
 pytest.importorskip("distributed")
@@ -146,15 +146,17 @@ def test_the_class_of_an_executor_is_refused_before_any_trial(tmp_path, executor
     assert study.trials == [] and Study.load(tmp_path / "study.jsonl").trials == []
 
 
-def test_ctrl_c_says_the_run_waits_for_its_running_trials(capsys):
+def test_ctrl_c_says_the_run_waits_for_its_running_trials(capsys, monkeypatch):
     # A Ctrl-C whose trials never ended (a LocalCluster's workers died of it) waited in silence.
+    monkeypatch.setattr(runner, "NOTICE_AFTER", 0.2, raising=False)
+
     def interrupt(study, trial):
         raise KeyboardInterrupt
 
     calls = iter(range(100))
 
     def first_one_quick(params):
-        time.sleep(0.02 if next(calls) == 0 else 0.4)
+        time.sleep(0.02 if next(calls) == 0 else 1.0)
         return params["x"]
 
     study = Study(SPACE, "random", seed=0)
