@@ -5,6 +5,9 @@
   under a token; a run's tasks then carry the token.
 - :class:`DaskReports`: the queues (on the scheduler) that carry an objective's reports to the
   study and its answers back (see :mod:`.reports`).
+- :class:`ClusterSize`: the cluster's worker threads as workers join and leave, read at most
+  every :data:`READ_EVERY` seconds: a run without ``n_workers`` keeps that many trials running,
+  and gives up on its trials when the cluster has had no workers for :data:`NO_WORKERS_GRACE`.
 
 Imported only when a run is given a ``dask.distributed.Client``, so ``distributed`` is
 installed; the rest of the package uses the client through its executor interface.
@@ -13,16 +16,26 @@ installed; the rest of the package uses the client through its executor interfac
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 from collections.abc import Callable
 from typing import Any
 
 from distributed import Queue, WorkerPlugin
 
+from .._validation import warn_user
 from .reports import ENDED, RemoteReport
 from .worker import forget_blob, keep_blob
 
-__all__ = ["DaskReports", "send_objective"]
+__all__ = ["NO_WORKERS_GRACE", "READ_EVERY", "ClusterSize", "DaskReports", "send_objective"]
+
+#: Seconds between two readings of a cluster's worker threads (each asks the scheduler).
+READ_EVERY = 1.0
+#: Seconds a cluster that had workers during a run may have none before the run gives up on its
+#: trials ("worker lost (the cluster has no workers left)"): a nanny restarts a dead worker within
+#: seconds, and a run whose cluster lost them all waited for ever, silently. A cluster that has had
+#: no worker since the run began (a batch system's jobs still queued) is waited for, with a warning.
+NO_WORKERS_GRACE = 60.0
 
 
 class _ObjectiveBytes(WorkerPlugin):
@@ -48,6 +61,78 @@ def send_objective(client: Any, token: str, blob: bytes) -> Callable[[], None]:
             client.unregister_worker_plugin(token)
 
     return take_back
+
+
+class ClusterSize:
+    """How many worker threads ``client``'s cluster has, read again at most every
+    :data:`READ_EVERY` seconds; and for how long it has had none.
+
+    Parameters
+    ----------
+    client : dask.distributed.Client
+    """
+
+    def __init__(self, client: Any):
+        self._client = client
+        self._read_at = -math.inf
+        self._threads = 0
+        self._empty_since: float | None = None  # time.monotonic() of the first reading of none, in a row
+        self._last_threads = 0  # the last reading that found workers
+        self._warned = False  # that no worker has joined
+        self.threads()
+
+    def threads(self) -> int:
+        """The cluster's worker threads, as last read (read again if :data:`READ_EVERY` has passed)."""
+        now = time.monotonic()
+        if now - self._read_at >= READ_EVERY:
+            self._read_at = now
+            try:
+                self._threads = sum(self._client.nthreads().values())
+            except Exception:  # noqa: BLE001 - a client closing or reconnecting: the last reading stands
+                return self._threads
+            self._last_threads = self._threads or self._last_threads
+            self._empty_since = None if self._threads else (now if self._empty_since is None else self._empty_since)
+        return self._threads
+
+    @property
+    def had_workers(self) -> bool:
+        """Whether any reading found a worker."""
+        return self._last_threads > 0
+
+    def slots(self) -> int:
+        """Trials a run keeps on the cluster: its worker threads; while it has none, as many as
+        the last reading that found some (4 if none did: a cluster still starting)."""
+        return self.threads() or self._last_threads or 4
+
+    def empty_for(self) -> float:
+        """Seconds since the cluster was first found without workers, in a row (0.0: it has some)."""
+        return 0.0 if self.threads() or self._empty_since is None else time.monotonic() - self._empty_since
+
+    @property
+    def poll(self) -> float:
+        """Seconds a run waits for results before it looks at the cluster again."""
+        return READ_EVERY
+
+    def lost(self, owner: str, n_queued: int) -> bool:
+        """Whether the cluster had workers and has had none for :data:`NO_WORKERS_GRACE` seconds. One
+        no worker has joined since it was first read is waited for, and warned of once that long
+        (``owner``: the run's; ``n_queued``: its trials waiting)."""
+        if self.had_workers or self._warned or self.empty_for() < NO_WORKERS_GRACE:
+            return self.had_workers and self.empty_for() >= NO_WORKERS_GRACE
+        self._warned = True
+        warn_user(f"No worker has joined the Dask cluster in {self.empty_for():.0f} s; {owner} waits for one "
+                  f"({n_queued} trial(s) queued). Start workers (cluster.scale(n)), or interrupt the run.",
+                  RuntimeWarning)
+        return False
+
+    def warn_lost(self, owner: str, reason: str, lost: list[Any]) -> None:
+        """Warn that ``owner`` stops, the cluster having had no workers for too long: the trials ``lost``
+        FAILED with ``reason``, some re-queued."""
+        requeued = sum(str(trial.error).endswith("re-queued") for trial in lost)
+        warn_user(f"The Dask cluster has had no workers for {self.empty_for():.0f} s: {owner} stops, its "
+                  f"{len(lost)} running trial(s) FAILED \"{reason}\""
+                  + (f", {requeued} re-queued for the next run" if requeued else "")
+                  + ". Give the cluster workers (cluster.scale(n)) and run again.", RuntimeWarning)
 
 
 class DaskReports:

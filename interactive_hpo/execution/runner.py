@@ -8,6 +8,7 @@ calls, drives it to the end. What can go wrong in a run, and what the runner the
 from __future__ import annotations
 
 import concurrent.futures as cf
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._validation import accepts_keyword, check_int, fail
+from ..exceptions import HPOError
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
 from ..study.waiting import OthersWait, ask_if_able, held_elsewhere, nothing_to_ask, waiting_error
 from ..trial import CANCELLED, NOT_SUBMITTED, RUN_INTERRUPTED, USER_INTERRUPT, Trial, TrialState
@@ -27,10 +29,21 @@ from .worker import evaluate_remote, keep_here, release, serialize
 if TYPE_CHECKING:
     from ..study.core import Study
 
-__all__ = ["WORKER_LOST", "ParallelRunner"]
+__all__ = ["CLIENT_CLOSED", "NO_WORKERS_LEFT", "WORKER_LOST", "DaskClientClosed", "ParallelRunner"]
 
 #: How the error of a trial lost with its worker begins (it carries no worker's record: Schedule.observed).
 WORKER_LOST = "worker lost"
+#: Why the trials of a Dask cluster that has had no workers for ``dask_cluster.NO_WORKERS_GRACE`` were lost.
+NO_WORKERS_LEFT = "the cluster has no workers left"
+#: Seconds a run waits for its running trials after a Ctrl-C before it says so (and how to cancel them).
+NOTICE_AFTER = 2.0
+#: Why the trials a Dask client's closing cut short were cancelled, or not submitted.
+CLIENT_CLOSED = "the Dask client closed during the run"
+
+
+class DaskClientClosed(HPOError, RuntimeError):
+    """The Dask client a run was given closed during the run (``client.close()``, its cluster
+    closed, a ``with`` block ended): no more trials can start on it."""
 
 
 @dataclass
@@ -92,22 +105,25 @@ class ParallelRunner:
         # itself; on another executor, the bytes, as nothing else reaches it.
         self._payload: bytes | str = self._token if runs_here(executor) else self._blob
         self._take_back: Callable[[], None] = lambda: None
+        self._cluster: Any = None  # a Dask cluster's ClusterSize: its worker threads as they join and leave
+        self._follow = False  # whether n_workers follows them (not given, on a Dask cluster)
         self._desk: ReportDesk | None = None  # answers the objective's reports, if it takes `report`
         try:
             if accepts_keyword(objective, "report"):
                 self._desk = ReportDesk(study, self._open_reports(executor))
             if self._owns_pool:
-                self.n_workers = n_workers or 4
-                self._executor: Any = process_pool(self.n_workers, self._token, self._blob)
+                self._cap = n_workers or 4
+                self._executor: Any = process_pool(self._cap, self._token, self._blob)
                 self._payload = self._token
             else:
                 self._executor, size = as_executor(executor, owner)
-                self.n_workers = n_workers or size or 4
+                self._cap = n_workers or size or 4
                 if is_dask_client(executor):
-                    from .dask_cluster import send_objective
+                    from .dask_cluster import ClusterSize, send_objective
 
                     self._take_back = send_objective(executor, self._token, self._blob)
                     self._payload = self._token
+                    self._cluster, self._follow = ClusterSize(executor), n_workers is None
         except BaseException:  # no run, so no close(): let go of what was started
             self._let_go()
             raise
@@ -117,6 +133,7 @@ class ParallelRunner:
         self._interrupted = False  # stopping on a Ctrl-C (see interrupted())
         self._requeued: set[str] = set()
         self._others = OthersWait(study, owner)
+        self._cut_by_close = 0  # trials cancelled as the Dask client closed (DaskClientClosed counts them)
 
     def _open_reports(self, executor: Any) -> Reports:
         """The queues that carry the objective's reports here and the answers back."""
@@ -125,6 +142,13 @@ class ParallelRunner:
 
             return DaskReports(executor, self._token)
         return LocalReports()
+
+    @property
+    def n_workers(self) -> int:
+        """Trials kept running at once: ``n_workers`` as given; without it, a Dask cluster's worker
+        threads as they join and leave (``ClusterSize.slots``: a cluster that grew got no more
+        trials than it had threads when the run began), or the executor's size, or 4."""
+        return self._cluster.slots() if self._follow else self._cap
 
     # -- asking --------------------------------------------------------------------------------------
     @property
@@ -155,10 +179,14 @@ class ParallelRunner:
         optimizer = self.study.optimizer
         if self._wanting and optimizer.waiting and not optimizer.exhausted and not self.study.state.n_queued:
             raise waiting_error(self.study)
+        if self._cut_by_close:  # the run ended as its client closed, not because it was done
+            raise self._closed_error()
         return True
 
     def fill(self) -> None:
         """Ask and submit trials until every worker is busy or there is nothing more to start."""
+        if self._closed_mid_run() and self._wanting:  # before asking a trial nothing could run
+            raise self._closed_error()
         while self.can_ask:
             state = self.study.state  # not study.queued: a copy of every params queued, at every ask
             queued = bool(state.n_queued)  # ask takes the queue's first params
@@ -191,7 +219,8 @@ class ParallelRunner:
     def _not_submitted(self, trial: Trial, error: BaseException, queued: bool) -> None:
         """Finish ``trial`` FAILED: ``error`` stopped it before it ran (it must not stay RUNNING). Its
         params go back to the queue if it was ``queued`` (enqueued or re-queued): they did not run."""
-        self.study.tell(trial, state="FAILED", user_attrs={"error": f"{NOT_SUBMITTED}: {type(error).__name__}"})
+        why = CLIENT_CLOSED if isinstance(error, DaskClientClosed) else type(error).__name__
+        self.study.tell(trial, state="FAILED", user_attrs={"error": f"{NOT_SUBMITTED}: {why}"})
         if queued:
             self.study.enqueue(dict(trial.params))
 
@@ -202,6 +231,8 @@ class ParallelRunner:
         try:
             future = self._executor.submit(*args)
         except Exception as error:
+            if self._closed_mid_run():
+                raise self._closed_error(not_submitted=1) from error
             if not self._owns_pool:  # closed or broken mid-run (a raw "cannot schedule new futures after
                 check_open(self._given, self.owner)  # shutdown"): the error check_open gives before a run
                 raise
@@ -218,7 +249,20 @@ class ParallelRunner:
 
     def _replace_pool(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
-        self._executor = process_pool(self.n_workers, self._token, self._blob)
+        self._executor = process_pool(self._cap, self._token, self._blob)
+
+    def _closed_mid_run(self) -> bool:
+        """Whether the Dask client the run was given has closed since the run began."""
+        return self._cluster is not None and str(getattr(self._given, "status", "")) in ("closing", "closed")
+
+    def _closed_error(self, not_submitted: int = 0) -> DaskClientClosed:
+        """The error a run whose Dask client closed stops with; ``not_submitted``: trials asked and
+        not submitted besides those the closing cancelled and those still running."""
+        cut = self._cut_by_close + len(self.running) + not_submitted
+        return DaskClientClosed(
+            f"The Dask client closed during {self.owner}: {cut} trial(s) were cut short (FAILED \"...: "
+            f"{CLIENT_CLOSED}\"; trial.cut_short: optimizers may propose them again), and no more can start. "
+            "Run again on an open client; the study goes on from the trials it has.")
 
     def stop(self) -> None:
         """Start no more trials; those running finish (or :meth:`drain` cancels them)."""
@@ -233,36 +277,72 @@ class ParallelRunner:
             if self.waits_for_others:
                 self._others.poll(timeout)
             return []
-        futures = [r.future for r in self.running]
+        end = None if timeout is None else time.monotonic() + timeout
+        while True:
+            futures = [r.future for r in self.running]
+            left = None if end is None else max(end - time.monotonic(), 0.0)
+            # On a Dask cluster, looked at again every second while nothing arrives: workers that
+            # join get trials (fill), and a client closed or a cluster left without workers is noticed.
+            self._wait(futures, left if self._cluster is None else self._cluster.poll if left is None else
+                       min(self._cluster.poll, left))
+            if self._cluster is None or any(future.done() for future in futures):
+                break
+            if self._closed_mid_run():  # its futures may never say so
+                self._cut_by_close += len(self.running)
+                return [self._give_up(r, f"{CANCELLED}: {CLIENT_CLOSED}") for r in list(self.running)]
+            if self._cluster.lost(self.owner, len(self.running)):
+                return self._cluster_emptied()
+            if (end is not None and time.monotonic() >= end) or self.can_ask:
+                break
+        return [self._tell(r) for r in list(self.running) if r.future.done()]
+
+    def _wait(self, futures: list[Any], timeout: float | None) -> None:
         if self._desk is None:
             cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
         else:
             self._desk.wait(futures, timeout)
-        return [self._tell(r) for r in list(self.running) if r.future.done()]
+
+    def _cluster_emptied(self) -> list[Trial]:
+        """The Dask cluster lost every worker and got none back for ``NO_WORKERS_GRACE`` seconds:
+        its trials are lost with their workers (re-queued as ``on_worker_loss`` says, for the next
+        run), and the run stops, with a warning (it waited for ever, silently)."""
+        told = []
+        for running in list(self.running):
+            running.future.cancel()  # should workers come back, they need not run it
+            told.append(self._worker_lost(running, NO_WORKERS_LEFT))
+        self.stop()
+        self._cluster.warn_lost(self.owner, f"{WORKER_LOST} ({NO_WORKERS_LEFT})", told)
+        return told
 
     def _tell(self, running: _Running) -> Trial:
         try:
             outcome = Outcome(*running.future.result())
         except cf.CancelledError:
+            if self._closed_mid_run():  # the client cancels its futures as it closes
+                self._cut_by_close += 1
+                return self._finish(running, TrialState.FAILED, None, {"error": f"{CANCELLED}: {CLIENT_CLOSED}"})
             return self._finish(running, TrialState.FAILED, None, {"error": CANCELLED})
         except Exception as error:  # the worker, not the objective, failed (those are returned as data)
-            return self._worker_lost(running, error)
+            return self._worker_lost(running, f"{type(error).__name__}{f': {error}' if str(error) else ''}",
+                                     broken=isinstance(error, BrokenProcessPool))
         state, value, attrs = keep_record(outcome, self.study.state.trials[running.trial.number].user_attrs,
                                           self.study)
         return self._finish(running, TrialState(state), value, attrs)
 
-    def _worker_lost(self, running: _Running, error: BaseException) -> Trial:
-        reason = f"{WORKER_LOST} ({type(error).__name__}{f': {error}' if str(error) else ''})"
+    def _worker_lost(self, running: _Running, why: str, broken: bool = False) -> Trial:
+        """Tell ``running`` lost with its worker (``why``; ``broken``: a process pool broke), re-queued
+        as ``on_worker_loss`` says."""
+        reason = f"{WORKER_LOST} ({why})"
         if self._interrupted:
             # A Ctrl-C reaches the whole process group: an idle or starting process of an executor of
             # your own dies of it (ours ignore it, see worker.local_context), and breaks the pool. The
             # person stopped the run, and a broken pool does not say which of its trials the Ctrl-C cut
             # short: nothing is re-queued (the next run repeated those trials).
-            own = isinstance(error, BrokenProcessPool) and self._owns_pool
+            own = broken and self._owns_pool
             return self._finish(running, TrialState.FAILED, None,
                                 {"error": f"{USER_INTERRUPT}; {reason}" if own else
                                  f"{reason}; not re-queued {RUN_INTERRUPTED}"})  # cut short: Trial.cut_short
-        if isinstance(error, BrokenProcessPool) and self._owns_pool and running.executor is self._executor:
+        if broken and self._owns_pool and running.executor is self._executor:
             # A dead process breaks the whole pool: every running future fails. Start a fresh one (once).
             self._replace_pool()
         if self.on_worker_loss == "requeue" and not running.requeued:
@@ -307,8 +387,15 @@ class ParallelRunner:
                 told += [self._give_up(r, reason) for r in list(self.running)]
             return told
         told = []
+        # After a Ctrl-C, a wait of more than NOTICE_AFTER s is told (trials whose workers the Ctrl-C
+        # killed, a LocalCluster's in a terminal, were waited for in silence); a shorter one is not.
+        notice = time.monotonic() + NOTICE_AFTER if self._interrupted else None
         while self.running:
             told += self.collect(timeout=0.5)
+            if self.running and notice is not None and time.monotonic() >= notice:
+                notice = None
+                print(f"waiting for {len(self.running)} running trial(s); press Ctrl-C again to cancel them",
+                      file=sys.stderr, flush=True)
         return told
 
     def interrupted(self) -> list[Trial]:

@@ -126,7 +126,8 @@ class Schedule:
 
         Times are seconds since the first trial started, by the workers' clocks. Each worker has a
         row, numbered in the order they first appear, from time 0, as a simulation's; a gap on it
-        is idle ("waiting": no trial for it yet), and the time after its last trial is "done". A
+        is idle ("waiting": no trial for it yet), and so is the time after its last trial until the
+        run's last trial started (other workers still took trials), then "done". A
         trial lost with its worker (FAILED "worker lost ..."; it carries no worker's record) is
         drawn from when it was asked to when the study recorded it lost, by the study's clock,
         and listed in ``lost``. When trials were lost, workers were replaced (a local pool
@@ -161,7 +162,14 @@ class Schedule:
             if run.start > since:
                 idle.append(IdleSpell(run.worker, since, run.start, "waiting"))
             free_since[run.worker] = max(since, run.end)
-        idle += [IdleSpell(w, since, makespan, "done") for w, since in sorted(free_since.items()) if since < makespan]
+        # A worker whose last trial ended while others kept starting waited (as in a simulation:
+        # IdleSpell) until the last one started, and is done from there.
+        last_start = max(run.start for run in runs)
+        for w, since in sorted(free_since.items()):
+            if since < last_start:
+                idle.append(IdleSpell(w, since, last_start, "waiting"))
+            if max(since, last_start) < makespan:
+                idle.append(IdleSpell(w, max(since, last_start), makespan, "done"))
         return cls(tuple(runs), tuple(idle), len(starts), makespan, measured=True,
                    row_starts=tuple(starts[row] for row in range(len(starts))) if lost else (), lost=lost)
 

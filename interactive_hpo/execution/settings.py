@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from .._compat import executor_closed, executor_workers
 from .._validation import check_int, check_one_of, check_real, fail, is_int
+from ..exceptions import InvalidParameterError
 from .worker import local_context, start_worker
 
 __all__ = ["MAX_TRIAL_TIMEOUT", "MAX_WORKERS", "RunSettings", "as_executor", "check_open", "is_dask_client",
@@ -58,6 +59,8 @@ class RunSettings:
         needs workers: a running objective cannot be stopped from outside, so a trial that runs
         in this process could only be abandoned in a thread that keeps changing what it shares."""
         if executor is not None:
+            if isinstance(executor, type):
+                _refuse_class(executor, owner)
             if not _is_executor(executor):
                 _refuse_executor(executor, owner)
             check_open(executor, owner)
@@ -91,8 +94,9 @@ def _check_timeout(trial_timeout: Any, owner: str) -> float:
 
 
 def is_dask_client(executor: Any) -> bool:
-    """Whether ``executor`` is a ``dask.distributed.Client`` (told by its methods: dask is not imported)."""
-    return hasattr(executor, "get_executor") and hasattr(executor, "nthreads")
+    """Whether ``executor`` is a ``dask.distributed.Client`` (told by its methods: dask is not
+    imported), not the class itself."""
+    return not isinstance(executor, type) and hasattr(executor, "get_executor") and hasattr(executor, "nthreads")
 
 
 def runs_here(executor: Any) -> bool:
@@ -106,12 +110,27 @@ def runs_here(executor: Any) -> bool:
 
 
 def _is_executor(executor: Any) -> bool:
-    """Whether ``executor`` can run trials: a ``concurrent.futures``-style executor or a dask Client."""
-    return is_dask_client(executor) or callable(getattr(executor, "submit", None))
+    """Whether ``executor`` can run trials: a ``concurrent.futures``-style executor or a dask Client
+    (an instance: a class's ``submit`` is a function too, which failed once trial 0 was journaled)."""
+    return is_dask_client(executor) or (not isinstance(executor, type) and callable(getattr(executor, "submit", None)))
+
+
+_EXECUTOR_RULE = "a concurrent.futures-style executor (with submit) or a dask Client"
 
 
 def _refuse_executor(executor: Any, owner: str) -> NoReturn:
-    raise fail("executor", owner, "a concurrent.futures-style executor (with submit) or a dask Client", executor)
+    raise fail("executor", owner, _EXECUTOR_RULE, executor)
+
+
+def _refuse_class(executor: type, owner: str) -> NoReturn:
+    """Refuse the class of an executor given for one (``executor=ThreadPoolExecutor``): its
+    ``submit`` is a function too, and it failed in concurrent.futures after trial 0 was journaled."""
+    name = executor.__name__
+    example = f"{name}(cluster)" if hasattr(executor, "get_executor") else \
+        f"{name}(4)" if issubclass(executor, cf.Executor) else f"{name}(...)"
+    # fail()'s "got" would show the class's repr; the words say what went wrong.
+    raise InvalidParameterError(f"`executor` of {owner} must be {_EXECUTOR_RULE}; got the class {name}. "
+                                f"Pass an instance: {example}.")
 
 
 def check_open(executor: Any, owner: str) -> None:
