@@ -37,6 +37,7 @@ are imported by the modules that need them, when they are used.
 
 from . import _moved
 from .exceptions import (
+    DaskClientClosed,
     HPOError,
     InvalidParameterError,
     MissingDependencyError,
@@ -106,6 +107,7 @@ __all__ = [
     "Race",
     "Pruner",
     "RandomSearch",
+    "DaskClientClosed",
     "ReportServerLost",
     "SearchExhausted",
     "SearchSpace",

@@ -17,6 +17,7 @@ __all__ = [
     "TrialPruned",
     "Unfingerprintable",
     "WorkerStartError",
+    "DaskClientClosed",
     "ReportServerLost",
 ]
 
@@ -56,6 +57,12 @@ class WorkerStartError(HPOError, RuntimeError):
     a script runs trials on them at its top level without ``if __name__ == "__main__":`` (refused
     before any process starts, or by each worker that imports the script again), or a worker of
     a run would start a pool of its own (the objective's module starts a run when imported)."""
+
+
+class DaskClientClosed(HPOError, RuntimeError):
+    """The Dask client a parallel run was given closed during the run (``client.close()``, its
+    cluster closed, a ``with`` block ended): no more trials can start on it; those it cut short
+    are FAILED and ``Trial.cut_short``, and the journal is resumable on an open client."""
 
 
 class ReportServerLost(HPOError, RuntimeError):

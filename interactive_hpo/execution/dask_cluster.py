@@ -24,6 +24,7 @@ from typing import Any
 from distributed import Queue, WorkerPlugin
 
 from .._validation import warn_user
+from ..exceptions import DaskClientClosed
 from .reports import ENDED, RemoteReport
 from .worker import forget_blob, keep_blob
 
@@ -107,6 +108,21 @@ class ClusterSize:
     def empty_for(self) -> float:
         """Seconds since the cluster was first found without workers, in a row (0.0: it has some)."""
         return 0.0 if self.threads() or self._empty_since is None else time.monotonic() - self._empty_since
+
+    @property
+    def closed(self) -> bool:
+        """Whether the client has closed (``client.close()``, its cluster closed, a ``with`` block ended)."""
+        return str(getattr(self._client, "status", "")) in ("closing", "closed")
+
+    @staticmethod
+    def closed_error(owner: str, cut: int, reason: str) -> DaskClientClosed:
+        """The error a run (``owner``) stops with when its client closed mid-run, ``cut`` trials cut
+        short (FAILED, ``reason`` in their error). It blamed the argument, as if the client given
+        had been closed before the run (audit a425)."""
+        return DaskClientClosed(
+            f"The Dask client closed during {owner}: {cut} trial(s) were cut short (FAILED \"...: {reason}\"; "
+            "trial.cut_short: optimizers may propose them again), and no more can start. Run again on an open "
+            "client; the study goes on from the trials it has.")
 
     @property
     def poll(self) -> float:

@@ -18,8 +18,13 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
   scheduler's job at a budget is not re-queued). Finished trials are already in the journal
   and are neither lost nor repeated;
 - an executor of your own is shut down, breaks or closes mid-run: the run stops with the error
-  :func:`~.settings.check_open` gives before a run, naming ``executor``; a configuration the
-  trial it could not take had from the queue (enqueued or re-queued) goes back to the queue;
+  :func:`~.settings.check_open` gives before a run, naming ``executor`` (a Dask client that
+  closes mid-run: :class:`~interactive_hpo.exceptions.DaskClientClosed`, counting the trials it
+  cut short); a configuration the trial it could not take had from the queue (enqueued or
+  re-queued) goes back to the queue;
+- a Dask cluster that had workers has none for ``dask_cluster.NO_WORKERS_GRACE`` seconds: its
+  running trials are lost with their workers (re-queued as ``on_worker_loss`` says) and the run
+  stops with a warning; one no worker has joined yet is waited for, with a warning;
 - a trial runs longer than ``trial_timeout`` seconds on its worker (queueing time does not
   count): it is FAILED ("timed out") and the worker takes the next trial. Python cannot stop a
   running function from outside, so the objective is run in a watchdog thread that is left
@@ -29,7 +34,8 @@ What can go wrong, and what happens (:class:`ParallelRunner`):
   (:mod:`~interactive_hpo.study.waiting`); for a trial of the study's own asked by hand and never
   told, it raises the study's ``TrialStateError`` rather than end short, silently;
 - ``KeyboardInterrupt`` (Ctrl-C): the study stops asking; running trials are waited for
-  (``on_interrupt="wait"``, a second Ctrl-C cancels them) or cancelled at once (``"cancel"``,
+  (``on_interrupt="wait"``, a second Ctrl-C cancels them; a wait of more than a couple of
+  seconds says so) or cancelled at once (``"cancel"``,
   recorded FAILED); then the interrupt is re-raised. The journal is resumable either way. So
   are they when the run stops on an error (a callback raised), which is raised then. A
   terminal's or Jupyter's Ctrl-C reaches the local processes of a pool the run started too: it

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._validation import accepts_keyword, check_int, fail
-from ..exceptions import HPOError
+from ..exceptions import DaskClientClosed
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
 from ..study.waiting import OthersWait, ask_if_able, held_elsewhere, nothing_to_ask, waiting_error
 from ..trial import CANCELLED, NOT_SUBMITTED, RUN_INTERRUPTED, USER_INTERRUPT, Trial, TrialState
@@ -29,7 +29,7 @@ from .worker import evaluate_remote, keep_here, release, serialize
 if TYPE_CHECKING:
     from ..study.core import Study
 
-__all__ = ["CLIENT_CLOSED", "NO_WORKERS_LEFT", "WORKER_LOST", "DaskClientClosed", "ParallelRunner"]
+__all__ = ["CLIENT_CLOSED", "NO_WORKERS_LEFT", "WORKER_LOST", "ParallelRunner"]
 
 #: How the error of a trial lost with its worker begins (it carries no worker's record: Schedule.observed).
 WORKER_LOST = "worker lost"
@@ -39,11 +39,6 @@ NO_WORKERS_LEFT = "the cluster has no workers left"
 NOTICE_AFTER = 2.0
 #: Why the trials a Dask client's closing cut short were cancelled, or not submitted.
 CLIENT_CLOSED = "the Dask client closed during the run"
-
-
-class DaskClientClosed(HPOError, RuntimeError):
-    """The Dask client a run was given closed during the run (``client.close()``, its cluster
-    closed, a ``with`` block ended): no more trials can start on it."""
 
 
 @dataclass
@@ -253,16 +248,13 @@ class ParallelRunner:
 
     def _closed_mid_run(self) -> bool:
         """Whether the Dask client the run was given has closed since the run began."""
-        return self._cluster is not None and str(getattr(self._given, "status", "")) in ("closing", "closed")
+        return self._cluster is not None and self._cluster.closed
 
     def _closed_error(self, not_submitted: int = 0) -> DaskClientClosed:
         """The error a run whose Dask client closed stops with; ``not_submitted``: trials asked and
         not submitted besides those the closing cancelled and those still running."""
-        cut = self._cut_by_close + len(self.running) + not_submitted
-        return DaskClientClosed(
-            f"The Dask client closed during {self.owner}: {cut} trial(s) were cut short (FAILED \"...: "
-            f"{CLIENT_CLOSED}\"; trial.cut_short: optimizers may propose them again), and no more can start. "
-            "Run again on an open client; the study goes on from the trials it has.")
+        return self._cluster.closed_error(self.owner, self._cut_by_close + len(self.running) + not_submitted,
+                                          CLIENT_CLOSED)
 
     def stop(self) -> None:
         """Start no more trials; those running finish (or :meth:`drain` cancels them)."""

@@ -152,8 +152,8 @@ class Running:
         default) shows it in a notebook only.
 
         With ``n_workers > 1`` or an ``executor`` the trials run in parallel, on that many local
-        processes or on the executor (a ``dask.distributed.Client`` works; ``n_workers`` then
-        defaults to its number of worker threads): see
+        processes or on the executor (a ``dask.distributed.Client`` works; without ``n_workers``
+        the run follows its worker threads as workers join and leave): see
         :mod:`interactive_hpo.execution.parallel` for ``trial_timeout`` (seconds), ``on_worker_loss``
         ("fail" or "requeue") and ``on_interrupt`` ("wait" or "cancel").
         """

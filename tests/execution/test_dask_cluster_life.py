@@ -168,7 +168,7 @@ def test_ctrl_c_says_the_run_waits_for_its_running_trials(capsys, monkeypatch):
 def test_a_dask_client_closed_mid_run_says_so_and_cuts_its_trials_short():
     # It blamed the argument ("must be an open executor") and journaled "not submitted: InvalidParameterError".
     distributed = pytest.importorskip("distributed")
-    from interactive_hpo.execution.runner import DaskClientClosed
+    from interactive_hpo import DaskClientClosed
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=":0") as cluster:
