@@ -320,11 +320,11 @@ def seed_to_int(seed: Any, owner: str, name: str = "seed") -> int:
     raise fail(name, owner, "a non-negative int, a numpy.random.Generator or None", seed)
 
 
-def check_no_seed_setting(settings: Any, owner: str) -> None:
-    """Refuse ``"seed"`` among ``optimizer_settings`` of ``owner``, which also takes ``seed``: it
+def check_no_seed_setting(settings: Any, owner: str, name: str = "optimizer_settings") -> None:
+    """Refuse ``"seed"`` among the settings ``name`` of ``owner``, which also takes ``seed``: it
     overrode ``seed=`` unseen (and the seeds derived from it, the folds' included, did not follow)."""
     if isinstance(settings, Mapping) and "seed" in settings:
-        raise fail("optimizer_settings", owner, "settings without 'seed' (the seed is an argument of its own, `seed`)",
+        raise fail(name, owner, "settings without 'seed' (the seed is an argument of its own, `seed`)",
                    {"seed": settings["seed"]}, hint=f"It would override `seed` of {owner} for the optimizer alone: "
                                                     f"pass seed={shown(settings['seed'])} instead.")
 

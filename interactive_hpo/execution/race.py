@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_bool, check_int, fail, seed_to_int
+from .._validation import check_bool, check_int, check_no_seed_setting, fail, seed_to_int
 from ..direction import Direction
 from ..goals import Goals, feasible_mask
 from ..optimizers.capabilities import MultiObjective, Scheduler
@@ -299,6 +299,7 @@ def _lanes_of(lanes: Any) -> dict[str, tuple[str, dict[str, Any]]]:
     if not specs or YOU in specs:
         raise fail("lanes", "Race", rule, lanes)
     for lane, (optimizer, settings) in specs.items():  # named as typed, not as the Study built from them
+        check_no_seed_setting(settings, "Race", f"lanes[{lane!r}]")  # each lane's seed is drawn from `seed`
         check_settings(optimizer, settings, argument="lanes", settings_argument=f"lanes[{lane!r}]", owner="Race")
     return specs
 

@@ -225,3 +225,10 @@ def test_every_lane_of_the_race_app_has_its_own_dashes_and_marker():
     styles = [(str(line.get_linestyle()), line.get_marker()) for line in app.lines.values()]
     assert len(set(styles)) == len(styles) == 5
     assert app.lines[YOU].get_linewidth() > app.lines["ga"].get_linewidth()  # yours stands out
+
+
+def test_a_lane_s_seed_among_its_settings_is_refused_naming_the_lane():
+    """It overrode the lane's seed, drawn from the race's `seed` (audit a429): refused by Study
+    inside, in Study's name."""
+    with pytest.raises(InvalidParameterError, match=r"^`lanes\['a'\]` of Race must be settings without 'seed'"):
+        Race(lambda p: p["x"], {"a": ("random", {"seed": 3})}, 2, space=SearchSpace([Float("x", 0, 1)]), seed=0)
