@@ -6,16 +6,8 @@ import numpy as np
 
 from interactive_hpo import Categorical, Float, Int, SearchSpace
 
-MODELS = SearchSpace([
-    Categorical("model", ["svm", "forest", "boosting"]),
-    Float("C", 1e-3, 1e3, log=True, condition=("model", "svm")),
-    Categorical("kernel", ["linear", "rbf"], condition=("model", "svm")),
-    Float("gamma", 1e-4, 10, log=True, condition=("kernel", "rbf")),
-    Int("n_estimators", 10, 500, log=True, condition=("model", ["forest", "boosting"])),
-    Int("max_depth", 1, 12, condition=("model", ["forest", "boosting"])),
-    Float("lr", 1e-3, 1.0, log=True, condition=("model", "boosting")),
-    Float("scale", 0.0, 1.0),
-])
+from .model_spaces import MODELS
+
 FOREST = {"model": "forest", "n_estimators": 100, "max_depth": 5, "scale": 0.2}
 
 
