@@ -315,9 +315,10 @@ def seed_to_int(seed: Any, owner: str, name: str = "seed") -> int:
         return int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0] >> 1)
     if isinstance(seed, np.random.Generator):
         return int(seed.integers(0, 2**62))
+    given, seed = seed, as_scalar(seed)  # np.array(3), as every int argument reads it
     if isinstance(seed, numbers.Integral) and not isinstance(seed, (bool, np.bool_)) and int(seed) >= 0:
         return int(seed)
-    raise fail(name, owner, "a non-negative int, a numpy.random.Generator or None", seed)
+    raise fail(name, owner, "a non-negative int, a numpy.random.Generator or None", given)
 
 
 def check_no_seed_setting(settings: Any, owner: str, name: str = "optimizer_settings") -> None:

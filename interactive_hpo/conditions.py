@@ -93,11 +93,14 @@ def _way_out(child: str, missing: list[Any], any_left: bool, values: Sequence[An
     them, or, when none of its values is left (``any_left`` False: the parent's choices were
     narrowed past it), remove the child, which could never be active, or its condition."""
     named = unknown_names(missing, values) + (" is not one of them" if len(missing) == 1 else " are not among them")
-    if all(close_name(value, values) for value in missing):
+    unmeant = [value for value in missing if not close_name(value, values)]
+    if not unmeant:
         # "Remove 'C', or its condition" sent the person who typed "SVM" for "svm" the wrong way (a428).
         return f"{named}."
-    if any_left:
-        return f"{named}: drop {'it' if len(missing) == 1 else 'them'} from the condition of {child!r}."
+    if any_left or len(unmeant) < len(missing):  # a slip of the keyboard among them leaves a value (r437)
+        dropped = "it" if len(missing) == 1 else "them" if len(unmeant) == len(missing) else \
+            ", ".join(map(repr, unmeant))
+        return f"{named}: drop {dropped} from the condition of {child!r}."
     return (f"{named}, and the condition names no other value: {child!r} could never be active. Remove "
             f"{child!r}, or its condition.")
 

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ._names import unknown_names
-from ._validation import check_int, fail, float_array, generator_of, is_int
+from ._validation import as_scalar, check_int, fail, float_array, generator_of, is_int
 from .conditions import INACTIVE_UNIT, Conditions
 from .exceptions import InvalidParameterError
 from .parameters import MAX_GRID_POINTS, PARAMETER_TYPES, Categorical, Float, Int, Parameter
@@ -253,6 +253,7 @@ class SearchSpace(SpaceSlices):
             Source of randomness: a seed, a generator (drawn from), or None for a fresh one.
         """
         owner, most = "SearchSpace.sample", min(MAX_GRID_POINTS, MAX_SAMPLE_VALUES // self.dim)
+        n = as_scalar(n)  # np.array(3), as every int argument reads it
         if not is_int(n) or not 0 <= n <= most:
             raise fail("n", owner, f"an int in [0, {most}]", n, hint=None if not is_int(n) or n < 0 else
                        f"At most {MAX_GRID_POINTS:,} samples and {MAX_SAMPLE_VALUES:,} values in all (one per "

@@ -334,9 +334,11 @@ class Trial(KeepsReadOnly):
 def check_step(step: Any, owner: str, name: str = "step", rule: str = "a finite real number >= 0") -> int | float:
     """A learning-curve step as the Python number it holds (an int stays an int, numpy's too),
     so the journal stores it and a resumed study finds the same key; refuses anything but a
-    finite real number >= 0, naming argument ``name`` and stating ``rule``."""
+    finite real number >= 0, naming argument ``name`` and stating ``rule``. A 0-d array is the
+    number it holds (``np.array(3)`` is the int 3, not 3.0: r437)."""
+    given, step = step, as_scalar(step)
     if as_finite(step) is None or step < 0:
-        raise fail(name, owner, rule, step)
+        raise fail(name, owner, rule, given)
     return int(step) if isinstance(step, numbers.Integral) else float(step)
 
 

@@ -69,3 +69,12 @@ def test_a_near_miss_of_a_choice_is_refused_with_the_choice_it_meant(values, mes
                      Float("C", 1e-3, 1e3, log=True, condition=("model", values))])
     given = tuple([values] if isinstance(values, str) else values)
     assert str(raised.value).endswith(f"can take; got ('model', {given!r}). {message}")
+
+
+def test_a_near_miss_beside_a_value_to_drop_is_told_both():
+    """'RBF' beside 'poly' of ['linear', 'rbf'] was told to remove the child, as if no value were
+    meant (r437)."""
+    with pytest.raises(InvalidParameterError) as error:
+        SearchSpace([Categorical("k", ["linear", "rbf"]), Float("C", 1, 2, condition=("k", ["RBF", "poly"]))])
+    assert str(error.value).endswith("'RBF' (did you mean 'rbf'?), 'poly' are not among them: drop 'poly' from the "
+                                     "condition of 'C'.")

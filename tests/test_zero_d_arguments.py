@@ -38,3 +38,15 @@ def test_a_space_built_from_0d_arrays_holds_plain_numbers_and_saves(tmp_path):
 def test_other_arrays_are_still_refused(call, message):
     with pytest.raises(InvalidParameterError, match=re.escape(message)):
         call()
+
+
+def test_a_0d_int_is_an_int_wherever_an_int_is_asked():
+    """A report's step np.array(3) was stored as 3.0 beside 4, population_size, a seed and
+    sample's n were refused, where other int arguments took it (r437)."""
+    from interactive_hpo.trial import check_step
+
+    assert type(check_step(np.array(3), "Study.report")) is int and check_step(np.array(2.5), "Study.report") == 2.5
+    space = SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)])
+    study = Study(space, "ga", seed=np.array(3), optimizer_settings={"population_size": np.array(6)})
+    assert study.seed == 3 and study.optimizer.population_size == 6
+    assert len(space.sample(np.array(3), rng=0)) == 3

@@ -161,7 +161,9 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         Group labels for splitters ``outer`` and ``inner`` that read them (``GroupKFold``: no
         group on both sides of a split); each search gets those of its outer-training part.
         Refused when either is an int, whose shuffled folds would ignore them. With a task that
-        has groups, None means the task's (which must then label the rows of ``X``).
+        has groups, None means the task's (which must then label the rows of ``X``). Every outer
+        and inner split must keep them apart (a ``KFold``, or (train, test) pairs of your own, that
+        mixes them is refused naming the split).
     storage : str, os.PathLike or None, default=None
         A folder for one journal per outer fold, ``outer_fold_1.jsonl``, ``outer_fold_2.jsonl``
         ... (made if missing; other files in it are left alone): each fold's search is
@@ -229,8 +231,9 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     seed = seed_to_int(journaled_seed(seed, recorded, folder), owner)
     rng = np.random.default_rng(seed)
     classifier = is_classifier(estimator)
-    # Pairs of your own read no groups (given with them, refused), but the task's must still hold.
-    read = None if task_groups and isinstance(outer_cv, list) else groups
+    # Pairs of your own read no groups: the groups (the task's or yours) are the inner splitter's,
+    # and every pair must keep them apart (groups_apart below).
+    read = None if isinstance(outer_cv, list) else groups
     folds = folds_of(outer_cv, X, y, read, classifier, int(rng.integers(0, MAX_SEED)), "outer", owner, owner)
     if groups is not None:  # yours too: a KFold given groups ignored them, and the estimate leaked
         groups_apart(folds, groups, outer, "outer", owner, "X", task_groups)

@@ -83,8 +83,8 @@ def groups_apart(folds: list[tuple[np.ndarray, np.ndarray]], groups: np.ndarray,
         shared = np.intersect1d(labels[train], labels[test])
         if shared.size:
             raise fail(name, owner, f"folds that keep {whose} apart (no group on both sides of a split)",
-                       Shown(f"{given}, whose split {k} of {where} has {shared.size} groups on both sides "
-                             f"(such as {shared[:1].tolist()[0]!r})"),
+                       Shown(f"{given}, whose split {k} of {where} has {shared.size} group"
+                             f"{'s' if shared.size > 1 else ''} on both sides (such as {shared[:1].tolist()[0]!r})"),
                        hint="Use a splitter that reads groups (GroupKFold, StratifiedGroupKFold, LeaveOneGroupOut)"
                             + (", or pass groups= yourself." if from_task else
                                ", or leave groups out if rows may be split freely."))

@@ -134,3 +134,16 @@ def test_groups_of_your_own_are_kept_apart_too():
     result = nested_cv(DecisionTreeClassifier(), SPACE, X=X, y=Y, outer=GroupKFold(3), inner=GroupKFold(3),
                        groups=PATIENT, **FAST)
     assert len(result.outer_test_indices) == 3
+
+
+def test_groups_of_your_own_go_with_pairs_of_your_own():
+    """The refusal of pairs that mix a task's groups said "or pass groups= yourself", and groups
+    passed with pairs were refused as ignored, though the inner splitter reads them (r437)."""
+    by_patient = [(np.flatnonzero(PATIENT % 3 != k), np.flatnonzero(PATIENT % 3 == k)) for k in range(3)]
+    result = nested_cv(DecisionTreeClassifier(), SPACE, X=X, y=Y, outer=by_patient, inner=GroupKFold(3),
+                       groups=PATIENT, **FAST)
+    assert [len(test) for test in result.outer_test_indices] == [100, 100, 100]
+    mixed = [(np.arange(0, 152), np.arange(152, 300)), (np.arange(148, 300), np.arange(0, 148))]
+    with pytest.raises(InvalidParameterError, match=r"^`outer` of nested_cv must be folds that keep the groups given "
+                                                    r"apart .* split 0 of X has 1 group on both sides \(such as 30\)"):
+        nested_cv(DecisionTreeClassifier(), SPACE, X=X, y=Y, outer=mixed, inner=GroupKFold(3), groups=PATIENT, **FAST)

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from ..._validation import fail, is_int
+from ..._validation import as_scalar, fail, is_int
 from ...space import SearchSpace
 from ...trial import Trial
 from ...views import PopulationSnapshot, read_only
@@ -81,7 +81,7 @@ class PopulationOptimizer(Optimizer, PopulationMethod, GenerationRecords):
     def __init__(self, space: SearchSpace, *, population_size: int = 16,
                  seed: int | np.random.Generator | None = None):
         super().__init__(space, seed=seed)
-        low = self._min_population
+        low, population_size = self._min_population, as_scalar(population_size)  # a 0-d array too, as settings are
         if not is_int(population_size) or not low <= int(population_size) <= MAX_POPULATION:
             raise fail("population_size", type(self).__name__, f"an int in [{low}, {MAX_POPULATION}]"
                        f"{self._min_population_why}", population_size)
