@@ -321,10 +321,14 @@ def seed_to_int(seed: Any, owner: str, name: str = "seed") -> int:
     raise fail(name, owner, "a non-negative int, a numpy.random.Generator or None", given)
 
 
-def check_no_seed_setting(settings: Any, owner: str, name: str = "optimizer_settings") -> None:
+def check_no_seed_setting(settings: Any, owner: str, name: str = "optimizer_settings",
+                          hint: str | None = None) -> None:
     """Refuse ``"seed"`` among the settings ``name`` of ``owner``, which also takes ``seed``: it
-    overrode ``seed=`` unseen (and the seeds derived from it, the folds' included, did not follow)."""
+    overrode ``seed=`` unseen (and the seeds derived from it, the folds' included, did not follow).
+    ``hint`` says what to do instead where ``owner`` has no ``seed=`` of its own (a fork)."""
     if isinstance(settings, Mapping) and "seed" in settings:
+        if hint is not None:  # an owner without `seed=`
+            raise fail(name, owner, "settings without 'seed'", {"seed": settings["seed"]}, hint=hint)
         raise fail(name, owner, "settings without 'seed' (the seed is an argument of its own, `seed`)",
                    {"seed": settings["seed"]}, hint=f"It would override `seed` of {owner} for the optimizer alone: "
                                                     f"pass seed={shown(settings['seed'])} instead.")

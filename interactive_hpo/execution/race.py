@@ -299,7 +299,8 @@ def _lanes_of(lanes: Any) -> dict[str, tuple[str, dict[str, Any]]]:
     if not specs or YOU in specs:
         raise fail("lanes", "Race", rule, lanes)
     for lane, (optimizer, settings) in specs.items():  # named as typed, not as the Study built from them
-        check_no_seed_setting(settings, "Race", f"lanes[{lane!r}]")  # each lane's seed is drawn from `seed`
+        check_no_seed_setting(settings, "Race", f"lanes[{lane!r}]",
+                              hint="Race(seed=...) seeds every lane: lanes of one optimizer differ by their settings.")
         check_settings(optimizer, settings, argument="lanes", settings_argument=f"lanes[{lane!r}]", owner="Race")
     return specs
 

@@ -147,6 +147,12 @@ def never_used(study: Study) -> bool:
 _NO_RESULT = ("switched", "pruner_switched")
 
 
+#: What a fork or a remap refusing a typed seed says to do instead: it has no ``seed=`` of its own.
+SEED_OF_A_BRANCH = ("A branch goes on with the seed its optimizer had (one named anew: drawn from the study's "
+                    "seed). For another, pass the optimizer built with it: "
+                    "optimizer=make_optimizer(name, study.space, seed=...).")
+
+
 def _check_carry(study: Any, optimizer: Any, optimizer_settings: Any, storage: Any, owner: str,
                  own_if_unused: bool = False) -> bool:
     """Refuse, naming ``owner``, arguments of :func:`remap_study` and :func:`fork_study` that
@@ -159,7 +165,7 @@ def _check_carry(study: Any, optimizer: Any, optimizer_settings: Any, storage: A
         check_new_optimizer(optimizer, owner)
     if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
         raise fail("optimizer_settings", owner, "a dict or None", optimizer_settings)
-    check_no_seed_setting(optimizer_settings, owner)  # as Study: a fork keeps the seed its optimizer had
+    check_no_seed_setting(optimizer_settings, owner, hint=SEED_OF_A_BRANCH)  # as Study refuses it
     if storage is None or Journal(check_path(storage, "storage", owner)).is_empty():
         return False
     own = study.storage is not None and os.path.realpath(storage) == os.path.realpath(study.storage)
@@ -359,7 +365,8 @@ def fork_study(study: Study, step: int, *, optimizer: str | None = None,
     trials that had finished by then (COMPLETE, PRUNED or FAILED, as :func:`remap_study` carries
     them), in the order they finished, the params queued then and a person's stops and
     promotions of those trials, continued by ``optimizer`` (default: the one in charge at that
-    step, with its settings and seed then, updated by ``optimizer_settings``) and the pruner in
+    step, with its settings and seed then, updated by ``optimizer_settings``, which holds no
+    seed: for another, pass ``optimizer=make_optimizer(...)``) and the pruner in
     force at that step (a fresh one with its settings; a pruner switched to later is not the
     branch's: rebuilt by name, one not registered is refused).
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._validation import check_int, fail
+from .._validation import check_int, check_no_seed_setting, fail
 from ..optimizers.capabilities import WarmStartable
 from ..optimizers.warm_start import distinct_names
 from ..space import SearchSpace
-from ..study.branching import Remapped, fork_study, never_used, next_journal, remap_study
+from ..study.branching import SEED_OF_A_BRANCH, Remapped, fork_study, never_used, next_journal, remap_study
 from ..study.core import Study
 from ..study.replay import context_of, spec_of
 from ..subspace import check_within
@@ -60,6 +60,7 @@ class Branches:
         now = step == len(self.study.trials)
         spec = spec_of(self.study.optimizer) if now else context_of(self.study.state, step).spec
         then = spec["name"]
+        check_no_seed_setting(settings, "Lab.fork", "settings", hint=SEED_OF_A_BRANCH)  # named as typed here
         check_switch(self._call, optimizer, settings, "Lab.fork", in_charge=then, space=self.study.space,
                      kept=spec["settings"] if optimizer in (None, then) else None)
         # Choosing the optimizer in charge at ``step`` is no switch: the branch goes on with it as it

@@ -72,7 +72,7 @@ class TimelinePanel:
         self._on_branch: Callable[[str], Any] | None = None
         self._updating = False  # options and limits being reset from the study: not the user's doing
         self._lines: list[Any] = []  # the curves drawn (Line2D), in _curves_plan's order
-        self._drawn: tuple | None = None  # (styles, step, ylabel) they were built for: the same, moved in place
+        self._drawn: tuple | None = None  # (styles, step, ylabel, any value) built for: the same, moved in place
         self._legend: str | None = None  # the legend's corner (None: none drawn since the last rebuild)
         self.step.observe(errors.guard(self._scrubbed), names="value")
         self.live.observe(errors.guard(self._scrubbed), names="value")
@@ -145,14 +145,17 @@ class TimelinePanel:
             self._updating = False
         self.caption.value = caption
         plan = _curves_plan(best_so_far, current, step)
-        if (plan.styles, step, ylabel) != self._drawn:  # other branches, another step: drawn anew
-            self._rebuild(plan, step, ylabel)
+        valued = any(np.isfinite(y).any() for _, y in plan.data)
+        # Drawn anew for other branches, another step, or the first values: the empty plot's fixed
+        # x limits stopped autoscaling, and a curve that gained several values at once (a Run's
+        # redraw) kept the slider's first trials as its limits (r438).
+        if (plan.styles, step, ylabel, valued) != self._drawn:
+            self._rebuild(plan, step, ylabel, valued)
         else:  # the same curves, longer (a Run's trials): moved in place (DESIGN.md section 4)
             for line, (x, y) in zip(self._lines, plan.data, strict=True):
                 line.set_data(x, y)
             self.ax.relim()
             self.ax.autoscale_view()
-        valued = any(np.isfinite(y).any() for _, y in plan.data)
         self._empty.set_text("" if valued else textwrap.fill(empty, 64))
         self.ax.tick_params(axis="y", labelleft=valued)  # an empty axis's -0.04..0.04 meant nothing
         if valued:
@@ -164,7 +167,7 @@ class TimelinePanel:
                 self.ax.get_legend().remove()
         self.figure.redraw()
 
-    def _rebuild(self, plan: _Plan, step: int | None, ylabel: str) -> None:
+    def _rebuild(self, plan: _Plan, step: int | None, ylabel: str, valued: bool) -> None:
         self.ax.clear()
         self._lines = []
         for (x, y), style in zip(plan.data, plan.styles, strict=True):
@@ -179,7 +182,7 @@ class TimelinePanel:
         self._empty = self.ax.text(0.5, 0.5, "", ha="center", va="center", color="0.4", transform=self.ax.transAxes)
         self.ax.set_xlabel("trial")
         self.ax.set_ylabel(ylabel)
-        self._drawn, self._legend = (plan.styles, step, ylabel), None
+        self._drawn, self._legend = (plan.styles, step, ylabel, valued), None
 
     def _place_legend(self, plan: _Plan) -> None:
         """The legend in the corner of the fewest curve points (``loc="best"`` searched at each

@@ -72,3 +72,20 @@ def test_a_study_built_inside_the_package_is_refused_a_seed_too():
 
     with pytest.raises(InvalidParameterError, match=r"`optimizer_settings` of Study must be settings without 'seed'"):
         study_from(_loss, None, None, "random", 1, {"seed": 3}, None, SPACE, None, None, None)
+
+
+def test_a_fork_s_refusal_says_how_to_choose_a_seed():
+    """It said "pass seed=3 instead", and fork_study, remap_study and Lab.fork have no seed (r438)."""
+    study = Study(SPACE, "random", seed=0)
+    study.run(_loss, n_trials=3, progress=False)
+    with pytest.raises(InvalidParameterError) as error:
+        fork_study(study, 1, optimizer_settings={"seed": 3})
+    assert "pass seed=" not in str(error.value) and "optimizer=make_optimizer(name, study.space, seed=...)" in \
+        str(error.value)
+    pytest.importorskip("ipywidgets")
+    from interactive_hpo.ui import Lab
+
+    lab = Lab(study, _loss)
+    with pytest.raises(InvalidParameterError, match=r"^`settings` of Lab\.fork must be settings without 'seed'; got "
+                                                    r"\{'seed': 3\}\. A branch goes on with the seed"):
+        lab.fork(1, "random", {"seed": 3})

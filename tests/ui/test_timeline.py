@@ -299,10 +299,13 @@ def test_a_curve_without_values_says_why_on_the_plot():
         "multi-fidelity plots below")
     assert timeline.ax.get_xlim() == (-0.5, 2.5)  # the slider's three trials
     assert not timeline.ax.yaxis.get_major_ticks()[0].label1.get_visible()
-    # A value arrives: the note goes, the legend and the y axis's numbers come back.
+    # Values arrive, several at once (a Run's redraw): the note goes, the legend and the y axis's
+    # numbers come back, and the x axis follows the trials again (it stayed at the empty plot's: r438).
     timeline.update({"main": np.array([np.nan, np.nan, 3.0, 2.0])}, "main", 4)
     assert timeline._empty.get_text() == "" and timeline.ax.get_legend() is not None
     assert timeline.ax.yaxis.get_major_ticks()[0].label1.get_visible()
+    timeline.update({"main": np.r_[np.nan, np.nan, np.linspace(3.0, 1.0, 28)]}, "main", 30)
+    assert timeline.ax.get_xlim()[1] >= 29
 
 
 def test_a_hypervolume_curve_without_a_reference_says_so():
