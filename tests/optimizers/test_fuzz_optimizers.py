@@ -123,6 +123,9 @@ def test_a_setting_works_or_refuses_naming_itself(case, value, via_study):
         else:
             optimizer = cls(SPACE, **typed)
     except HPOError as error:
+        if via_study and key == "seed":  # the study's own `seed=` seeds its optimizer: refused by the study
+            assert str(error).startswith("`optimizer_settings` of Study must be settings without 'seed'"), error
+            return
         # min_budget's default against a smaller max_budget: the error names max_budget, which was typed;
         # a reduction_factor above max_budget / min_budget leaves one rung: min_budget's rule names all three.
         budgets = "budget" in key or (key == "reduction_factor" and name in ("halving", "hyperband", "asha"))
