@@ -15,7 +15,8 @@ generation g therefore lets the optimizer breed generation g again, identically,
 recording its loss.
 
 An individual a method builds from a trial it did not breed (a GA's elite from the study's trials
-before a switch, DE's member replacing its worst, an NSGA-II outsider; :meth:`_adopted_id`) is
+before a switch, a GA's parent from a manual trial, DE's member replacing its worst, an NSGA-II
+outsider; :meth:`_adopted_id`) is
 never asked, so no trial records its id: the children it parents record which trial it is
 (``parents_from_trials``), and the lineage draws it as a root, "from trial N".
 

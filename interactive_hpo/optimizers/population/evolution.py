@@ -30,7 +30,8 @@ from .warm import WarmStartablePopulation
 __all__ = ["DifferentialEvolution", "GeneticAlgorithm"]
 
 
-#: A breeding candidate of the GA: (x of shape (d,), loss, violation, individual id or -1).
+#: A breeding candidate of the GA: (x of shape (d,), loss, violation, individual id, or -1 - k for the
+#: k-th foreign trial: ``GeneticAlgorithm._breed``).
 Entry = tuple[np.ndarray, float, float, int]
 
 
@@ -114,9 +115,22 @@ class GeneticAlgorithm(WarmStartablePopulation):
 
     def _breed(self, rng: np.random.Generator, foreign: list[Foreign]) -> list[Individual]:
         pool = [(m.x, m.loss, m.violation, m.id) for m in self.members if m.state in ("told", "failed")]
-        pool += [(x, loss, violation, -1) for x, loss, violation in foreign]  # manual trials breed too (id -1)
+        # Manual trials breed too. Not individuals yet, each stands as -1 - k (foreign[k]) until an
+        # elite or a child's parents name it; then it becomes one (``adopt``).
+        pool += [(x, loss, violation, -1 - k) for k, (x, loss, violation) in enumerate(foreign)]
         if not pool:
             return self._initial_design(rng, foreign)
+        adopted: dict[int, int] = {}
+
+        def adopt(ident: int) -> int:
+            """The id of the pool's entry ``ident``: a foreign trial gets one (``_adopted_id``) the
+            first time it is named, so that its elite and its children name the same individual."""
+            if ident >= 0:
+                return ident
+            if ident not in adopted:
+                adopted[ident] = self._adopted_id(foreign[-1 - ident][0])
+            return adopted[ident]
+
         # Elites: the best individuals ever seen, carried over with their loss (never re-evaluated).
         # Carried elites are members too: count each individual once, or one could fill two slots.
         seen = {ident for *_, ident in pool if ident >= 0}
@@ -124,15 +138,19 @@ class GeneticAlgorithm(WarmStartablePopulation):
         elites = []
         for x, loss, violation, ident in _ranked(candidates)[:self.elite]:
             if np.isfinite(loss):
-                elites.append(Individual(id=ident if ident >= 0 else self._adopted_id(x), x=x.copy(),
-                                         parents=(ident,) if ident >= 0 else (), loss=loss, violation=violation,
-                                         state="told"))
+                elites.append(Individual(id=adopt(ident), x=x.copy(), parents=(ident,) if ident >= 0 else (),
+                                         loss=loss, violation=violation, state="told"))
         self._elites = elites
         # A first generation bred from trials told before it (manual ones, or the study's before a
         # switch) still evaluates the sources' best configurations, after the elites.
         starts = self._starts(foreign, self.population_size - len(elites)) if self.generation == 0 else []
         known = self._known([x for x, *_ in candidates] + [m.x for m in self.members + starts])
         children = [self._offspring(rng, pool, known) for _ in range(self.population_size - len(elites) - len(starts))]
+        # A child of a manual trial names it (its trial records which one: parents_from_trials),
+        # as DE's do: it was recorded without that parent, and drawn as a root of the lineage.
+        # Named after every child has its id: the generation's ids are those it had before.
+        for child in children:
+            child.parents = tuple(dict.fromkeys(adopt(p) for p in child.parents))
         return elites + starts + children
 
     def _tournament(self, rng: np.random.Generator, pool: list[Entry]) -> Entry:
@@ -151,16 +169,17 @@ class GeneticAlgorithm(WarmStartablePopulation):
 
     def _child(self, rng: np.random.Generator, pool: list[Entry],
                widen: int) -> tuple[np.ndarray, tuple[int, ...]]:
-        """Crossover and mutation: a point of shape (d,) in the unit cube and its parents' ids.
+        """Crossover and mutation: a point of shape (d,) in the unit cube and its parents' ids
+        (-1 - k for the k-th foreign trial, which ``_breed`` turns into an individual's id).
         With ``widen`` >= 0 every coordinate mutates, numbers by ``2**widen`` times the step."""
         (xa, *_, a), (xb, *_, b) = self._tournament(rng, pool), self._tournament(rng, pool)
         if rng.random() < self.crossover_rate:
             from_a = rng.random(self.space.dim) < 0.5
             child = np.where(from_a, xa, xb)  # uniform crossover
-            parents = tuple(dict.fromkeys(p for p in (a, b) if p >= 0))
+            parents = tuple(dict.fromkeys((a, b)))
         else:
             from_a = np.ones(self.space.dim, dtype=bool)
-            child, parents = xa.copy(), tuple(p for p in (a,) if p >= 0)
+            child, parents = xa.copy(), (a,)
         rate = 1.0 if widen >= 0 else self.mutation_rate if self.mutation_rate is not None else 1.0 / self.space.dim
         mutate = rng.random(self.space.dim) < rate
         scale = self.mutation_scale * 2.0 ** max(widen, 0)
