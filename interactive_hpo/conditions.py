@@ -232,8 +232,8 @@ class Conditions:
             return True
         parent_index, allowed = self._parents[i]
         parent = self._params[parent_index]
-        if parent.name not in active:
-            return False
+        if parent.name not in active or parent.name not in values:  # a parent given no value: a source's
+            return False  # params from a space without it, whose missing parent params_for then names (a442)
         value = values[parent.name]
         return any(value == a and isinstance(value, bool) == isinstance(a, bool) for a in allowed)
 

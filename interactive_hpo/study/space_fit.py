@@ -85,7 +85,8 @@ def one_landscape(name: str, fitting: list[tuple[dict[str, Any], dict[str, Any],
         return fitting
     said = [f"{key}: only its trials with {key}={value!r}"
             f"{' or without it (inactive there)' if any(key not in trial[1] for trial in kept) else ''}"
-            f", as in its best trial{'' if key in best else ' that has it'}" for key, value in sliced.items()]
+            f", as in its best trial{' that fits this space' if unfit else ''}{'' if key in best else ' that has it'}"
+            for key, value in sliced.items()]
     said += [f"{key}: merged over its values {low:g} to {high:g}" for key, (low, high) in merged.items()]
     left = [f"{len(fitting) - len(kept)} with other values left out"] if len(kept) < len(fitting) else []
     left += [f"{unfit} that do not fit this study's space"] if unfit else []
