@@ -3,19 +3,23 @@ looking again.
 
 Shared by :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV` and
 :class:`~interactive_hpo.objectives.sklearn_incremental.SklearnIncremental`, which both keep a test split
-aside for one unbiased estimate at the very end.
+aside for one unbiased estimate at the very end. A journaled study that runs the task keeps the
+looks in its journal (a :class:`LookKeeper`, given through ``keep_test_looks``), so a resumed
+session counts the looks of earlier ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 from .._validation import fail, is_int, is_real, warn_user
+from ..exceptions import StorageError
 
-__all__ = ["SealedRecord", "SealedTestLook", "SealedTestSetWarning"]
+__all__ = ["LookKeeper", "SealedRecord", "SealedTestLook", "SealedTestSetWarning"]
 
 
 class SealedTestSetWarning(UserWarning):
@@ -65,15 +69,74 @@ class SealedTestLook:
         return (SealedTestLook, (self.number, dict(self.params), self.score))
 
 
+class LookKeeper(Protocol):
+    """Where a journaled study keeps the looks at a sealed split (the study's
+    ``interactive_hpo.study.test_looks.LookKeeper``): each look is ``(id, params, score)``."""
+
+    @property
+    def where(self) -> str:
+        """The journal's path, for messages."""
+
+    def recorded(self, task: str) -> Sequence[tuple[str, Mapping[str, Any], float]]:
+        """The looks journaled at the sealed split of the task whose fingerprint is ``task``, oldest first."""
+
+    def record(self, task: str, look: str, params: Mapping[str, Any], score: float) -> None:
+        """Journal one more look at that split."""
+
+
 class SealedRecord:
     """Every look at one sealed test split (:class:`SealedTestLook`, oldest first) and every other
     read of it (``reads``: who read what, such as a landscape's test losses), kept by the task
     that seals it and shared with a copy sealing the same rows (``SklearnCV.with_seed`` of the
-    same seed): a look through either counts for both."""
+    same seed): a look through either counts for both. Kept with a journaled study
+    (:meth:`keep_with`), the looks are journaled too, and those of earlier sessions counted."""
 
     def __init__(self) -> None:
         self.looks: list[SealedTestLook] = []
         self.reads: list[str] = []
+        self._ids: list[str] = []  # each look's id, as journals record it (a look journaled twice is one look)
+        self._keeper: LookKeeper | None = None
+        self._task = ""  # the task's fingerprint, under which the keeper journals its looks
+        self._earlier = 0  # looks taken from a journal: an earlier session's, or another process's
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy sent to a worker (or deep-copied) keeps the looks, not the study that journals them.
+        return {**self.__dict__, "_keeper": None, "_task": ""}
+
+    def keep_with(self, keeper: LookKeeper, task: str) -> None:
+        """Journal every look from now on with ``keeper`` under ``task`` (the task's fingerprint):
+        take the looks it journaled that this record lacks (an earlier session's), and journal
+        there those it lacks (looks made before, or journaled with another study)."""
+        self._keeper, self._task = keeper, task
+        self._guarded(self._catch_up)
+
+    def _catch_up(self) -> None:
+        keeper = self._keeper
+        if keeper is None:
+            return
+        recorded = keeper.recorded(self._task)
+        journaled, known = {look for look, _, _ in recorded}, set(self._ids)
+        mine = list(zip(self._ids, self.looks, strict=True))
+        new = [(look, params, score) for look, params, score in recorded if look not in known]
+        if new:  # theirs first: they were made before this session joined the journal, or meanwhile
+            merged = new + [(look, seen.params, seen.score) for look, seen in mine]
+            self._ids = [look for look, _, _ in merged]
+            self.looks = [SealedTestLook(number, params, score) for number, (_, params, score) in enumerate(merged, 1)]
+            self._earlier += len(new)
+        for look, seen in mine:
+            if look not in journaled:
+                keeper.record(self._task, look, seen.params, seen.score)
+
+    def _guarded(self, action: Callable[[], None]) -> None:
+        """Run a read or write of the keeper's journal; a journal that fails (deleted, unwritable)
+        is warned of, and the looks stay counted here (journaled when a study next runs the task)."""
+        try:
+            action()
+        except StorageError as error:
+            where = self._keeper.where if self._keeper is not None else "the journal"
+            warn_user(f"The looks at this sealed test split could not be kept in {where} ({error}); they are "
+                      "still counted here (`test_looks`), and journaled the next time a study with a "
+                      "journal runs the task.", RuntimeWarning)
 
     def read(self, reader: Any, owner: str) -> None:
         """Record that ``reader`` (who read what: "build_landscape: the test scores of 25
@@ -84,13 +147,21 @@ class SealedRecord:
 
     def look(self, params: Mapping[str, Any], score: float, name: str, chosen_by: str) -> None:
         """Record a look at the split of task ``name`` (``params`` scored ``score``); from the
-        second look on, and after any read, warn (:class:`SealedTestSetWarning`): a choice made
-        on what was seen makes the test score optimistic. ``chosen_by`` names the score that
-        should choose instead ("CV", "validation")."""
+        second look on (those a journal kept included), and after any read, warn
+        (:class:`SealedTestSetWarning`): a choice made on what was seen makes the test score
+        optimistic. ``chosen_by`` names the score that should choose instead ("CV", "validation")."""
         self.looks.append(SealedTestLook(number=len(self.looks) + 1, params=params, score=score))
+        self._ids.append(uuid.uuid4().hex)
+        keeper = self._keeper
+        self._guarded(self._catch_up)  # journals this look, and counts those another process journaled meanwhile
         if len(self.looks) >= 2 or self.reads:
             read = f" after {'; '.join(self.reads)} (in `test_reads`)" if self.reads else ""
-            warn_user(f"This is look number {len(self.looks)} at the sealed test split of {name}{read}. Every look "
-                      "you act on turns the test split into a validation split, so its score becomes an optimistic "
-                      f"estimate of performance on new data. Choose by the {chosen_by} score and open the test split "
-                      "once, at the end (all looks are listed in `test_looks`).", SealedTestSetWarning)
+            earlier = ""
+            if self._earlier and keeper is not None:
+                earlier = (f" ({self._earlier} of them made in an earlier session or another process, as the "
+                           f"journal {keeper.where} records)")
+            warn_user(f"This is look number {len(self.looks)} at the sealed test split of {name}{earlier}{read}. "
+                      "Every look you act on turns the test split into a validation split, so its score becomes an "
+                      "optimistic estimate of performance on new data. Choose by the "
+                      f"{chosen_by} score and open the test split once, at the end (all looks are listed in "
+                      "`test_looks`).", SealedTestSetWarning)

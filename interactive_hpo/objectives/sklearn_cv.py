@@ -23,7 +23,7 @@ from .._validation import check_real, fail, import_optional, is_int, seed_to_int
 from ..space import SearchSpace
 from ..trial import Evaluation
 from .budgets import check_budget, check_resource, resource_value, sample_folds
-from .sealed import SealedRecord, SealedTestLook, SealedTestSetWarning
+from .sealed import LookKeeper, SealedRecord, SealedTestLook, SealedTestSetWarning
 from .sklearn_checks import (
     check_data,
     check_estimator,
@@ -123,7 +123,8 @@ class SklearnCV:
         Rows of ``X`` in the training and sealed test splits (read-only, disjoint).
     test_looks : tuple of SealedTestLook
         Every call of :meth:`test_score` so far, oldest first (shared with :meth:`with_seed` of
-        the same seed, which seals the same rows).
+        the same seed, which seals the same rows), and those of earlier sessions that the journal
+        of a study running the task kept (:meth:`keep_test_looks`).
     test_reads : tuple of str
         Every other read of the sealed test split, oldest first: who read it and what
         (:func:`~interactive_hpo.landscape.build_landscape` reads every configuration's test score).
@@ -384,6 +385,12 @@ class SklearnCV:
                 digest.update(repr([len(part) for part in fold]).encode() + b"".join(part.tobytes() for part in fold))
         return digest.hexdigest()[:16]
 
+    def keep_test_looks(self, keeper: LookKeeper) -> None:
+        """Keep the looks at the sealed test split with a journaled study (``keeper``; ``Study.run``,
+        ``Study.step`` and ``Study.add_evaluated`` give it): the looks it journaled of this task
+        (same :attr:`fingerprint`) count in :attr:`test_looks`, and every later look is journaled."""
+        self._sealed.keep_with(keeper, self.fingerprint)
+
     def test_score(self, params: Mapping[str, Any]) -> float:
         """Fit ``params`` on the whole training split and score it on the sealed test split.
 
@@ -392,7 +399,8 @@ class SklearnCV:
         because choosing between configurations by their test scores turns the test split into
         a validation split, and the score you report becomes optimistic (biased upwards). So is
         every look after another read of the test split (:attr:`test_reads`: a landscape's test
-        losses), on which ``params`` may have been chosen.
+        losses), on which ``params`` may have been chosen. Once a study with a journal has run
+        this task, each look is written to its journal too, and a later session counts it.
 
         Parameters
         ----------

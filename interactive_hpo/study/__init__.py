@@ -7,6 +7,7 @@
   moves, and subscribers, who receive a :class:`StudyEvent`.
 - ``running``: ``Study.step`` and ``Study.run`` (here, or handed to the parallel runner).
 - ``own_trials``: the user's own trials (manual, evaluated, added from elsewhere) and their undo.
+- ``sealed_looks``: the looks at the sealed test split of a task the study ran, kept in its journal.
 - ``state``: a study's record (trials, finish order, queue), and the only code that changes it.
 - ``results``: what a finished trial holds, read against the study's goals; the best trials;
   ``trial_fields``: what each field of a trial (and of a journal's header) may hold;

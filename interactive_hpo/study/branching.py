@@ -37,6 +37,7 @@ from .journal_files import next_journal
 from .past import Context, context_of
 from .pruning import Pruner, rebuild_pruner, same_pruner
 from .results import FULL_BUDGET, full_budget_of
+from .sealed_looks import carry_test_looks
 from .space_fit import params_for
 from .warm_start import carried_sources
 
@@ -284,6 +285,7 @@ def _carry(study: Study, space: SearchSpace, optimizer: str | Optimizer | None,
             dropped_queued[place] = str(error)
             continue
         new.enqueue(fits)
+    carry_test_looks(study, new)
     return Remapped(new, kept, dropped, dropped_sources, dropped_queued)
 
 

@@ -17,6 +17,7 @@ and raises a StorageError):
 ``undone``           the last, manual trial was withdrawn (``Study.undo_manual``)
 ``reported``         a running trial reported an intermediate value (and the pruner's verdict)
 ``override``         a person stopped or promoted a trial (``Study.stop``, ``Study.promote``)
+``test_look``        a look at the sealed test split of a task the study ran (:mod:`.sealed_looks`)
 ===================  =========================================================================
 
 Several processes may share one journal (two notebooks on one study, a job array): every

@@ -32,7 +32,8 @@ FORMAT = "interactive_hpo.journal"
 VERSION = 1
 #: How errors name line 1, whose fields a refusal names as "`seed` of the journal's header".
 HEADER = "the journal's header"
-EVENTS = ("asked", "finished", "added", "undone", "enqueued", "switched", "pruner_switched", "reported", "override")
+EVENTS = ("asked", "finished", "added", "undone", "enqueued", "switched", "pruner_switched", "reported", "override",
+          "test_look")
 #: The field of each line of a write of several events (one action: a trial added finished, an
 #: ask of several trials) that says which line of how many it is, ``[k, n]``. Every line carries
 #: it, not the first alone: a write is unfinished only if the file ends inside it, so a line

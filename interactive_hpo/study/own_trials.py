@@ -24,6 +24,7 @@ from .owners import owner_status
 from .replay import tell_history
 from .results import beyond_full_budget, check_constraint_count, finished_event, finished_fields, full_budget_of
 from .running import check_objective
+from .sealed_looks import keep_test_looks
 from .state import StudyState
 from .trial_fields import (
     check_budget,
@@ -37,6 +38,7 @@ from .trial_fields import (
 from .warm_start import WarmStart
 
 if TYPE_CHECKING:
+    from .core import Study
     from .journal import Journal
 
 __all__ = ["OwnTrials"]
@@ -114,6 +116,7 @@ class OwnTrials:
         # Before the objective's cost: a list here was Python's error after it, and a falsy one was taken for {}.
         attrs = check_attrs(user_attrs, owner)
         self._check_writable()  # before the objective's cost, too
+        keep_test_looks(cast("Study", self), objective)  # (.sealed_looks)
         outcome = call_objective(objective, params)
         if outcome.state is not TrialState.COMPLETE:
             raise fail("params", owner, "a configuration the objective can evaluate", params,

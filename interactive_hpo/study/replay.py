@@ -33,6 +33,7 @@ from .owners import owner_is_alive
 from .past import Context, context_of, model_behind, past_population, past_surrogate  # 0.1's path, and the Lab's
 from .pruning import Pruner, pruner_spec, rebuild_pruner, same_pruner
 from .results import full_budget_of
+from .sealed_looks import check_test_look
 from .sharing import fail_left_running, optimizer_named, others_follow, warn_followed, warn_interrupted
 from .space_change import same_record, space_changes
 from .trial_fields import check_header_fields, check_spec, read_finished, read_report, read_trial
@@ -170,6 +171,8 @@ def catch_up(study: Study, events: list[dict[str, Any]], first_line: int,
                 warn_followed(path, line, event.get("owner"), _pruner_shown(old), _pruner_shown(study._pruner),
                               study.space)
             continue  # nothing for subscribers: their kinds are the trials' and the optimizer's
+        elif kind == "test_look":  # a task reads it when it looks again (.sealed_looks)
+            continue
         elif kind == "asked":
             trial = state.trials[-1]
             study.optimizer.note_running(trial)
@@ -296,6 +299,8 @@ def _apply(state: StudyState, space: SearchSpace, goals: Goals, event: Mapping[s
         specs.append(dict(event["optimizer"]))
     elif kind == "pruner_switched":  # the caller builds the pruner, which needs the study's goals
         check_spec(event["pruner"], "pruner", 'this "pruner_switched" event', none=True)
+    elif kind == "test_look":  # kept in the events alone: a task running on the study reads them
+        check_test_look(event)
     else:
         raise ValueError(f"unknown event {kind!r}")
 

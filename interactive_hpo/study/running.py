@@ -18,6 +18,7 @@ from ..subspace import misfit
 from ..trial import Trial, TrialState
 from .calls import study_method
 from .progress import RunProgress, wants_progress
+from .sealed_looks import keep_test_looks
 from .waiting import OthersWait, held_elsewhere, nothing_to_ask, waiting_error
 
 if TYPE_CHECKING:
@@ -107,7 +108,9 @@ class Running:
         :class:`~interactive_hpo.exceptions.TrialPruned` when the trial should stop, which
         ends it PRUNED with what it reported.
         """
-        return cast(Trial, self._step(objective))
+        trial = cast(Trial, self._step(objective))
+        keep_test_looks(cast("Study", self), objective)  # checked by then (.sealed_looks)
+        return trial
 
     def _step(self, objective: Callable[..., Any], *, in_run: bool = False) -> Trial | None:
         """:meth:`step`; ``in_run``: None (no trial) when nothing can be asked now (nothing queued,
@@ -173,6 +176,7 @@ class Running:
                 raise fail("callbacks", "Study.run", rule, callback)
             _check_callback(callback, rule)
         check_objective(self, objective, "Study.run")
+        keep_test_looks(cast("Study", self), objective)  # once, not per trial: it hashes the task's data
         line = RunProgress(self, n_trials, timeout=timeout) if wants_progress(progress, "Study.run") else None
         deadline = None if timeout is None else time.monotonic() + timeout
         start = len(self._state.trials)

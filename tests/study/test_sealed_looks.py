@@ -1,0 +1,167 @@
+"""A journaled study remembers the looks at the sealed test split of a task it ran (audit a439):
+a resumed session (another process, or another Study over the journal with a task built alike)
+warns on its first look when an earlier session looked already; another task inherits nothing."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+from interactive_hpo import Categorical, Float, Int, SearchSpace, Study
+from interactive_hpo.exceptions import StorageError
+
+pytest.importorskip("sklearn")
+
+from sklearn.datasets import load_iris  # noqa: E402
+from sklearn.tree import DecisionTreeClassifier  # noqa: E402
+
+from interactive_hpo.objectives.sklearn_cv import SealedTestSetWarning, SklearnCV  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+SPACE = SearchSpace([Float("min_impurity_decrease", 1e-4, 1e-1, log=True), Int("max_depth", 1, 6),
+                     Categorical("criterion", ["gini", "entropy"])])
+PARAMS = {"min_impurity_decrease": 1e-3, "max_depth": 3, "criterion": "gini"}
+
+
+def task(seed=0, rows=150):
+    X, y = load_iris(return_X_y=True)
+    return SklearnCV(DecisionTreeClassifier(random_state=0), X[:rows], y[:rows], SPACE, cv=3, seed=seed)
+
+
+def study_on(path, objective):
+    return Study(objective.space, "random", direction=objective.direction, seed=0, storage=path)
+
+
+def looks_in(path):
+    return [json.loads(line) for line in Path(path).read_text().splitlines() if '"event":"test_look"' in line]
+
+
+@pytest.fixture
+def looked(tmp_path):
+    """A journal whose study ran a task and looked once at its sealed split: (path, first score)."""
+    path = tmp_path / "study.jsonl"
+    first = task()
+    study_on(path, first).run(first, n_trials=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        score = first.test_score(PARAMS)
+    return path, score
+
+
+def test_a_resumed_study_gives_a_task_built_alike_its_earlier_looks(looked):
+    path, score = looked
+    again = task()  # the next session: a new task object, the same data, split and estimator
+    Study.load(path).run(again, n_trials=1)
+    assert [(look.number, dict(look.params), look.score) for look in again.test_looks] == [(1, PARAMS, score)]
+    earlier = r"look number 2 .*1 of them made in an earlier session.*study\.jsonl"
+    with pytest.warns(SealedTestSetWarning, match=earlier):
+        again.test_score(PARAMS)
+    assert [look["score"] for look in looks_in(path)] == [score, score]  # each look journaled once
+    assert len({look["look"] for look in looks_in(path)}) == 2
+
+
+def test_another_task_inherits_no_looks(looked):
+    path, _ = looked
+    for other in (task(seed=1), task(rows=140)):  # another split, other data
+        study_on(path, other).run(other, n_trials=1)
+        assert other.test_looks == ()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            other.test_score(PARAMS)
+
+
+def test_a_look_is_journaled_once_and_looks_made_before_are_journaled_when_run(tmp_path):
+    path = tmp_path / "study.jsonl"
+    objective = task()
+    objective.test_score(PARAMS)  # before any study: in memory only
+    study = study_on(path, objective)
+    study.run(objective, n_trials=1)
+    assert len(looks_in(path)) == 1
+    study.step(objective)  # the same study again: nothing journaled twice
+    Study.load(path).add_evaluated(PARAMS, objective)  # another Study over the journal: nor
+    assert len(looks_in(path)) == 1 and len(objective.test_looks) == 1
+    copy = pickle.loads(pickle.dumps(objective))  # to a worker: the looks go, not the study
+    assert len(copy.test_looks) == 1
+
+
+def test_a_look_another_study_on_the_journal_made_meanwhile_counts(tmp_path):
+    path = tmp_path / "study.jsonl"
+    mine, theirs = task(), task()  # two notebooks on one journal
+    study_on(path, mine).run(mine, n_trials=1)
+    study_on(path, theirs).run(theirs, n_trials=1)
+    theirs.test_score(PARAMS)
+    with pytest.warns(SealedTestSetWarning, match="look number 2"):
+        mine.test_score(PARAMS)
+
+
+def test_a_journal_that_fails_is_warned_of_and_the_look_still_counts(tmp_path):
+    path = tmp_path / "study.jsonl"
+    objective = task()
+    study_on(path, objective).run(objective, n_trials=1)
+    path.unlink()  # deleted under the study
+    with pytest.warns(RuntimeWarning, match="could not be kept in .*study.jsonl.*still counted here"):
+        score = objective.test_score(PARAMS)
+    assert [look.score for look in objective.test_looks] == [score]
+    assert not path.exists()  # nothing written in its place
+
+
+def test_a_journal_with_looks_loads_saves_and_forks(looked, tmp_path):
+    from interactive_hpo.study.branching import fork_study, remap_study
+
+    path, _ = looked
+    study = Study.load(path)
+    study.save(tmp_path / "saved.jsonl")
+    assert len(looks_in(tmp_path / "saved.jsonl")) == 1
+    assert len(Study.load(tmp_path / "saved.jsonl").trials) == len(study.trials)
+    assert len(fork_study(study, 0, storage=tmp_path / "fork.jsonl").study.trials) == 0
+    assert len(remap_study(study, SPACE, storage=tmp_path / "remap.jsonl").study.trials) == 1
+    for branch in ("fork.jsonl", "remap.jsonl"):  # a branch keeps the looks: they are facts about the data
+        assert looks_in(tmp_path / branch) == looks_in(path)
+        again = task()
+        Study.load(tmp_path / branch).run(again, n_trials=1)
+        assert len(again.test_looks) == 1
+    assert len(Study.load(path, read_only=True).trials) == 1
+
+
+def test_a_test_look_line_that_breaks_a_rule_is_refused_naming_it(looked):
+    path, _ = looked
+    lines = Path(path).read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if '"test_look"' in line)
+    lines[at] = lines[at].replace('"score":', '"score":"high","was":')
+    Path(path).write_text("\n".join(lines) + "\n")
+    with pytest.raises(StorageError, match=rf"line {at + 1}.*`score` of this \"test_look\" event"):
+        Study.load(path)
+
+
+SESSION = """
+import warnings
+from sklearn.datasets import load_iris
+from sklearn.tree import DecisionTreeClassifier
+from interactive_hpo import Categorical, Float, Int, SearchSpace, Study
+from interactive_hpo.objectives.sklearn_cv import SklearnCV
+SPACE = SearchSpace([Float("min_impurity_decrease", 1e-4, 1e-1, log=True), Int("max_depth", 1, 6),
+                     Categorical("criterion", ["gini", "entropy"])])
+task = SklearnCV(DecisionTreeClassifier(random_state=0), *load_iris(return_X_y=True), SPACE, cv=3, seed=0)
+study = Study(task.space, "random", direction=task.direction, seed=0, storage="study.jsonl")
+study.run(task, n_trials=2)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    task.test_score(study.best_trial.params)
+print([str(w.message)[:40] for w in caught])
+"""
+
+
+def test_the_quickstart_run_twice_warns_the_second_time(tmp_path):
+    def session():
+        done = subprocess.run([sys.executable, "-c", SESSION], cwd=tmp_path, capture_output=True, text=True,
+                              env={"PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "PATH": ""}, check=True)
+        return done.stdout.strip()
+
+    assert session() == "[]"
+    assert session() == "['This is look number 2 at the sealed test']"
