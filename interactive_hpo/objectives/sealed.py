@@ -71,7 +71,7 @@ class SealedTestLook:
 
 class LookKeeper(Protocol):
     """Where a journaled study keeps the looks at a sealed split (the study's
-    ``interactive_hpo.study.test_looks.LookKeeper``): each look is ``(id, params, score)``."""
+    ``interactive_hpo.study.sealed_looks.LookKeeper``): each look is ``(id, params, score)``."""
 
     @property
     def where(self) -> str:
