@@ -98,6 +98,7 @@ class InCharge:
             self._notify("switched", None)
         warn_not_learnt(self._state.trials, new, self.full_budget, owner)
         warn_short_of_full(new, self.full_budget, owner)
+        self._warm_start.note_unused(new, owner)
         return new
 
     def _class_in_charge(self, step: int) -> type[Optimizer] | None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._validation import as_finite, fail
+from .._validation import as_finite, fail, warn_user
 from ..exceptions import InvalidParameterError
 from ..goals import Goals, feasible_mask
 from ..optimizers.base import Optimizer
@@ -277,6 +277,14 @@ class WarmStart:
         """Hand the sources to ``optimizer`` if it uses them (it declares WarmStartable)."""
         if self.sources and isinstance(optimizer, WarmStartable):
             optimizer.warm_start(self.sources)
+
+    def note_unused(self, optimizer: Optimizer, owner: str) -> None:
+        """Warn that ``optimizer``, switched to (``owner``), leaves the sources unused: kept, they
+        reach the next optimizer that uses them (a switch to random search said nothing, a442)."""
+        if self.sources and not isinstance(optimizer, WarmStartable):
+            warn_user(f"{owner}: {optimizer.name!r} does not use related studies, so the warm-start sources "
+                      f"{[r.name for r in self.records]} go unused while it is in charge; the study keeps them for "
+                      f"the next optimizer that uses them ({optimizers_declaring(WarmStartable)}).", UserWarning)
 
     def give_back(self, optimizer: Optimizer) -> None:
         """Take the sources back from ``optimizer`` (before its first ask): cold, as it was given

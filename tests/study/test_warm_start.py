@@ -102,7 +102,8 @@ def test_remap_and_fork_keep_the_sources_that_fit(source):
 
 def test_sources_are_given_to_every_optimizer_that_uses_them_and_refused_for_others(source):
     study = Study(SPACE, "bo", seed=0, warm_start=source)
-    study.switch_optimizer("random")  # switching keeps the sources for later optimizers
+    with pytest.warns(UserWarning, match="go unused while it is in charge"):
+        study.switch_optimizer("random")  # switching keeps the sources for later optimizers
     assert study.warm_start and study.switch_optimizer("bo").initial_size == 1 + 8  # its best, then Sobol
     with pytest.raises(InvalidParameterError, match="`warm_start` of Study must be None for 'random', which does "
                                                     "not use related studies"):
@@ -202,7 +203,8 @@ def test_a_fork_or_remap_to_an_optimizer_without_warm_starts_leaves_the_sources_
     for branch in (fork_study(study, np.int64(1), optimizer="random"), remap_study(study, SPACE, optimizer="sobol")):
         assert branch.study.warm_start == () and list(branch.dropped_sources) == ["old"]
         assert "does not use related studies" in branch.dropped_sources["old"]
-    study.switch_optimizer("random")  # the optimizer in charge now is the default
+    with pytest.warns(UserWarning, match="go unused while it is in charge"):
+        study.switch_optimizer("random")  # the optimizer in charge now is the default
     assert remap_study(study, SPACE).dropped_sources.keys() == {"old"}
 
 

@@ -32,3 +32,11 @@ def test_remap_into_a_space_with_the_parent_drops_the_trials_saying_why(flat):
     remapped = remap_study(flat, KERNELS)
     assert len(remapped.study.trials) == 0 and len(remapped.dropped) == 3
     assert all("kernel" in why for why in remapped.dropped.values())
+
+
+def test_a_switch_to_an_optimizer_without_sources_says_they_go_unused(flat):
+    study = Study(FLAT, "bo", seed=0, warm_start={"old": flat}, optimizer_settings={"n_initial": 2})
+    with pytest.warns(UserWarning, match=r"Study\.switch_optimizer: 'random' does not use related studies, so the "
+                                         r"warm-start sources \['old'\] go unused while it is in charge"):
+        study.switch_optimizer("random")
+    assert [r.name for r in study.warm_start] == ["old"]  # kept for the next that uses them
