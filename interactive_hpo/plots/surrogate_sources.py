@@ -16,7 +16,7 @@ import numpy as np
 
 from ._axes import markers_whole
 
-__all__ = ["SOURCE_ALPHA", "SourcePoints", "legend_under"]
+__all__ = ["SOURCE_ALPHA", "SourcePoints", "legend_under", "matched_range"]
 
 #: Opacity of a source's point on the slice (the study's own points: 1).
 SOURCE_ALPHA = 0.45
@@ -39,6 +39,9 @@ class SourcePoints:
         Give the maps a legend of the sources alone, under the last Axes, in the row of x tick
         labels that Axes sharing x with the first leave blank (:func:`legend_under`). Without
         it, the labels join whatever legend the Axes gets (the curve's).
+    kind : str, default "warm start"
+        Said after each name in its label ("warm start, range matched" where the values are
+        :func:`matched_range`'s).
 
     Attributes
     ----------
@@ -56,10 +59,10 @@ class SourcePoints:
     ('svm_on_iris (warm start)', 2)
     """
 
-    def __init__(self, axes: Sequence[Any], names: Sequence[str], *, legend: bool = False):
+    def __init__(self, axes: Sequence[Any], names: Sequence[str], *, legend: bool = False, kind: str = "warm start"):
         self.axes, self.names = list(axes), list(names)
         self.artists = [[ax.scatter([], [], marker="D", s=16, color=_color(j), edgecolors=_edge(),
-                                    linewidths=0.6, zorder=SOURCE_ZORDER, label=f"{name} (warm start)")
+                                    linewidths=0.6, zorder=SOURCE_ZORDER, label=f"{name} ({kind})")
                          for j, name in enumerate(self.names)] for ax in self.axes]
         for diamond in (artist for row in self.artists for artist in row):
             markers_whole(diamond)  # a source's trial on a bound: whole, as the study's own dots
@@ -95,6 +98,17 @@ class SourcePoints:
         if self.legend is not None:
             self.legend.remove()
         self.artists, self.legend = [], None
+
+
+def matched_range(losses: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """A source's ``losses`` (shape (n,)) moved and stretched onto the range of the study's own
+    losses ``own`` (shape (m,)), their order kept: a source's GP enters the model standardized,
+    its shape weighed and its level never read (``optimizers.bayes.transfer``), and drawn at its
+    own level an accuracy source beside an error study, or another dataset's, sat far below the
+    study's values and flattened its curve (a442). Unchanged while the study has no range yet."""
+    if len(own) < 2 or len(losses) < 2 or np.ptp(own) == 0 or np.ptp(losses) == 0:
+        return losses
+    return own.min() + (losses - losses.min()) / np.ptp(losses) * np.ptp(own)
 
 
 def legend_under(ax: Any, handles: Sequence[Any]) -> Any:

@@ -32,7 +32,7 @@ from ..direction import Direction
 from ..plots.export_frames import lacking
 from ..plots.search_axes import axis_positions, axis_to_unit, not_drawn
 from ..plots.surrogate import SurrogateCurve, SurrogateMaps
-from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints
+from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints, matched_range
 from ..space import SearchSpace
 from ..views import History, SurrogateView, trust_words
 from ._checks import check_callback, check_history, check_sources, check_space, check_text, check_unit_point, error_log
@@ -193,7 +193,8 @@ class SurrogatePanel:
                               np.asarray(r.losses, dtype=float)) for r in records]
         if records:
             axes = [self.curve.ax] if self.curve is not None else self.maps.axes if self.maps is not None else []
-            self.sources = SourcePoints(axes, [r.name for r in records], legend=self.maps is not None)
+            self.sources = SourcePoints(axes, [r.name for r in records], legend=self.maps is not None,
+                                        kind="warm start" if self.curve is None else "warm start, range matched")
 
     def _draw_sources(self, axes: Sequence[Any], at: np.ndarray, fixed: list[int],
                       values: Callable[[np.ndarray], Any] | None) -> None:
@@ -260,8 +261,14 @@ class SurrogatePanel:
         warped = _warped(view)
         if self.as_seen.value:
             view, values = view.model_units(), view.to_model_units(values)
-        # The sources' losses in the curve's units (as the study's values; seen by the GP if asked).
-        as_values, seen = Direction(history.direction).to_value, view.to_model_units if self.as_seen.value else None
+        # The sources' losses in the curve's units (as the study's values, each source's range matched
+        # to the study's own: matched_range; seen by the GP if asked).
+        direction = Direction(history.direction)
+        own = direction.to_loss(history.values[complete])  # in objective units, whatever the curve's
+        seen = view.to_model_units if self.as_seen.value else None
+
+        def as_values(losses: np.ndarray) -> Any:
+            return direction.to_value(matched_range(losses, own))
         at = self.space.to_unit(self.anchor())
         fixed = [i for i, name in enumerate(self.space.names) if name not in self.pair]
         alpha = slice_alpha(X, at, fixed)

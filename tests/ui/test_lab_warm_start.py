@@ -56,7 +56,7 @@ def warm_lab(old, n_steps=3):
 
 
 def faded(ax):
-    return [c for c in ax.collections if c.get_label().endswith("(warm start)")]
+    return [c for c in ax.collections if c.get_label().endswith(("(warm start)", "(warm start, range matched)"))]
 
 
 def expected_trust(view):
@@ -123,18 +123,24 @@ def test_a_study_without_sources_draws_no_faded_points_and_no_trust_line():
     assert len(panel.maps.points[0].get_offsets()) == 3
 
 
-def test_the_curve_draws_the_sources_at_their_values_in_the_study_direction():
+def test_the_curve_draws_the_sources_as_losses_in_the_study_direction_over_the_study_range():
+    """A source's GP enters the model standardized: its level is never read. Drawn at it, an
+    accuracy source beside an error study sat below every value and flattened the curve (a442)."""
     old = source_study(LINE, quad, n=8)
     lab = Lab(quad, space=LINE, direction="maximize", seed=0, optimizer_settings=FAST, warm_start={"old": old})
     assert [r.name for r in lab.study.warm_start] == ["old"]
     lab.run(3)
     curve = lab.surrogate_panel.curve
     (artist,) = faded(curve.ax)
-    offsets = artist.get_offsets()
-    # The source minimized quad; this study maximizes it: losses are quad, values are -quad.
-    expected = sorted((t.params["x"], -t.value) for t in old.trials)
-    np.testing.assert_allclose(sorted(map(tuple, offsets)), expected, atol=1e-9)
-    assert "old (warm start)" in [t.get_text() for t in curve.ax.get_legend().get_texts()]
+    offsets = np.array(sorted(map(tuple, artist.get_offsets())))
+    # The source minimized quad; this study maximizes it: a source's higher quad is a worse loss,
+    # drawn lower, and its points span the study's own values.
+    source = np.array(sorted((t.params["x"], t.value) for t in old.trials))
+    np.testing.assert_allclose(offsets[:, 0], source[:, 0], atol=1e-9)
+    assert (np.argsort(offsets[:, 1], kind="stable") == np.argsort(-source[:, 1], kind="stable")).all()
+    own = [t.value for t in lab.study.trials if t.value is not None]
+    np.testing.assert_allclose([offsets[:, 1].min(), offsets[:, 1].max()], [min(own), max(own)], atol=1e-9)
+    assert "old (warm start, range matched)" in [t.get_text() for t in curve.ax.get_legend().get_texts()]
     assert "with weight" in lab.surrogate_panel.trust.value
 
 
@@ -171,3 +177,11 @@ def test_reset_keeps_the_warm_start_sources(old):
     sources = lab.study.warm_start
     lab.controller.reset()
     assert lab.study.trials == [] and lab.study.warm_start == sources
+
+
+def test_a_source_keeps_its_level_while_the_study_has_no_range():
+    from interactive_hpo.plots.surrogate_sources import matched_range
+
+    losses = np.array([-0.9, -0.5, -0.7])
+    np.testing.assert_array_equal(matched_range(losses, np.array([0.3])), losses)   # one own value: no range
+    np.testing.assert_allclose(matched_range(losses, np.array([0.1, 0.6, 0.2])), [0.1, 0.6, 0.35])
