@@ -3,9 +3,10 @@ looking again.
 
 Shared by :class:`~interactive_hpo.objectives.sklearn_cv.SklearnCV` and
 :class:`~interactive_hpo.objectives.sklearn_incremental.SklearnIncremental`, which both keep a test split
-aside for one unbiased estimate at the very end. A journaled study that runs the task keeps the
-looks in its journal (a :class:`LookKeeper`, given through ``keep_test_looks``), so a resumed
-session counts the looks of earlier ones.
+aside for one unbiased estimate at the very end. A journaled study that runs an ``SklearnCV`` task
+keeps the looks in its journal (a :class:`LookKeeper`, given through ``keep_test_looks``), so a
+resumed session counts the looks of earlier ones; ``SklearnIncremental`` has no fingerprint to
+journal them under.
 """
 
 from __future__ import annotations

@@ -373,11 +373,14 @@ class SklearnCV:
         params = sorted((key, repr(value)) for key, value in self._base.get_params(deep=True).items())
         # A splitter's repr may show a RandomState's address: its name and its folds stand for it.
         cv = self.cv if is_int(self.cv) else type(self.cv).__name__
-        settings = (type(self._base).__name__, params, cv, self.scoring, self.test_size, self.seed,
-                    self.budget_resource)
+        # A scoring function's repr holds its address, new in each process: its code stands for it (r443).
+        function = getattr(self.scoring, "__code__", None) is not None
+        settings = (type(self._base).__name__, params, cv, "function" if function else self.scoring, self.test_size,
+                    self.seed, self.budget_resource)
         digest = hashlib.sha256(repr(settings).encode())
-        if self.estimator_params is not None:  # (without one, cache names made before stay)
-            digest.update(function_bytes(self.estimator_params))
+        for part in (self.estimator_params, self.scoring if function else None):  # (without, cache names stay)
+            if callable(part):
+                digest.update(function_bytes(part))
         for data in (self._X_train, self._y_train, self._X_test, self._y_test):
             digest.update(data_bytes(data))
         if not is_int(self.cv):  # an int's folds follow from the seed (and cache names made before splitters stay)

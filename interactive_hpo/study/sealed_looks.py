@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
-from .._validation import fail, is_real
+from .._validation import as_finite, fail, is_real
 
 if TYPE_CHECKING:
     from .core import Study
@@ -100,6 +100,8 @@ def check_test_look(event: Mapping[str, Any]) -> None:
     params = event.get("params")
     if not isinstance(params, Mapping) or not all(isinstance(key, str) for key in params):
         raise fail("params", _EVENT, "a dict of the configuration's values by name", params)
-    score = event.get("score")
-    if score is not None and not is_real(score):
-        raise fail("score", _EVENT, "a number, or null for a score that was not finite", score)
+    # Present, and a float or null: a line without it, or with an int past a float's range, loaded and
+    # then broke every run of the task with Python's KeyError or OverflowError (r443).
+    score = event.get("score", "(missing)")
+    if score is not None and (not is_real(score) or as_finite(score) is None):
+        raise fail("score", _EVENT, "a finite number, or null for a score that was not finite", score)

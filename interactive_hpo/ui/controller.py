@@ -17,6 +17,7 @@ from ..execution.settings import RunSettings
 from ..execution.simulation import Schedule, simulate_counterpart
 from ..study.core import Study, StudyEvent, check_study
 from ..study.running import check_objective
+from ..study.sealed_looks import keep_test_looks
 from ..study.steering import HUMAN_ACTIONS
 from ..study.waiting import OthersWait, held_elsewhere
 from ..trial import CANCELLED, Trial
@@ -229,6 +230,7 @@ class LabController(Branches):
         # As a serial Step checks (Study.step): a scheduler switched to outside the Lab, beyond the
         # objective's budget_range, ran every job at full cost and failed those above.
         check_objective(self.study, self._call, "Lab.run")
+        keep_test_looks(self.study, self._call)  # as Study.run does: the runner here is the Lab's
         runner = ParallelRunner(self.study, self.objective, n_trials, self.run_settings, owner="Lab.run")
         try:
             while not runner.finished:

@@ -13,6 +13,7 @@ from ..optimizers.capabilities import Scheduler
 from ..optimizers.registry import available_optimizers, check_settings, optimizer_class, schedules_budgets
 from ..outcome import budget_range_of, check_budget_range
 from ..space import SearchSpace
+from ..study.sealed_looks import LookKeeper, SealsTestSplit
 
 __all__ = ["PlainCall", "budget_refusal", "check_scheduled_budgets", "check_switch", "runnable"]
 
@@ -51,6 +52,12 @@ class PlainCall:
 
     def __repr__(self) -> str:
         return shown(self.objective)  # never raises: a person's __repr__ may
+
+    def keep_test_looks(self, keeper: LookKeeper) -> None:
+        """The objective's, if it seals a test split (``study.sealed_looks``): the Lab's study keeps
+        its looks as ``Study.run`` does (behind this wrapper, none was ever journaled: r443)."""
+        if isinstance(self.objective, SealsTestSplit):
+            self.objective.keep_test_looks(keeper)
 
     def __call__(self, params: dict[str, Any], *, budget: float | None = None, report: Any = None) -> Any:
         kwargs: dict[str, Any] = {} if budget is None else {"budget": budget}

@@ -129,14 +129,54 @@ def test_a_journal_with_looks_loads_saves_and_forks(looked, tmp_path):
     assert len(Study.load(path, read_only=True).trials) == 1
 
 
-def test_a_test_look_line_that_breaks_a_rule_is_refused_naming_it(looked):
+@pytest.mark.parametrize("edit", ['"score":"high","was":', '"was":', '"score":1' + "0" * 400 + ',"was":'])
+def test_a_test_look_line_that_breaks_a_rule_is_refused_naming_it(looked, edit):
+    """A score given as text, missing, or an int past a float's range (the last two loaded, then
+    broke every run of the task with Python's KeyError or OverflowError: r443)."""
     path, _ = looked
     lines = Path(path).read_text().splitlines()
     at = next(i for i, line in enumerate(lines) if '"test_look"' in line)
-    lines[at] = lines[at].replace('"score":', '"score":"high","was":')
+    lines[at] = lines[at].replace('"score":', edit)
     Path(path).write_text("\n".join(lines) + "\n")
     with pytest.raises(StorageError, match=rf"line {at + 1}.*`score` of this \"test_look\" event"):
         Study.load(path)
+
+
+def test_the_lab_keeps_the_looks_as_study_run_does(tmp_path):
+    """The Lab wraps its objective, which hid the task from the study: no look was journaled (r443)."""
+    pytest.importorskip("ipywidgets")
+    from interactive_hpo.ui import Lab
+
+    path = tmp_path / "lab.jsonl"
+    first = task()
+    lab = Lab(study_on(path, first), first)
+    lab.step_button.click()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        first.test_score(PARAMS)
+    again = task()
+    Lab(study_on(path, again), again).step_button.click()
+    with pytest.warns(SealedTestSetWarning, match="look number 2"):
+        again.test_score(PARAMS)
+
+
+def _accuracy(model, X, y):
+    return float((model.predict(X) == y).mean())
+
+
+def test_a_scoring_function_gives_the_same_fingerprint_in_another_process():
+    """Its repr holds its address: each session's task had another fingerprint and inherited no look (r443)."""
+    here = SklearnCV(DecisionTreeClassifier(random_state=0), *load_iris(return_X_y=True), SPACE, cv=3, seed=0,
+                     scoring=_accuracy).fingerprint
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+            "from tests.study.test_sealed_looks import _fingerprint; print(_fingerprint())")
+    there = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert there.stdout.strip() == here
+
+
+def _fingerprint():
+    return SklearnCV(DecisionTreeClassifier(random_state=0), *load_iris(return_X_y=True), SPACE, cv=3, seed=0,
+                     scoring=_accuracy).fingerprint
 
 
 SESSION = """
