@@ -99,10 +99,16 @@ class SealedRecord:
         self._keeper: LookKeeper | None = None
         self._task = ""  # the task's fingerprint, under which the keeper journals its looks
         self._earlier = 0  # looks taken from a journal: an earlier session's, or another process's
+        self._settled: LookKeeper | None = None  # the keeper whose journal holds every look here, as last read
 
     def __getstate__(self) -> dict[str, Any]:
         # A copy sent to a worker (or deep-copied) keeps the looks, not the study that journals them.
-        return {**self.__dict__, "_keeper": None, "_task": ""}
+        return {**self.__dict__, "_keeper": None, "_task": "", "_settled": None}
+
+    def kept_with(self, keeper: LookKeeper) -> bool:
+        """Whether ``keeper`` (the same study) already keeps every look here: binding again, at each
+        ``Study.step`` (a Lab's Step), would only read its journal and hash the task's data again."""
+        return self._settled is not None and self._settled == keeper
 
     def keep_with(self, keeper: LookKeeper, task: str) -> None:
         """Journal every look from now on with ``keeper`` under ``task`` (the task's fingerprint):
@@ -127,6 +133,7 @@ class SealedRecord:
         for look, seen in mine:
             if look not in journaled:
                 keeper.record(self._task, look, seen.params, seen.score)
+        self._settled = keeper  # not reached when the journal failed: the next binding tries again
 
     def _guarded(self, action: Callable[[], None]) -> None:
         """Run a read or write of the keeper's journal; a journal that fails (deleted, unwritable)
@@ -153,7 +160,7 @@ class SealedRecord:
         optimistic. ``chosen_by`` names the score that should choose instead ("CV", "validation")."""
         self.looks.append(SealedTestLook(number=len(self.looks) + 1, params=params, score=score))
         self._ids.append(uuid.uuid4().hex)
-        keeper = self._keeper
+        keeper, self._settled = self._keeper, None  # a look not journaled yet
         self._guarded(self._catch_up)  # journals this look, and counts those another process journaled meanwhile
         if len(self.looks) >= 2 or self.reads:
             read = f" after {'; '.join(self.reads)} (in `test_reads`)" if self.reads else ""

@@ -392,7 +392,8 @@ class SklearnCV:
         """Keep the looks at the sealed test split with a journaled study (``keeper``; ``Study.run``,
         ``Study.step`` and ``Study.add_evaluated`` give it): the looks it journaled of this task
         (same :attr:`fingerprint`) count in :attr:`test_looks`, and every later look is journaled."""
-        self._sealed.keep_with(keeper, self.fingerprint)
+        if not self._sealed.kept_with(keeper):  # each Step of a Lab binds again
+            self._sealed.keep_with(keeper, self.fingerprint)
 
     def test_score(self, params: Mapping[str, Any]) -> float:
         """Fit ``params`` on the whole training split and score it on the sealed test split.

@@ -49,6 +49,12 @@ class LookKeeper:
     def __init__(self, study: Study) -> None:
         self._study = study
 
+    def __eq__(self, other: object) -> bool:  # the same study's journal: a task bound to it stays bound
+        return isinstance(other, LookKeeper) and other._study is self._study
+
+    def __hash__(self) -> int:
+        return id(self._study)
+
     @property
     def where(self) -> str:
         """The journal's path, for messages."""

@@ -205,3 +205,23 @@ def test_the_quickstart_run_twice_warns_the_second_time(tmp_path):
 
     assert session() == "[]"
     assert session() == "['This is look number 2 at the sealed test']"
+
+
+def test_a_task_bound_to_a_study_is_not_bound_again_at_each_step(tmp_path, monkeypatch):
+    """Each Study.step (a Lab's Step) hashed the task's data and read the journal again (r443:
+    27 ms a step on a journal of 2,000 trials); a look, or another study, binds it anew."""
+    from interactive_hpo.study import sealed_looks
+
+    reads = []
+    recorded = sealed_looks.LookKeeper.recorded
+    monkeypatch.setattr(sealed_looks.LookKeeper, "recorded", lambda self, t: reads.append(t) or recorded(self, t))
+    objective = task()
+    study = study_on(tmp_path / "study.jsonl", objective)
+    for _ in range(3):
+        study.step(objective)
+    assert len(reads) == 1
+    objective.test_score(PARAMS)   # reads and journals the look
+    study.step(objective)
+    other = study_on(tmp_path / "other.jsonl", objective)
+    other.step(objective)          # another journal: bound there, the look journaled there too
+    assert len(reads) == 3 and '"test_look"' in (tmp_path / "other.jsonl").read_text()
