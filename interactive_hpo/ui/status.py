@@ -46,14 +46,14 @@ def ran_out(study: Study) -> bool:
 
 
 def params_text(params: Mapping[str, Any]) -> str:
-    """A configuration as a person reads it: "kernel=linear, C=97.9" (floats to 3 digits)."""
+    """A configuration as a person reads it: "C=97.9, kernel=linear" (floats to 3 digits)."""
     return ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
 
 
 def yours_note(study: Study, trial: Trial, undone: bool = False) -> str:
     """The note (plain text) after a trial of yours was added to ``study`` ("Your trial 12:
-    kernel=linear, C=97.9 -> 0.9725 (best 0.9822, trial 7)"), or withdrawn by Undo (``undone``:
-    "Undid trial 12 (kernel=linear, C=97.9 -> 0.9725)")."""
+    C=97.9, kernel=linear -> 0.972529 (best 0.982163, trial 7)"), or withdrawn by Undo (``undone``:
+    "Undid trial 12 (C=97.9, kernel=linear -> 0.972529)")."""
     where = params_text(trial.params)
     values = study.goals.values_of(trial)
     outcome = f"failed ({trial.error or 'no reason recorded'})" if trial.state is TrialState.FAILED else \
