@@ -113,7 +113,7 @@ class TrialLabels(Artist):
         taken: list[np.ndarray] = []
         shown: list[int] = []
         for k, text in enumerate(self.texts):
-            box = self._put(text, anchors[k], discs, obstacles, taken, renderer, scale)
+            box = self._put(text, anchors[k], self._measure(text, renderer), discs, obstacles, taken, scale)
             text.set_visible(box is not None)
             if box is not None:
                 taken.append(box)
@@ -122,9 +122,13 @@ class TrialLabels(Artist):
         placed = False
         while left and not placed:
             self.more.set_text(f"+{len(left)} unlabelled")
-            at = anchors[left].mean(axis=0)
-            self.more.xy = tuple(ax.transData.inverted().transform(at))
-            placed = self._put(self.more, at, discs, obstacles, taken, renderer, scale) is not None
+            size = self._measure(self.more, renderer)
+            # Beside the points it counts: at their middle, else by one of them, the highest first.
+            for at in [anchors[left].mean(axis=0), *anchors[left][np.argsort(-anchors[left][:, 1])]]:
+                self.more.xy = tuple(ax.transData.inverted().transform(at))
+                placed = self._put(self.more, at, size, discs, obstacles, taken, scale) is not None
+                if placed:
+                    break
             if placed or not shown:  # not even the count fits: nothing is said rather than something covered
                 break
             last = shown.pop()  # the least wanted label shown makes room for the count
@@ -160,18 +164,26 @@ class TrialLabels(Artist):
             boxes.append(np.array([legend.get_window_extent(renderer).extents]))
         return np.concatenate(boxes), disc
 
-    def _put(self, text: Annotation, anchor: np.ndarray, discs: np.ndarray, obstacles: np.ndarray,
-             taken: list[np.ndarray], renderer: Any, scale: float) -> np.ndarray | None:
-        """Move ``text`` to the first place beside ``anchor`` (pixels, shape (2,)) where its box
-        overlaps none of ``obstacles`` and ``taken`` and lies inside the Axes; its box (x0, y0,
-        x1, y1), or None where there is no such place."""
-        if not np.isfinite(anchor).all():
-            return None
-        text.set_visible(True)  # measured: a hidden text's extent is matplotlib's unit box
+    def _measure(self, text: Annotation, renderer: Any) -> tuple[float, float, float, float]:
+        """Where ``text``'s letters start from its point, and their size: (dx, dy, width,
+        height) in pixels, as drawn at no offset."""
+        text.set_visible(True)  # a hidden text's extent is matplotlib's unit box
         text.set_position((0.0, 0.0))
         extent = text.get_window_extent(renderer)
+        at = self._ax.transData.transform([text.xy])[0]
+        return extent.x0 - at[0], extent.y0 - at[1], extent.width, extent.height
+
+    def _put(self, text: Annotation, anchor: np.ndarray, size: tuple[float, float, float, float], discs: np.ndarray,
+             obstacles: np.ndarray, taken: list[np.ndarray], scale: float) -> np.ndarray | None:
+        """Move ``text`` (its point at ``anchor``, pixels of shape (2,); its letters ``size``, from
+        :meth:`_measure`) to the first place beside the point where its box overlaps none of
+        ``obstacles`` and ``taken`` and lies inside the Axes; its box (x0, y0, x1, y1), or None
+        where there is no such place."""
+        if not np.isfinite(anchor).all():
+            return None
+        start_x, start_y, width, height = size
         pad = PAD * float(text.get_fontsize()) * scale
-        width, height = extent.width + 2 * pad, extent.height + 2 * pad
+        width, height = width + 2 * pad, height + 2 * pad
         # Clear of the largest marker centred on the point (the best so far's ring, over a diamond).
         here = np.hypot(*(discs[:, :2] - anchor).T) < 1.0 if len(discs) else np.zeros(0, dtype=bool)
         reach = (discs[here, 2].max() if here.any() else 0.0) + GAP * scale
@@ -184,7 +196,7 @@ class TrialLabels(Artist):
             overlap = np.minimum(blocked[:, 2:], box[2:]) - np.maximum(blocked[:, :2], box[:2])
             if not (overlap > SHARED).all(axis=1).any():
                 # The text's own box, inside its backing's pad.
-                text.set_position((dx + pad - extent.x0 + anchor[0], dy + pad - extent.y0 + anchor[1]))
+                text.set_position((dx + pad - start_x, dy + pad - start_y))
                 return box
         return None
 

@@ -2,6 +2,8 @@
 switch to a GA, a dozen trials sit at generation -1 within a few pixels of each other, and their
 labels piled up into an illegible stack; one at the best so far crossed its ring."""
 
+import dataclasses
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -56,9 +58,11 @@ def overlaps(box, other, tolerance=1.0):
     return min(box.x1, x1) - max(box.x0, x0) > tolerance and min(box.y1, y1) - max(box.y0, y0) > tolerance
 
 
-@pytest.mark.parametrize("best_value", [0.398, 0.4], ids=["best not bred: a line", "best adopted: ringed"])
-def test_a_crowd_of_adopted_trials_is_labelled_without_overlap_and_says_how_many_are_not(best_value):
-    plot, texts, renderer = lab_panel(CROWD, best_value)
+@pytest.mark.parametrize(("best", "best_value"), [(8, 0.398), (0, 0.4)],
+                         ids=["best not bred: a line through the crowd", "best adopted: ringed in the crowd"])
+def test_a_crowd_of_adopted_trials_is_labelled_without_overlap_and_says_how_many_are_not(best, best_value):
+    plot, texts, renderer = lab_panel(dataclasses.replace(CROWD, best=best), best_value)
+    assert plot.not_bred.get_visible() == (best == 8) and len(plot.ring.get_offsets()) == (best == 0)
     assert layout_problems(plot.ax.figure) == []
     shown = [text for text in plot.labels if text.get_visible()]
     hidden = len(plot.labels) - len(shown)
@@ -73,8 +77,7 @@ def test_a_crowd_of_adopted_trials_is_labelled_without_overlap_and_says_how_many
             assert not (box.y0 + 1 < y < box.y1 - 1), (box, y)
         assert not overlaps(box, plot.ax.get_legend().get_window_extent(renderer).extents)
         assert plot.ax.bbox.x0 <= box.x0 and box.x1 <= plot.ax.bbox.x1
-    if best_value == 0.4:  # the ringed best (adopted trial 16) is named first
-        assert shown[0].get_text() == "trial 16"
+    assert shown[0].get_text() == "trial 16"  # the trial holding (or nearest) the best is named first
 
 
 def test_the_label_of_an_adopted_best_clears_its_ring():
