@@ -123,10 +123,12 @@ class TrialLabels(Artist):
         while left and not placed:
             self.more.set_text(f"+{len(left)} unlabelled")
             size = self._measure(self.more, renderer)
-            # Beside the points it counts: at their middle, else by one of them, the highest first.
-            for at in [anchors[left].mean(axis=0), *anchors[left][np.argsort(-anchors[left][:, 1])]]:
+            # Beside the points it counts: at their middle, else by one of them, the highest first;
+            # else a few rows above or below one of them (it names a group, not one point).
+            spots = [anchors[left].mean(axis=0), *anchors[left][np.argsort(-anchors[left][:, 1])]]
+            for far, at in ((far, at) for far in (False, True) for at in spots):
                 self.more.xy = tuple(ax.transData.inverted().transform(at))
-                placed = self._put(self.more, at, size, discs, obstacles, taken, scale) is not None
+                placed = self._put(self.more, at, size, discs, obstacles, taken, scale, far) is not None
                 if placed:
                     break
             if placed or not shown:  # not even the count fits: nothing is said rather than something covered
@@ -174,11 +176,11 @@ class TrialLabels(Artist):
         return extent.x0 - at[0], extent.y0 - at[1], extent.width, extent.height
 
     def _put(self, text: Annotation, anchor: np.ndarray, size: tuple[float, float, float, float], discs: np.ndarray,
-             obstacles: np.ndarray, taken: list[np.ndarray], scale: float) -> np.ndarray | None:
+             obstacles: np.ndarray, taken: list[np.ndarray], scale: float, far: bool = False) -> np.ndarray | None:
         """Move ``text`` (its point at ``anchor``, pixels of shape (2,); its letters ``size``, from
         :meth:`_measure`) to the first place beside the point where its box overlaps none of
-        ``obstacles`` and ``taken`` and lies inside the Axes; its box (x0, y0, x1, y1), or None
-        where there is no such place."""
+        ``obstacles`` and ``taken`` and lies inside the Axes (``far``: rows away from it, see
+        :func:`_beside`); its box (x0, y0, x1, y1), or None where there is no such place."""
         if not np.isfinite(anchor).all():
             return None
         start_x, start_y, width, height = size
@@ -189,7 +191,7 @@ class TrialLabels(Artist):
         reach = (discs[here, 2].max() if here.any() else 0.0) + GAP * scale
         frame = self._ax.bbox
         blocked = np.concatenate([obstacles, *([np.array(taken)] if taken else [])])
-        for dx, dy in _beside(reach, width, height):
+        for dx, dy in _beside(reach, width, height, far):
             box = np.array([anchor[0] + dx, anchor[1] + dy, anchor[0] + dx + width, anchor[1] + dy + height])
             if box[0] < frame.x0 or box[1] < frame.y0 or box[2] > frame.x1 or box[3] > frame.y1:
                 continue
@@ -201,12 +203,15 @@ class TrialLabels(Artist):
         return None
 
 
-def _beside(reach: float, width: float, height: float) -> list[tuple[float, float]]:
+def _beside(reach: float, width: float, height: float, far: bool = False) -> list[tuple[float, float]]:
     """Where a box of ``width`` x ``height`` pixels may go, as its lower left corner's offset from
     the point it names, each clear of a disc of ``reach`` pixels around it: right of the point,
     level with it, then a little higher or lower, then diagonally above and below it (clear of a
     line through the point: the best so far's, through a crowd of trials near the best); the
-    same on its left; then above and below it, centred."""
+    same on its left; then above and below it, centred. ``far``: instead, right of the point one
+    to three rows above it, then below it (for a text about a group of points)."""
+    if far:
+        return [(reach, k * height) for k in (1, 2, 3)] + [(reach, -(k + 1) * height) for k in (1, 2, 3)]
     corner = reach * np.sqrt(0.5)
     rows = [(reach, -height / 2), (reach, 0.0), (reach, -height), (corner, corner), (corner, -corner - height)]
     return rows + [(-dx - width, dy) for dx, dy in rows] + [(-width / 2, reach), (-width / 2, -reach - height)]
