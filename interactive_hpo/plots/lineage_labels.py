@@ -5,10 +5,11 @@ sit at generation -1 within a few pixels of each other (their values 0.4 to 11 o
 180), and one label beside each piled up into an illegible stack over the best so far's line
 (audit a444). Each label is put where it overlaps no other label, no individual's marker, the
 best so far's ring or line, nor the legend, and stays inside the Axes; the labels that find no
-such place are left off and one more text beside them says how many ("+9 unlabelled").
+such place are left off and one more text by them says how many ("+9 unlabelled").
 
 Laid out when drawn, in pixels as drawn: the Lab's panel is laid out (and resized in the
-browser) after the plot is updated, and labels placed for the Axes' size before that met. The
+browser) after the plot is updated, and labels placed for the Axes' size before that would
+overlap once the Axes shrank. The
 labels are the Axes' texts (``ax.texts``, as before); :class:`TrialLabels`, drawn just before
 them, moves them, shows or hides each, and draws the count itself.
 """
