@@ -16,6 +16,7 @@ from .._validation import check_real, fail, is_int
 from ._axes import axes_or_new, check_axes, drawn_entries, integer_ticks
 from ._checks import first_bad, is_sequence, record_fields, records, vector
 from .corners import LEGEND_CORNERS, emptiest_corner, view_fractions
+from .lineage_labels import TrialLabels
 
 __all__ = ["ADOPTED_LABEL", "LINEAGE_BEST_LABEL", "NOT_BRED_LABEL", "LineagePlot", "plot_lineage"]
 
@@ -71,7 +72,10 @@ class LineagePlot:
     Built once; :meth:`update` moves its artists (a live panel redraws it after every trial).
 
     An individual built from a trial the method did not breed (``lineage.adopted``: before a
-    switch, yours) is drawn as a grey diamond labelled with that trial's number.
+    switch, yours) is drawn as a grey diamond labelled with that trial's number where the label
+    covers no other label, marker, the best so far's ring or line, nor the legend (those of the
+    best's ancestry first, then those nearest the best's value); the others are counted instead
+    ("+9 unlabelled": :mod:`.lineage_labels`).
 
     Parameters
     ----------
@@ -86,7 +90,9 @@ class LineagePlot:
     ring : PathCollection
         The best so far, when an individual holds it; else ``not_bred``, a dashed line at its value.
     labels : list of Annotation
-        "trial N" beside each adopted individual.
+        "trial N" of each adopted individual, most wanted first; visible once drawn if it fitted.
+    trial_labels : TrialLabels
+        Lays them out at each draw, and says how many did not fit (its ``more``).
 
     Examples
     --------
@@ -116,7 +122,8 @@ class LineagePlot:
         self.ring = ax.scatter([], [], s=110, facecolors="none", edgecolors="C3", linewidths=2.0, zorder=4,
                                label=LINEAGE_BEST_LABEL)
         self.not_bred = ax.axhline(np.nan, color="C3", ls="--", lw=1.5, zorder=4, label=NOT_BRED_LABEL)
-        self.labels: list[Any] = []
+        # Clear of every individual, the ring and the "not bred" line.
+        self.trial_labels = TrialLabels(ax, (self.bred, self.adopted, self.ring), (self.not_bred,))
         ax.set(xlabel="generation", ylabel="value", title="lineage")
         integer_ticks(ax.xaxis)
         self._legend: tuple[str, ...] | None = None  # the entries of the legend drawn
@@ -158,8 +165,13 @@ class LineagePlot:
         points = np.column_stack([generations, values]).astype(float).reshape(-1, 2)
         self.bred.set_offsets(points[bred])
         self.adopted.set_offsets(points[~bred])
-        self._label_adopted([(f"trial {number}", where[int(ident)]) for ident, number in adopted.items()
-                             if number >= 0 and np.isfinite(where[int(ident)][1])])
+        # Those that led to the best first, then the nearest to the best's value: in a crowd, the
+        # labels kept are those a reader of the winner's line looks for.
+        target = where[int(best)][1] if best is not None else best_value
+        named = sorted((ident for ident, number in adopted.items() if number >= 0 and np.isfinite(where[ident][1])),
+                       key=lambda ident: (ident not in ancestry,
+                                          0.0 if target is None else abs(where[ident][1] - target)))
+        self.trial_labels.set_labels([(f"trial {adopted[ident]}", where[ident]) for ident in named])
         # Marked itself: a winner drawn in generation 0 has no ancestry to show it.
         self.ring.set_offsets(np.reshape(where[int(best)], (-1, 2)) if best is not None else np.empty((0, 2)))
         shown = best is None and best_value is not None
@@ -167,6 +179,11 @@ class LineagePlot:
         self.not_bred.set_visible(shown)
         self.fit_legend()
         return self
+
+    @property
+    def labels(self) -> list[Any]:
+        """The "trial N" annotations (:attr:`trial_labels`' texts)."""
+        return self.trial_labels.texts
 
     def fit_legend(self) -> None:
         """Scale the view to what is drawn and place the legend where it covers no individual and
@@ -177,20 +194,6 @@ class LineagePlot:
         if self.not_bred.get_visible():  # it runs across the view: its ends lie in every corner's width
             points.append([(x, self.not_bred.get_ydata()[0]) for x in self.ax.get_xlim()])
         self._place_legend(np.concatenate(points).reshape(-1, 2))
-
-    def _label_adopted(self, labels: list[tuple[str, tuple[float, float]]]) -> None:
-        """"trial N" at each adopted individual: the annotations drawn moved and renamed, the
-        missing ones made, the extra ones removed."""
-        for annotation in self.labels[len(labels):]:
-            annotation.remove()
-        del self.labels[len(labels):]
-        for k, (text, at) in enumerate(labels):
-            if k < len(self.labels):
-                self.labels[k].set_text(text)
-                self.labels[k].xy = at
-            else:
-                self.labels.append(self.ax.annotate(text, at, xytext=(4, 4), textcoords="offset points",
-                                                    fontsize="x-small", color="0.3"))
 
     def _autoscale(self) -> None:
         """The data limits of what is drawn, as adding each artist to cleared Axes set them."""

@@ -22,7 +22,7 @@ import numpy as np
 
 from .._validation import fail
 from ..exceptions import TrialStateError
-from ..execution.race import YOU, Race
+from ..execution.race import YOU, Race, Standing
 from ..plots import integer_ticks
 from .closing import close_widgets
 from .errors import ErrorLog
@@ -155,11 +155,25 @@ class RaceApp:
             for s in standings)
         measure = "best" if self.race.reference is None else "hypervolume"
         head = "".join(map(head_cell, ("rank", "lane", measure, "reached after (trials)", "trials used"), numeric))
-        verdict = "<b>Final ranking</b>" if self.race.finished else "Ranking so far"
-        self.ranking.value = f"{verdict}<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>"
+        yours = next((s for s in standings if s.lane == YOU), None)
+        open_lane = yours is not None and yours.n_trials < self.race.n_trials
+        self.ranking.value = (f"{self._verdict(yours if open_lane else None)}"
+                              f"<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>")
         self.run_button.disabled = self.round_button.disabled = self.race.finished
         if self.manual is not None:  # your budget used: Evaluate is off, as Round is once the race is over
-            self.manual.evaluate.disabled = any(s.lane == YOU and s.n_trials >= self.race.n_trials for s in standings)
+            self.manual.evaluate.disabled = not open_lane
+
+    def _verdict(self, open_lane: Standing | None) -> str:
+        """The ranking's heading: final only once no lane can change it. ``race.finished`` counts
+        the optimizers' lanes only; your lane (``open_lane``, your Standing while it has budget
+        left, else None) stays open after them, and a trial you enter then moves the ranks: the
+        table was headed "Final ranking" over "you 1/10", and an evaluation changed it (audit a444)."""
+        if not self.race.finished:
+            return "Ranking so far"
+        if open_lane is None:
+            return "<b>Final ranking</b>"
+        return (f"<b>Ranking so far</b>: the optimizers' lanes are finished; yours is still open ({open_lane.n_trials}"
+                f"/{self.race.n_trials} trials used), so the ranks may still change")
 
     def _scale(self, curves: dict[str, np.ndarray]) -> str:
         """"log" for best values that are all positive and span more than a decade, as notebook
