@@ -39,7 +39,7 @@ __all__ = ["PANEL_INCHES", "TOOLBAR_INCHES", "LiveFigure", "is_plain_click", "us
 PANEL_INCHES = 7.6
 
 #: The strip above a live figure's axes where ipympl's toolbar appears while the mouse is over it
-#: (placed at the top right, horizontal: 33 px tall in Chromium, 3 px from the canvas's edge). On
+#: (placed at the top right, horizontal: 32 px tall in Chromium, 3 px from the canvas's edge). On
 #: the left, ipympl's default, the toolbar covered the y tick labels and the axis label of every
 #: Lab figure exactly while the mouse was over it (audit a444): gamma's ticks while choosing a
 #: point to click. Added to the figure's height: the axes keep their size.
@@ -76,7 +76,8 @@ class LiveFigure:
     Parameters
     ----------
     figsize : (float, float)
-        Inches, as for ``plt.figure``.
+        Inches, as for ``plt.figure``; the live canvas is :data:`TOOLBAR_INCHES` taller, its
+        toolbar's strip above the axes.
     w_pad, h_pad, wspace, hspace : float, optional
         Constrained-layout settings other than matplotlib's defaults (None: the default).
     errors : ErrorLog, optional
