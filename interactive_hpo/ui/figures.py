@@ -31,12 +31,19 @@ from ..plots.layout import CachedConstrainedLayout, drawn_png
 if TYPE_CHECKING:  # errors.py imports this module (is_plain_click)
     from .errors import ErrorLog
 
-__all__ = ["PANEL_INCHES", "LiveFigure", "is_plain_click", "uses_widget_canvas"]
+__all__ = ["PANEL_INCHES", "TOOLBAR_INCHES", "LiveFigure", "is_plain_click", "uses_widget_canvas"]
 
 #: The widest figure a Lab's tab shows whole, in inches at ipympl's 100 dpi: at 1280 px with
 #: JupyterLab's file browser open the tab's box is 797 px wide and clips (overflow: auto) what is
 #: wider behind a scrollbar (measured in Chromium); 760 px leaves room for a vertical scrollbar.
 PANEL_INCHES = 7.6
+
+#: The strip above a live figure's axes where ipympl's toolbar appears while the mouse is over it
+#: (placed at the top right, horizontal: 32 px tall in Chromium, 3 px from the canvas's edge). On
+#: the left, ipympl's default, the toolbar covered the y tick labels and the axis label of every
+#: Lab figure exactly while the mouse was over it (audit a444): gamma's ticks while choosing a
+#: point to click. Added to the figure's height: the axes keep their size.
+TOOLBAR_INCHES = 0.4
 
 
 def uses_widget_canvas() -> bool:
@@ -69,7 +76,8 @@ class LiveFigure:
     Parameters
     ----------
     figsize : (float, float)
-        Inches, as for ``plt.figure``.
+        Inches, as for ``plt.figure``; the live canvas is :data:`TOOLBAR_INCHES` taller, its
+        toolbar's strip above the axes.
     w_pad, h_pad, wspace, hspace : float, optional
         Constrained-layout settings other than matplotlib's defaults (None: the default).
     errors : ErrorLog, optional
@@ -124,9 +132,14 @@ class LiveFigure:
         self.fig, self.widget = _new_figure(figsize)
         self.errors = errors
         self.live = self.widget is self.fig.canvas
-        self.fig.set_layout_engine(CachedConstrainedLayout(w_pad=w_pad, h_pad=h_pad, wspace=wspace, hspace=hspace))
+        # The live canvas's toolbar fades in over the figure's top right (_new_figure): the
+        # figure is that much taller, and the axes are laid out below the strip it covers.
+        top = 1.0 - TOOLBAR_INCHES / self.fig.get_figheight() if self.live else 1.0
+        self.fig.set_layout_engine(CachedConstrainedLayout(w_pad=w_pad, h_pad=h_pad, wspace=wspace, hspace=hspace,
+                                                           rect=(0.0, 0.0, 1.0, top)))
         self._shown = True
         self.stale = False  # True: the artists changed while the figure was hidden
+        self._blank: Any = None  # the Text that blank() shows (made when first needed)
         if self.live:
             # pyplot's callback would ask the browser for a redraw each time an artist changes
             # (in interactive mode): the app draws when it has changed everything, in redraw().
@@ -157,6 +170,19 @@ class LiveFigure:
     def on_leave(self, callback: Callable[[Any], Any]) -> None:
         """Call ``callback(event)`` when the mouse leaves the figure (a live canvas only)."""
         self.fig.canvas.mpl_connect("figure_leave_event", callback)
+
+    def blank(self, text: str | None) -> None:
+        """Show ``text`` where the axes were, the axes hidden, and keep the figure's place (None:
+        the axes back, the text gone), from the next :meth:`redraw`. A hidden Axes takes no
+        clicks (matplotlib's ``inaxes`` skips it): :meth:`on_click` callbacks get none there."""
+        for ax in self.fig.axes:
+            ax.set_visible(text is None)
+        if text is not None and self._blank is None:
+            self._blank = self.fig.text(0.5, 0.5, "", ha="center", va="center", wrap=True, color="0.35",
+                                        fontsize="large", parse_math=False)
+        if self._blank is not None:
+            self._blank.set_text(text or "")
+            self._blank.set_visible(text is not None)
 
     @property
     def drawn(self) -> bool:
@@ -248,9 +274,13 @@ def _new_figure(figsize: tuple[float, float]) -> tuple[Any, Any]:
         import matplotlib.pyplot as plt
 
         with plt.ioff():  # built now, shown by the layout: not displayed on creation
-            fig = plt.figure(figsize=figsize, layout="constrained")
+            fig = plt.figure(figsize=(figsize[0], figsize[1] + TOOLBAR_INCHES), layout="constrained")
         if isinstance(fig.canvas, widgets.DOMWidget):
             fig.canvas.header_visible = False
+            # Over the strip LiveFigure leaves empty at the top (TOOLBAR_INCHES), at its right
+            # end; the widget as wide as its figure (not the tab), so "right" is the figure's.
+            fig.canvas.toolbar_position = "top"
+            fig.canvas.layout.align_self = "flex-start"
             # ipympl's "(x, y) = ..." readout stayed under the model after a click, even for axes
             # since swapped; the panels say what a click did themselves.
             fig.canvas.footer_visible = False

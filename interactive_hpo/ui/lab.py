@@ -32,6 +32,7 @@ from .history_panel import HistoryPanel
 from .importance_panel import ImportancePanel
 from .lab_controls import LabControls
 from .lab_redraw import CURVES_EVERY, LabRedraw
+from .labels import ONE_LINE
 from .manual_panel import NEEDS_BUDGET, ManualPanel, click_note
 from .objective_choice import ObjectiveChoice
 from .optimizer_panel import OptimizerPanel
@@ -130,7 +131,9 @@ class Lab(LabControls, LabRedraw):
         self.optimizer_panel.on_apply(self.controller.switch_optimizer)
         self.space_editor = SpaceEditor(study.space, errors=self.errors, check=self.controller.check_space)
         self.space_editor.on_apply(self.controller.set_space)
-        self.notes = widgets.HTML()
+        # A line kept, said or not: "Your trial N: ..." appearing moved every tab below 28 px for good,
+        # and a trial of yours clears it before saying it (audit a444: a second click landed there).
+        self.notes = widgets.HTML(layout=widgets.Layout(min_height=ONE_LINE))
         self.timeline = TimelinePanel(self.errors)
         self.timeline.on_travel(self.travel)
         self.timeline.on_fork(lambda step: self.fork(step, *self.optimizer_panel.chosen()))

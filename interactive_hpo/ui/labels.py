@@ -1,4 +1,5 @@
-"""Widths that fit the widgets' labels, so that none is cut short with an ellipsis.
+"""Widths that fit the widgets' labels, so that none is cut short with an ellipsis; and the
+height a line of text keeps while empty (:data:`ONE_LINE`).
 
 ipywidgets gives a description 80 px, about 6 em of JupyterLab's 13 px widget font, and a
 ToggleButtons button whatever ``button_width`` says; longer text is cut ("descend…",
@@ -26,7 +27,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
-__all__ = ["CHAR_EM", "button_width", "description_width", "fit_descriptions", "text_em", "wrapping_row"]
+__all__ = ["CHAR_EM", "ONE_LINE", "button_width", "description_width", "fit_descriptions", "text_em", "wrapping_row"]
+
+#: The height of one line of a widget's text (JupyterLab's inline widget height, CSS): a line of
+#: text that comes and goes keeps it as its ``min_height``, so what is below does not move (an
+#: empty HTML widget takes no height, one line 28 px).
+ONE_LINE = "var(--jp-widgets-inline-height, 28px)"
 
 #: Estimated width of one character of the widget font, in em (lower-case names average ~0.55).
 CHAR_EM = 0.6

@@ -81,6 +81,7 @@ class SliceControls:
         for anchor in self.anchors.values():
             anchor.observe(errors.guard(self._on_anchor), names="value")
         self._following = self._syncing = False
+        self._said = ""  # what the note says once settle() ends: set there, once (see settle)
         # slider -> the values we put there since the user last moved it (the newest last): after a
         # run the browser echoes earlier positions late, and each is our doing, not the user's.
         self._placed: dict[Any, list[Any]] = {}
@@ -101,7 +102,11 @@ class SliceControls:
     def settle(self, picked: str | None = None, honour_sliders: bool = False) -> None:
         """In a conditional space, make both parameters on the axes active where the slice is
         taken (moving their parents' sliders, or a parameter off an axis; :func:`.settle_pair`),
-        say so in :attr:`note`, and show the sliders of the active parameters off the axes."""
+        say so in :attr:`note`, and show the sliders of the active parameters off the axes.
+
+        The note is set here once, to what it ends up saying (what :meth:`follow` or a user's move
+        cleared, unless the settling says something): cleared first and said again, it left the
+        page and came back within a redraw, and the maps below moved (audit a444)."""
         if self.space.conditional and self.x_choice is not None and self.y_choice is not None:
             values = {name: widget.value for name, widget in self.anchors.items()}
             choice = settle_pair(self.space, values, self.pair, picked=picked, honour_sliders=honour_sliders)
@@ -112,22 +117,24 @@ class SliceControls:
                 self._syncing = False
             self._place(choice.moves)
             if choice.moves or choice.left:
-                self.say(choice.words(self.space))
+                self._said = choice.words(self.space)
+        self.say(self._said)
         self._show_anchor_widgets()
 
     def say(self, text: str) -> None:
         """Show ``text`` in :attr:`note` (hidden when empty)."""
+        self._said = text
         self.note.value = f"<i>{html.escape(text, quote=False)}</i>" if text else ""
         self.note.layout.display = None if text else "none"
 
     def follow(self, history: History) -> None:
         """Move the sliders to the best trial of ``history`` (the slice is the best trial's again:
-        what was moved before, and said in :attr:`note`, no longer is)."""
+        what was moved before, and said in :attr:`note`, no longer is, from the next :meth:`settle` on)."""
         best = history.best_index()  # as the status line counts: feasible, at the full budget
         if best is None or not np.isfinite(history.losses[best]):  # none yet, or not known at the step shown
             best = int(np.nanargmin(history.losses))
         self._place(self.space.from_unit(history.X[best]))  # an inactive parameter's slider keeps its place
-        self.say("")
+        self._said = ""
 
     def _on_pair(self, change: Any) -> None:
         if self._syncing:  # settle moving the pair: not the user's choice
@@ -137,7 +144,7 @@ class SliceControls:
             other = self.y_choice if change["owner"] is self.x_choice else self.x_choice
             other.value = change["old"]
             return
-        self.say("")
+        self._said = ""
         self.settle(picked=change["new"])
         self._redraw()
 
@@ -149,7 +156,7 @@ class SliceControls:
             return
         self.follow_best.value = False  # the user moved a slider: stop overriding it
         self._placed.pop(change["owner"], None)  # and it is theirs: moving it back is their move too
-        self.say("")
+        self._said = ""
         self.settle(honour_sliders=True)  # a parameter on an axis it deactivates leaves the axes
         self._redraw()
 

@@ -10,8 +10,14 @@ trial (through the callback the app registers). The pair and the sliders are
 moves its parent's slider to a value that activates it, and a line above the sliders says so;
 the sliders of inactive parameters are hidden. A trial
 (or the proposal) for which a parameter on an axis is inactive is left off the maps, as a source's
-is, and a line above them says how many. While no model is drawn (a model-free optimizer), the
-controls and the readout are hidden: they would change nothing.
+is, and a line above them says how many. While no model was ever drawn (a model-free
+optimizer), the figure, the controls and the readout are hidden: they would change nothing. Once
+one was, a step without a model (the initial design's, a trial of yours) keeps their place: the
+figure is blank but for why there is no model, the controls are disabled, and the timeline below
+stays where the person scrubbing it has the mouse (audit a444: it jumped 550 px up, off screen).
+Each line above the maps is set once per redraw, to what it ends up saying, and a line that comes
+and goes keeps its height (:data:`~.labels.ONE_LINE`): hidden and shown again within a redraw,
+they moved the maps 30-65 px and back, and a second click landed that far from where it was aimed.
 
 A warm-started study's sources (``Study(..., warm_start=...)``) are drawn too, as faded diamonds
 behind the study's own trials, and a line per source says how much the model's mean follows it
@@ -21,6 +27,7 @@ behind the study's own trials, and a line per source says how much the model's m
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
@@ -39,7 +46,7 @@ from ._checks import check_callback, check_history, check_sources, check_space, 
 from .click_positions import checked_positions
 from .errors import ErrorLog
 from .figures import PANEL_INCHES, LiveFigure
-from .labels import wrapping_row
+from .labels import ONE_LINE, text_em, wrapping_row
 from .map_key import MapKey
 from .map_readout import MapReadout
 from .slice_controls import SliceControls, slice_alpha
@@ -50,6 +57,8 @@ __all__ = ["SurrogatePanel", "slice_alpha"]
 CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
 SEEN = "as the GP sees it"  #: the titles of maps in the GP's units (with "(warped)" two overlapped)
 AS_SEEN = f"{SEEN} (warped)"  #: the model's units with that box ticked: not the objective's
+#: A line of the panel's text, in em of JupyterLab's 13 px widget font: the figure's width.
+LINE_EM = PANEL_INCHES * 100 / 13
 
 
 def _warped(view: Any) -> bool:
@@ -90,15 +99,17 @@ class SurrogatePanel:
         parameter on an axis is inactive for them (a conditional space; hidden when empty).
     key : ipywidgets.HTML
         What the maps' marks other than the trials' dots are (your trials, failed trials, the next
-        proposal or a past step's), for those drawn; hidden when none is (the 1-D curve has a legend).
+        proposal or a past step's), for those drawn; empty, its line kept, when none is (the 1-D
+        curve has a legend).
     controls : ipywidgets.VBox
-        The controls above the figure; hidden, with the readout, while no model is drawn (they
-        would change nothing).
+        The controls above the figure; hidden, with the figure and the readout, until a model is
+        drawn; disabled, the figure blank, at a step without one after that (they would change nothing).
     """
 
     def __init__(self, space: SearchSpace, errors: ErrorLog | None = None):
         self.space, self.errors = check_space(space, "SurrogatePanel"), error_log(errors, "SurrogatePanel")
-        self.message = widgets.HTML()
+        # What the model is of, or why there is none: a line kept whether it says something or not.
+        self.message = widgets.HTML(layout=widgets.Layout(min_height=ONE_LINE))
         # How much the model follows each warm-start source; hidden (no line's height) without.
         self.trust = widgets.HTML(layout=widgets.Layout(display="none"))
         self.trust.add_class("ihpo-trust")
@@ -108,6 +119,7 @@ class SurrogatePanel:
         self._source_data: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (X, active, losses) each
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
         self._last: tuple[Any, History, np.ndarray | None, str, str, bool, str, int | None] | None = None
+        self._kept = False  # a model was drawn: the figure and its controls keep their place from then on
         self.slice = SliceControls(space, self.errors, self.redraw)
         self.anchors, self.follow_best, self.slice_note = self.slice.anchors, self.slice.follow_best, self.slice.note
         self.x_choice, self.y_choice = self.slice.x_choice, self.slice.y_choice
@@ -122,6 +134,7 @@ class SurrogatePanel:
         for box in (*self.teach.values(), self.as_seen):
             box.observe(self.errors.guard(lambda _: self.redraw()), names="value")
         self.why = widgets.HTML()
+        self._why_lines = 0  # the most lines it said so far: its height kept (_explain)
         self.why.add_class("ihpo-why")
         self.absent = widgets.HTML(layout=widgets.Layout(display="none"))
         self._key = MapKey()
@@ -136,8 +149,11 @@ class SurrogatePanel:
             # and 1 px pads leave each map 231 px wide (issue 25: "about 250 px").
             self.figure = LiveFigure((PANEL_INCHES, 3.3), w_pad=0.01, wspace=0.0, errors=self.errors)
             self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharex=True, sharey=True))
-            controls = [wrapping_row([self.x_choice, self.y_choice, self.follow_best, self.as_seen]), self.slice_note,
-                        self.absent,
+            # In a conditional space the slice note and the absent trials' note come and go with
+            # the step and the slider: one line kept for the two (elsewhere neither ever shows).
+            notes = widgets.Box([self.slice_note, self.absent], layout=widgets.Layout(
+                flex_flow="row wrap", min_height=ONE_LINE if space.conditional else None))
+            controls = [wrapping_row([self.x_choice, self.y_choice, self.follow_best, self.as_seen]), notes,
                         widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap")),
                         self.key]
         self.controls = widgets.VBox(controls)
@@ -237,18 +253,22 @@ class SurrogatePanel:
         if self.follow_best.value and len(history) and np.isfinite(history.values).any():
             self.slice.follow(history)
         self.slice.settle()  # the best trial may lack a parameter on an axis: its parent's slider moves
-        self.figure.widget.layout.display = "none" if view is None else None
-        self._show_absent("")  # the maps below say again what they leave off
-        self._key.show()
-        # Without a model the pair, the slice and the readout would change nothing: hidden.
-        for shown in (self.controls, *([] if self.readout is None else [self.readout.widget])):
-            shown.layout.display = "none" if view is None else None
+        # Each widget is set once, to its final value (each change reaches the browser as it is made).
+        self._kept = self._kept or view is not None
+        for shown in (self.figure.widget, self.controls, *([] if self.readout is None else [self.readout.widget])):
+            shown.layout.display = None if self._kept else "none"
+        self._enable(view is not None)
+        self.figure.blank(unavailable if view is None else None)  # a click on a blank figure evaluates nothing
         if view is None:
             if self.readout is not None:
                 self.readout.clear()
             self.message.value = f"<i>{unavailable}</i>"
             self.why.value = ""
+            self._key.show()
+            self._show_absent("")
             self._show_trust({})
+            if self._kept:
+                self.figure.redraw()
             return
         self._explain(view, proposal, chosen)
         self.message.value = note
@@ -329,6 +349,13 @@ class SurrogatePanel:
                     ax.title.set_text(f"{shown}, {SEEN}")
         self.figure.redraw()
 
+    def _enable(self, enabled: bool) -> None:
+        """The controls usable (a model drawn) or disabled (none: they would change nothing)."""
+        for control in (self.x_choice, self.y_choice, self.follow_best, self.as_seen, *self.teach.values(),
+                        *self.anchors.values()):
+            if control is not None:
+                control.disabled = not enabled
+
     def _show_trust(self, weights: Mapping[str, float]) -> None:
         words = trust_words(weights)
         self.trust.value = html.escape(words).replace("\n", "<br>")
@@ -351,8 +378,15 @@ class SurrogatePanel:
 
         words = chosen or (why_this_point(view, proposal, self.space) if proposal is not None else "")
         why = f"<b>Why this point?</b> {html.escape(words)}" if proposal is not None else ""
-        words = html.escape(view.hyperparameters.in_words()).replace("\n", "<br>")
-        self.why.value = f"{why}<details><summary>The kernel in words</summary>{words}</details>"
+        kernel = html.escape(view.hyperparameters.in_words()).replace("\n", "<br>")
+        self.why.value = f"{why}<details><summary>The kernel in words</summary>{kernel}</details>"
+        # The block keeps the height of the longest said so far (estimated: the font's width errs
+        # wide), blank at a step without a model: the timeline below stays under the mouse of the
+        # person scrubbing it (audit a444: 141 px up at each step without a model, 28-56 px between two).
+        lines = 1 + (math.ceil(text_em(f"Why this point? {words}") / LINE_EM) if why else 0)  # and the summary's
+        if lines > self._why_lines:
+            self._why_lines = lines
+            self.why.layout.min_height = f"calc({lines} * {ONE_LINE})"
 
     def redraw(self) -> None:
         """Draw the last belief again (after the pair or a slider changed)."""

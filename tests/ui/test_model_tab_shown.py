@@ -71,7 +71,7 @@ def test_the_key_says_what_the_star_is_at_a_past_step(lab):
     assert "the next proposal" in panel.key.value
 
 
-def test_without_a_model_the_controls_and_the_readout_are_hidden(lab):
+def test_without_a_model_the_controls_and_the_readout_keep_their_place_disabled(lab):
     panel = lab.surrogate_panel
     lab.travel(None)
     hidden = (panel.controls, panel.readout.widget)
@@ -79,7 +79,9 @@ def test_without_a_model_the_controls_and_the_readout_are_hidden(lab):
     assert panel.x_choice in panel.controls.children[0].children and panel.key in panel.controls.children
     lab.controller.switch_optimizer("random")
     assert "random has no model" in panel.message.value
-    assert all(w.layout.display == "none" for w in hidden) and POINT_AT in panel.readout.widget.value
+    # A model was drawn: their place is kept (nothing below moves), the controls greyed out (audit a444).
+    assert all(w.layout.display is None for w in hidden) and POINT_AT in panel.readout.widget.value
+    assert panel.x_choice.disabled and not any(ax.get_visible() for ax in panel.figure.fig.axes)
     lab.travel(4)  # a past step that had a model: shown again
     assert all(w.layout.display is None for w in hidden)
     lab.travel(None)
