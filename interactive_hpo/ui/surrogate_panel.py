@@ -27,7 +27,6 @@ behind the study's own trials, and a line per source says how much the model's m
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
@@ -46,10 +45,11 @@ from ._checks import check_callback, check_history, check_sources, check_space, 
 from .click_positions import checked_positions
 from .errors import ErrorLog
 from .figures import PANEL_INCHES, LiveFigure
-from .labels import ONE_LINE, text_em, wrapping_row
+from .labels import ONE_LINE, wrapping_row
 from .map_key import MapKey
 from .map_readout import MapReadout
 from .slice_controls import SliceControls, slice_alpha
+from .why_block import WhyBlock
 
 __all__ = ["SurrogatePanel", "slice_alpha"]
 
@@ -57,8 +57,6 @@ __all__ = ["SurrogatePanel", "slice_alpha"]
 CURVE_RESOLUTION, MAP_RESOLUTION = 200, 60
 SEEN = "as the GP sees it"  #: the titles of maps in the GP's units (with "(warped)" two overlapped)
 AS_SEEN = f"{SEEN} (warped)"  #: the model's units with that box ticked: not the objective's
-#: A line of the panel's text, in em of JupyterLab's 13 px widget font: the figure's width.
-LINE_EM = PANEL_INCHES * 100 / 13
 
 
 def _warped(view: Any) -> bool:
@@ -133,9 +131,8 @@ class SurrogatePanel:
                                         indent=False, layout=widgets.Layout(width="auto"))
         for box in (*self.teach.values(), self.as_seen):
             box.observe(self.errors.guard(lambda _: self.redraw()), names="value")
-        self.why = widgets.HTML()
-        self._why_lines = 0  # the most lines it said so far: its height kept (_explain)
-        self.why.add_class("ihpo-why")
+        self._why = WhyBlock()
+        self.why = self._why.widget
         self.absent = widgets.HTML(layout=widgets.Layout(display="none"))
         self._key = MapKey()
         self.key = self._key.widget
@@ -263,14 +260,14 @@ class SurrogatePanel:
             if self.readout is not None:
                 self.readout.clear()
             self.message.value = f"<i>{unavailable}</i>"
-            self.why.value = ""
+            self._why.clear()
             self._key.show()
             self._show_absent("")
             self._show_trust({})
             if self._kept:
                 self.figure.redraw()
             return
-        self._explain(view, proposal, chosen)
+        self._why.explain(view, proposal, self.space, chosen)
         self.message.value = note
         self._show_trust(view.hyperparameters.source_weights)
         complete = np.isfinite(history.values)
@@ -370,23 +367,6 @@ class SurrogatePanel:
             grid.axis, terms=acquisition_terms(view, grid.points) if on["terms"] else None,
             posterior=view.sample_paths(grid.points, n_samples=5) if on["posterior"] else None,
             prior=prior_paths(view, grid.points, n_samples=5) if on["prior"] else None)
-
-    def _explain(self, view: Any, proposal: np.ndarray | None, chosen: str) -> None:
-        """Why the proposal (how it was ``chosen`` when the model did not choose it), and the
-        kernel in words, under the figure."""
-        from ..optimizers.bayes.teach import why_this_point
-
-        words = chosen or (why_this_point(view, proposal, self.space) if proposal is not None else "")
-        why = f"<b>Why this point?</b> {html.escape(words)}" if proposal is not None else ""
-        kernel = html.escape(view.hyperparameters.in_words()).replace("\n", "<br>")
-        self.why.value = f"{why}<details><summary>The kernel in words</summary>{kernel}</details>"
-        # The block keeps the height of the longest said so far (estimated: the font's width errs
-        # wide), blank at a step without a model: the timeline below stays under the mouse of the
-        # person scrubbing it (audit a444: 141 px up at each step without a model, 28-56 px between two).
-        lines = 1 + (math.ceil(text_em(f"Why this point? {words}") / LINE_EM) if why else 0)  # and the summary's
-        if lines > self._why_lines:
-            self._why_lines = lines
-            self.why.layout.min_height = f"calc({lines} * {ONE_LINE})"
 
     def redraw(self) -> None:
         """Draw the last belief again (after the pair or a slider changed)."""
