@@ -13,11 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from ._readonly import (
-    KeepsReadOnly,
-    _rebuilt,  # noqa: F401 - pickles made before the split name views._rebuilt
-    read_only,
-)
+from ._readonly import KeepsReadOnly, read_only
+from ._readonly import _rebuilt as _rebuilt  # re-exported: pickles made before the split name views._rebuilt
 
 if TYPE_CHECKING:
     from .direction import Direction
@@ -254,25 +251,28 @@ class SurrogateView(Protocol):
 
 @dataclass(frozen=True, eq=False)
 class KernelSummary(KeepsReadOnly):
-    """A GP's fitted hyperparameters, in units a person can read.
+    """A GP's hyperparameters, in units a person can read, and which of them were fitted.
 
     Attributes
     ----------
     lengthscales : dict
-        Parameter name -> (value, unit). Numbers are in the parameter's own units ("decades"
-        for log parameters); a categorical's value is its kernel lengthscale, unit "categorical".
+        Parameter name -> (value, unit): the most probable value under a Gamma prior (MAP, not maximum
+        likelihood), in the parameter's own units ("decades" for log ones; "categorical": Hamming).
     signal_std : float
-        Prior standard deviation of the objective function, in objective units (through the
-        output warp's average slope when the GP was fitted on warped values).
+        Prior std of the function, in objective units: not fitted (the kernel has no output scale)
+        but the spread of the values the GP was fitted on (through the output warp's mean slope).
     noise_std : float
         Observation-noise standard deviation, in objective units (likewise).
-    kernel : str
-        "matern" (5/2) or "rbf", and whether categories enter its distance (Hamming).
-    fit_status : str
-        "warm", "cold", "restored" (a past step, not refitted) or a fallback.
+    kernel, fit_status : str
+        "matern" (5/2) or "rbf", and whether categories enter its distance (Hamming); "warm",
+        "cold", "restored" (a past step, not refitted) or a fallback.
     source_weights : dict
         Warm-start source name -> its fitted weight in the GP's mean (1 / s a priori for s
         sources; near 0: the model no longer follows that source). Empty without sources.
+    noise : {"learned", "fixed"}
+        Fitted, or fixed at a small jitter (the model treats the function as noise-free).
+    at_bound : tuple of str
+        The parameters whose lengthscale sits at its lower bound (``bayes.model.MIN_LENGTHSCALE``).
     """
 
     lengthscales: dict
@@ -281,34 +281,33 @@ class KernelSummary(KeepsReadOnly):
     kernel: str
     fit_status: str
     source_weights: dict = field(default_factory=dict)
+    noise: str = "learned"
+    at_bound: tuple = ()
 
     def in_words(self) -> str:
-        """The fitted kernel as sentences a student can read.
+        """The kernel as sentences a student can read: what each number is and where it came from.
 
-        Examples
-        --------
         >>> print(KernelSummary({"lr": (0.8, "decades")}, 2.0, 0.1, "matern", "warm").in_words())
-        lr: the objective changes a lot over about 0.8 decades (trials closer than that inform each other).
-        It varies by about 2 (signal sd) and repeated evaluations would scatter by 0.1 (noise sd): mostly signal.
+        lr: the function changes a lot over about 0.8 decades (MAP fit with a prior; closer trials inform each other).
+        Signal sd about 2: the spread of the values the GP was fitted on, taken from the data, not fitted.
+        Noise sd 0.1, learned: repeated evaluations would scatter by about that (mostly signal).
         Kernel: matern; fit: warm.
         """
-        lines = []
-        for name, (value, unit) in self.lengthscales.items():
-            if unit == "categorical":
-                lines.append(f"{name}: choices are {'alike' if value > 1 else 'different'} to the model "
-                             f"(categorical lengthscale {value:.3g}).")
-                continue
-            lines.append(f"{name}: the objective changes a lot over about {value:.3g} {unit} "
-                         "(trials closer than that inform each other).")
+        fit = "MAP fit with a prior"
+        lines = [f"{name}: lengthscale {value:.3g} {unit}, at its lower bound: the model sees changes faster than it "
+                 "can express." if name in self.at_bound else f"{name}: choices are "
+                 f"{'alike' if value > 1 else 'different'} to the model (categorical lengthscale {value:.3g}, {fit})."
+                 if unit == "categorical" else f"{name}: the function changes a lot over about {value:.3g} {unit} "
+                 f"({fit}; closer trials inform each other)." for name, (value, unit) in self.lengthscales.items()]
         ratio = self.noise_std / self.signal_std if self.signal_std > 0 else math.inf
-        lines.append(f"It varies by about {self.signal_std:.3g} (signal sd) and repeated evaluations would "
-                     f"scatter by {self.noise_std:.3g} (noise sd): "
-                     + ("mostly signal." if ratio < 0.1 else "noticeable noise." if ratio < 0.5 else
-                        "noise as large as the signal: the model trusts no single trial."))
-        if self.source_weights:
-            lines.append(trust_words(self.source_weights))
-        lines.append(f"Kernel: {self.kernel}; fit: {self.fit_status}.")
-        return "\n".join(lines)
+        noise = (f"fixed: a small jitter ({ratio:.2g} of the signal); the model treats the function as noise-free"
+                 if self.noise == "fixed" else "learned: repeated evaluations would scatter by about that ("
+                 + ("mostly signal" if ratio < 0.1 else "noticeable noise" if ratio < 0.5 else
+                    "noise as large as the signal: the model trusts no single trial") + ")")
+        return "\n".join(filter(None, [*lines, f"Signal sd about {self.signal_std:.3g}: the spread of the values the "
+                                       "GP was fitted on, taken from the data, not fitted.",
+                                       f"Noise sd {self.noise_std:.3g}, {noise}.", trust_words(self.source_weights),
+                                       f"Kernel: {self.kernel}; fit: {self.fit_status}."]))  # trust: "" without sources
 
 
 def trust_words(weights: Mapping[str, float]) -> str:

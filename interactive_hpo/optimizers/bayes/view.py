@@ -20,7 +20,7 @@ from ..._validation import check_int, check_one_of, fail, float_array
 from ...direction import Direction
 from ...views import KeepsReadOnly, KernelSummary, SurrogatePrediction
 from . import acquisition as acq
-from .model import DTYPE, torch
+from .model import DTYPE, noise_of, torch
 from .paths import posterior_paths
 from .predictor import Predictor
 from .transfer import source_weights
@@ -55,21 +55,29 @@ def acquisition_scale(warp: OutputWarp, factor: float) -> float:
 def lengthscales_of(model: Any, space: SearchSpace) -> dict[str, tuple[float, str]]:
     """Per-parameter lengthscales of a GP in the parameter's own units, with the unit's name
     (the first kernel that covers a coordinate wins)."""
-    found: dict[int, float] = {}
+    return {name: (value, unit) for name, (value, unit, _) in _lengthscales(model, space).items()}
+
+
+def _lengthscales(model: Any, space: SearchSpace) -> dict[str, tuple[float, str, bool]]:
+    """:func:`lengthscales_of`, each with whether it sits at its constraint's lower bound
+    (``bayes.model.MIN_LENGTHSCALE``, within 0.1 %: the fit's bounded optimizer stops on it)."""
+    found: dict[int, tuple[float, bool]] = {}
     for module in model.covar_module.modules():
         lengthscale = getattr(module, "lengthscale", None) if hasattr(module, "raw_lengthscale") else None
         if lengthscale is None:
             continue
         values = lengthscale.detach().reshape(-1).tolist()
+        bound = float(module.raw_lengthscale_constraint.lower_bound.reshape(-1)[0])
         dims = module.active_dims.tolist() if module.active_dims is not None else list(range(space.dim))
         if len(values) == 1 and len(dims) > 1:
             values = values * len(dims)
         for dim, value in zip(dims, values, strict=True):
-            found.setdefault(dim, value)
+            found.setdefault(dim, (value, value <= bound * 1.001))
     out = {}
     for i, param in enumerate(space):
         length, unit = param.unit_length()
-        out[param.name] = (found.get(i, float("nan")) * length, unit)
+        value, at_bound = found.get(i, (float("nan"), False))
+        out[param.name] = (value * length, unit, at_bound)
     return out
 
 
@@ -77,16 +85,24 @@ def kernel_summary(model: Any, predictor: Predictor, space: SearchSpace, kernel:
                    units: float) -> KernelSummary:
     """The hyperparameters of ``model`` (whose ``predictor`` is given) read in objective units:
     ``units`` objective units per fitted utility (the losses' spread times the warp's average
-    slope). ``kernel`` names the kernel ("matern" or "rbf") and ``status`` the fit's outcome."""
+    slope). ``kernel`` names the kernel ("matern" or "rbf") and ``status`` the fit's outcome.
+
+    The kernel has no output scale (``bayes.model.build_gp``), so its prior variance is 1 in the
+    standardized units and the signal std is the spread of the fitted values, in objective units:
+    read from the data, not fitted. The noise is learned when the likelihood has a noise
+    parameter, else fixed (the jitter ``bayes.model.FIXED_NOISE``, relative to that spread)."""
     y_std = predictor.scale * units
     centre = np.full((1, space.dim), 0.5)
     with torch.no_grad():
         prior_var = float(model.covar_module(torch.as_tensor(centre, dtype=DTYPE), diag=True)[0])
     categorical = any(kind == "categorical" for kind in space.kinds)
-    return KernelSummary(lengthscales=lengthscales_of(model, space), signal_std=math.sqrt(prior_var) * y_std,
-                         noise_std=math.sqrt(predictor.noise) * y_std,
+    lengthscales = _lengthscales(model, space)
+    return KernelSummary(lengthscales={name: (value, unit) for name, (value, unit, _) in lengthscales.items()},
+                         signal_std=math.sqrt(prior_var) * y_std, noise_std=math.sqrt(predictor.noise) * y_std,
                          kernel=kernel + (" with a categorical (Hamming) distance" if categorical else ""),
-                         fit_status=status, source_weights=source_weights(model))
+                         fit_status=status, source_weights=source_weights(model),
+                         noise=noise_of(dict(model.named_parameters())),
+                         at_bound=tuple(name for name, (_, _, at) in lengthscales.items() if at))
 
 
 @dataclass(frozen=True, eq=False)
