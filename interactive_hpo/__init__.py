@@ -23,7 +23,8 @@ The room map (each folder's ``__init__`` says what lives there; arrows point dow
     vocabulary    parameters, conditions, space, space_slices (its slices for plots),
                   subspace (one space inside another), trial, direction, goals (one objective or
                   several), pareto (fronts, ranks), hypervolume (exact, and grown trial by
-                  trial), _dominance (under both), outcome, views, _readonly (records
+                  trial), _dominance (under both), outcome, views, kernel_summary (a GP's
+                  hyperparameters in words), _readonly (records
                   that stay read-only), exceptions,
                   _validation, _names (did-you-mean hints), _paths (file paths),
                   _json_values (what a journal keeps as it was), _registry (classes by the

@@ -6,15 +6,14 @@ records. Each is a snapshot; changing the study afterwards does not change a vie
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from ._readonly import KeepsReadOnly, read_only
 from ._readonly import _rebuilt as _rebuilt  # re-exported: pickles made before the split name views._rebuilt
+from .kernel_summary import KernelSummary, trust_words  # here before: views.KernelSummary still works
 
 if TYPE_CHECKING:
     from .direction import Direction
@@ -247,83 +246,6 @@ class SurrogateView(Protocol):
     def to_model_units(self, values: np.ndarray) -> np.ndarray:
         """Objective values (any shape) in the units of :meth:`model_units`."""
         ...
-
-
-@dataclass(frozen=True, eq=False)
-class KernelSummary(KeepsReadOnly):
-    """A GP's hyperparameters, in units a person can read, and which of them were fitted.
-
-    Attributes
-    ----------
-    lengthscales : dict
-        Parameter name -> (value, unit): the most probable value under a Gamma prior (MAP, not maximum
-        likelihood), in the parameter's own units ("decades" for log ones; "categorical": Hamming).
-    signal_std : float
-        Prior std of the function, in objective units: not fitted (the kernel has no output scale)
-        but the spread of the values the GP was fitted on (through the output warp's mean slope).
-    noise_std : float
-        Observation-noise standard deviation, in objective units (likewise).
-    kernel, fit_status : str
-        "matern" (5/2) or "rbf", and whether categories enter its distance (Hamming); "warm",
-        "cold", "restored" (a past step, not refitted) or a fallback.
-    source_weights : dict
-        Warm-start source name -> its fitted weight in the GP's mean (1 / s a priori for s
-        sources; near 0: the model no longer follows that source). Empty without sources.
-    noise : {"learned", "fixed"}
-        Fitted, or fixed at a small jitter (the model treats the function as noise-free).
-    at_bound : tuple of str
-        The parameters whose lengthscale sits at its lower bound (``bayes.model.MIN_LENGTHSCALE``).
-    """
-
-    lengthscales: dict
-    signal_std: float
-    noise_std: float
-    kernel: str
-    fit_status: str
-    source_weights: dict = field(default_factory=dict)
-    noise: str = "learned"
-    at_bound: tuple = ()
-
-    def in_words(self) -> str:
-        """The kernel as sentences a student can read: what each number is and where it came from.
-
-        >>> print(KernelSummary({"lr": (0.8, "decades")}, 2.0, 0.1, "matern", "warm").in_words())
-        lr: the function changes a lot over about 0.8 decades (MAP fit with a prior; closer trials inform each other).
-        Signal sd about 2: the spread of the values the GP was fitted on, taken from the data, not fitted.
-        Noise sd 0.1, learned: repeated evaluations would scatter by about that (mostly signal).
-        Kernel: matern; fit: warm.
-        """
-        fit = "MAP fit with a prior"
-        lines = [f"{name}: lengthscale {value:.3g} {unit}, at its lower bound: the model sees changes faster than it "
-                 "can express." if name in self.at_bound else f"{name}: choices are "
-                 f"{'alike' if value > 1 else 'different'} to the model (categorical lengthscale {value:.3g}, {fit})."
-                 if unit == "categorical" else f"{name}: the function changes a lot over about {value:.3g} {unit} "
-                 f"({fit}; closer trials inform each other)." for name, (value, unit) in self.lengthscales.items()]
-        ratio = self.noise_std / self.signal_std if self.signal_std > 0 else math.inf
-        noise = (f"fixed: a small jitter ({ratio:.2g} of the signal); the model treats the function as noise-free"
-                 if self.noise == "fixed" else "learned: repeated evaluations would scatter by about that ("
-                 + ("mostly signal" if ratio < 0.1 else "noticeable noise" if ratio < 0.5 else
-                    "noise as large as the signal: the model trusts no single trial") + ")")
-        return "\n".join(filter(None, [*lines, f"Signal sd about {self.signal_std:.3g}: the spread of the values the "
-                                       "GP was fitted on, taken from the data, not fitted.",
-                                       f"Noise sd {self.noise_std:.3g}, {noise}.", trust_words(self.source_weights),
-                                       f"Kernel: {self.kernel}; fit: {self.fit_status}."]))  # trust: "" without sources
-
-
-def trust_words(weights: Mapping[str, float]) -> str:
-    """One line per warm-start source: the weight with which the model's mean follows it, and
-    the weight it started from (``1 / s`` for s sources, ``bayes.transfer``); "" without sources.
-
-    >>> print(trust_words({"svm_on_iris": 0.83}))
-    Warm start: follows 'svm_on_iris' with weight 0.83 (prior 1.00): trusted.
-    """
-    if not weights:
-        return ""
-    prior = 1.0 / len(weights)
-    return "\n".join(f"Warm start: follows {name!r} with weight {weight:.2f} (prior {prior:.2f}): "
-                      + ("mirrored (lower there, higher here)." if weight < -0.1 else "hardly trusted any more."
-                         if weight < 0.25 * prior else "trusted less than at first." if weight < 0.75 * prior
-                         else "trusted.") for name, weight in weights.items())
 
 
 @dataclass(frozen=True, eq=False)

@@ -27,7 +27,7 @@ PACKAGE = ROOT / "interactive_hpo"
 #: The bottom layer: the words every room uses. Top-level modules of the package.
 VOCABULARY = {"_compat", "_dominance", "_json_values", "_moved", "_names", "_paths", "_readonly", "_registry",
               "_signals", "_validation", "conditions", "direction", "exceptions", "goals", "hypervolume", "outcome",
-              "parameters", "pareto", "space", "space_slices", "subspace", "trial", "views"}
+              "kernel_summary", "parameters", "pareto", "space", "space_slices", "subspace", "trial", "views"}
 
 #: Room -> the rooms it may import (besides itself and the vocabulary). Arrows point down.
 MAY_IMPORT: dict[str, set[str]] = {

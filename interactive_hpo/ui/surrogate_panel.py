@@ -35,12 +35,13 @@ import numpy as np
 
 from .._validation import check_bool, check_int, fail
 from ..direction import Direction
+from ..kernel_summary import trust_words
 from ..plots.export_frames import lacking
 from ..plots.search_axes import axis_positions, axis_to_unit, not_drawn
 from ..plots.surrogate import SurrogateCurve, SurrogateMaps
 from ..plots.surrogate_sources import SOURCE_ALPHA, SourcePoints, matched_range
 from ..space import SearchSpace
-from ..views import History, SurrogateView, trust_words
+from ..views import History, SurrogateView
 from ._checks import check_callback, check_history, check_sources, check_space, check_text, check_unit_point, error_log
 from .click_positions import checked_positions
 from .errors import ErrorLog

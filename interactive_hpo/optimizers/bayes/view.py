@@ -18,7 +18,8 @@ import numpy as np
 
 from ..._validation import check_int, check_one_of, fail, float_array
 from ...direction import Direction
-from ...views import KeepsReadOnly, KernelSummary, SurrogatePrediction
+from ...kernel_summary import KernelSummary
+from ...views import KeepsReadOnly, SurrogatePrediction
 from . import acquisition as acq
 from .model import DTYPE, noise_of, torch
 from .paths import posterior_paths

@@ -2,16 +2,22 @@
 
 A GP assumes values that vary smoothly and evenly. Real losses do not: a few configurations
 fail badly (a score of 0.19 among scores of 0.97, or a test function whose values run from -1
-to 160), and fitting those forces either a tiny lengthscale or a noise larger than the signal,
-which flattens the mean everywhere that matters (issue 23). Vizier's answer (Song et al., 2024),
-which we follow, is a monotone warp in two steps:
+to 160), and a GP fitted on them spends its standardized range on the gap to those few: the
+differences among the good values, which decide where to look next, become a small part of it
+(on notebook 03's camel trials the better half spans 1.7 % of the range unwarped, 32 % warped;
+benchmarks/README.md, issue 23 items 8 and 9, measures what that costs). Vizier's answer
+(Song et al., 2024), which we follow, is a monotone warp in two steps:
 
 1. **Half rank.** Values above the median are kept; each value below it is replaced by the
    normal quantile of its rank among the bad half, scaled by the good half's spread. However
    bad an outlier is, it lands a few spreads below the median.
 2. **Log.** ``w = 0.5 - log(1 + (o - 1) (max - v) / range) / log(o)`` with ``o = 1.5`` maps the
-   range onto [-0.5, 0.5] and stretches the differences among the best values, which decide
-   where to look next.
+   range onto [-0.5, 0.5] and stretches the differences among the best values a little more
+   (most of the stretch is the half-rank step's).
+
+Its limits (notebook 03, section 7): the half-rank step takes its scale from the better half, so
+near-ties there squeeze every worse value next to them; and mapped back, the log step puts a
+floor under the model's beliefs below the best value. ``output_warp="none"`` fits the raw values.
 
 Failed trials (an exception, a NaN) get the value :attr:`OutputWarp.failed_value`, half the
 warped range below the worst completed one: the GP learns to stay away from them without
