@@ -6,7 +6,6 @@ Wall-time speed-ups are a benchmark (``benchmarks/bench_parallel.py``), not a ti
 from __future__ import annotations
 
 import json
-import math
 import os
 import pickle
 import re
@@ -17,19 +16,15 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
 
-from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialPruned, TrialState
+from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study, TrialState
 from interactive_hpo.execution import worker as worker_process
 from interactive_hpo.execution.settings import check_open
 from interactive_hpo.study.pruning import MedianStoppingRule
 
 from ..trial_copies import count_copies
+from .objectives import Counting, bowl, diverges, gives_up, reports_twice
 
 SPACE = SearchSpace([Float("x", -5.0, 5.0), Float("y", -5.0, 5.0)])
-
-
-def bowl(params):
-    time.sleep(0.02)
-    return params["x"] ** 2 + params["y"] ** 2
 
 
 def finished_events(path):
@@ -299,26 +294,6 @@ def test_a_closed_dask_client_is_refused_before_any_trial():
         client.status = "closed"  # else its __del__ closes it again, on a loop that is closed
 
 
-def diverges(params, report):
-    """Reports 0.0 at steps 0-3; when x > 0, NaN at step 2 (a diverged run, which the median rule
-    prunes at once whatever the other trials did: the outcome does not depend on timing)."""
-    for step in range(4):
-        report(math.nan if params["x"] > 0 and step == 2 else 0.0, step)
-    return 0.0
-
-
-def gives_up(params):
-    if params["x"] > 0:
-        raise TrialPruned(f"x = {params['x']:.3g} > 0")
-    return params["x"]
-
-
-def reports_twice(params, report):
-    report(1.0, 0)
-    report(2.0, 0)
-    return params["x"]
-
-
 def pruned_study(path=None):
     return Study(SPACE, "random", seed=0, storage=path, pruner=MedianStoppingRule(n_startup_trials=0))
 
@@ -448,17 +423,6 @@ def test_the_objective_goes_to_each_local_process_once_not_with_every_trial(monk
     study.run(holding(1), 4, n_workers=2)
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 4
     assert len(sent) == 4 and max(sent) < 10_000
-
-
-class Counting:
-    """An objective with state: its value is how many times it was called (in its process)."""
-
-    def __init__(self):
-        self.calls = 0
-
-    def __call__(self, params):
-        self.calls += 1
-        return float(self.calls)
 
 
 def test_each_run_on_a_pool_kept_open_starts_from_the_objective_as_passed():

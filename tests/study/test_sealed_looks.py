@@ -164,14 +164,9 @@ def _accuracy(model, X, y):
     return float((model.predict(X) == y).mean())
 
 
-def test_a_scoring_function_gives_the_same_fingerprint_in_another_process():
+def test_a_scoring_function_gives_the_same_fingerprint_in_another_process(two_sessions):
     """Its repr holds its address: each session's task had another fingerprint and inherited no look (r443)."""
-    here = SklearnCV(DecisionTreeClassifier(random_state=0), *load_iris(return_X_y=True), SPACE, cv=3, seed=0,
-                     scoring=_accuracy).fingerprint
-    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
-            "from tests.study.test_sealed_looks import _fingerprint; print(_fingerprint())")
-    there = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert there.stdout.strip() == here
+    assert two_sessions[0]["fingerprint"] == _fingerprint()
 
 
 def _fingerprint():
@@ -180,7 +175,7 @@ def _fingerprint():
 
 
 SESSION = """
-import warnings
+import json, warnings
 from sklearn.datasets import load_iris
 from sklearn.tree import DecisionTreeClassifier
 from interactive_hpo import Categorical, Float, Int, SearchSpace, Study
@@ -193,18 +188,31 @@ study.run(task, n_trials=2)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     task.test_score(study.best_trial.params)
-print([str(w.message)[:40] for w in caught])
+looks = [str(w.message)[:40] for w in caught]
+# Another check in the same process, which pays for sklearn's import once: the fingerprint of a
+# task with a scoring function of this test module, for the test beside the quickstart's.
+from tests.study.test_sealed_looks import _fingerprint
+print(json.dumps({"looks": looks, "fingerprint": _fingerprint()}))
 """
 
 
-def test_the_quickstart_run_twice_warns_the_second_time(tmp_path):
-    def session():
-        done = subprocess.run([sys.executable, "-c", SESSION], cwd=tmp_path, capture_output=True, text=True,
-                              env={"PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "PATH": ""}, check=True)
-        return done.stdout.strip()
+@pytest.fixture(scope="module")
+def two_sessions(tmp_path_factory):
+    """What two sessions of :data:`SESSION`, each a fresh process, print in one folder, in order."""
+    folder = tmp_path_factory.mktemp("sessions")
 
-    assert session() == "[]"
-    assert session() == "['This is look number 2 at the sealed test']"
+    def session():
+        done = subprocess.run([sys.executable, "-c", SESSION], cwd=folder, capture_output=True, text=True,
+                              env={"PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "PATH": ""}, check=True)
+        return json.loads(done.stdout)
+
+    return session(), session()
+
+
+def test_the_quickstart_run_twice_warns_the_second_time(two_sessions):
+    first, second = two_sessions
+    assert first["looks"] == []
+    assert second["looks"] == ["This is look number 2 at the sealed test"]
 
 
 def test_a_task_bound_to_a_study_is_not_bound_again_at_each_step(tmp_path, monkeypatch):
