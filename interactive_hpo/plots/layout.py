@@ -66,6 +66,11 @@ class CachedConstrainedLayout(ConstrainedLayoutEngine):
         fig : matplotlib Figure
             The figure this engine is set on.
         """
+        if not any(ax.get_visible() for ax in fig.axes):
+            # A figure blanked with its Axes hidden (the Lab's model at a step without one): a
+            # layout now would give them no room for their labels, and the Axes shown again kept
+            # it, their tick labels off the figure's edge (r452). The last layout is kept for them.
+            return
         if not _holds(_layout_key(fig), self._laid_out_for):
             super().execute(fig)
             # Keyed as laid out: the tick labels follow the Axes' new lengths (keyed before,
@@ -108,7 +113,7 @@ def _layout_key(fig: Any) -> tuple:
     renderer = figure_renderer(fig)
     key: list[Any] = []
     for ax in fig.axes:
-        key.append(ax)
+        key.append((ax, ax.get_visible()))  # a hidden Axes is given no room (a colorbar hidden, then shown)
         for axis in (ax.xaxis, ax.yaxis):
             limits = sorted(axis.get_view_interval())
             key.append((axis.get_label_text(), axis.get_scale(), _tick_labels(axis.major, limits),

@@ -119,3 +119,25 @@ def test_tick_labels_a_little_shorter_keep_the_layout_and_a_figure_is_not_laid_o
     assert draw(0.00125) == 6 and len(layouts) == 3  # "0.0002": longer again
     assert draw(12.5) == 2 and len(layouts) == 4  # "10": more than NARROWER_KEPT shorter, laid out for them
     assert layout_problems(fig) == []
+
+
+def test_axes_hidden_then_shown_again_keep_room_for_their_labels():
+    """The Lab's model figure is blanked, its Axes hidden, at a step without a model (r452): laid
+    out while blank, the maps came back with their tick labels off the figure's edge, and the
+    cached layout kept them there through the Steps after."""
+    fig = Figure(figsize=(7.6, 3.3), dpi=100)
+    fig.set_layout_engine(CachedConstrainedLayout())
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, 3, sharey=True)
+    for ax in axes:
+        ax.set(xlabel="x0", ylabel="x1", title="median", xlim=(-5, 10), ylim=(0, 15))
+    for shown in (False, True):  # laid out first while blank, as a Lab switched before its first draw
+        for ax in axes:
+            ax.set_visible(shown)
+        fig.canvas.draw()
+    assert layout_problems(fig) == []
+    for shown in (False, True):  # and blanked after a layout with the maps: theirs is kept
+        for ax in axes:
+            ax.set_visible(shown)
+        fig.canvas.draw()
+    assert layout_problems(fig) == []

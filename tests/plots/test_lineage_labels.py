@@ -100,3 +100,33 @@ def test_adopted_trials_with_room_are_all_labelled_beside_their_markers():
         box, (x, y) = label.get_window_extent(renderer), plot.ax.transData.transform(label.xy)
         assert box.y0 - 8 <= y <= box.y1 + 8 and 0 < box.x0 - x < 20
     assert not plot.trial_labels.more.get_visible()
+
+
+def visible_labels(plot):
+    return [t.get_text() for t in plot.labels if t.get_visible()], plot.trial_labels.more.get_visible()
+
+
+def test_a_point_zoomed_out_of_view_is_neither_labelled_nor_counted():
+    """r452: zoomed so that trial 9 left the view, "+2 unlabelled" took the place of trial 7's
+    label, which fitted, and counted a point not drawn."""
+    spread = Lineage(ids=np.arange(4), generations=np.array([-1, -1, -1, 0]), values=np.array([1.0, 50.0, 100.0, 0.5]),
+                     parents=((), (), (), (0, 1)), best=3, adopted={0: 3, 1: 7, 2: 9})
+    plot, _, _ = lab_panel(spread, 0.5)
+    assert visible_labels(plot) == (["trial 3", "trial 7", "trial 9"], False)
+    plot.ax.set_ylim(-5, 70)  # as the toolbar's zoom does
+    plot.ax.figure.canvas.draw()
+    assert visible_labels(plot) == (["trial 3", "trial 7"], False)
+
+
+def test_labels_that_fitted_stay_when_the_count_fits_nowhere():
+    """r452: in a crowd of 200 adopted individuals the count found no place, and the labels
+    dropped to make room for it were not put back: neither labels nor a count were drawn."""
+    rng = np.random.default_rng(0)
+    generations = np.array([-1] * 200 + list(rng.integers(0, 10, 200)))
+    values = np.concatenate([rng.uniform(0.4, 11, 200), rng.uniform(0.4, 180, 200)])
+    crowd = Lineage(ids=np.arange(400), generations=generations,
+                    values=values, parents=((),) * 200 + tuple((int(rng.integers(0, 200)),) for _ in range(200)),
+                    best=int(np.argmin(values)), adopted={i: 100 + i for i in range(200)})
+    plot, _, _ = lab_panel(crowd, float(values.min()))
+    labels, counted = visible_labels(plot)
+    assert labels or counted
