@@ -19,6 +19,21 @@ def one_torch_thread():
     torch.set_num_threads(before)
 
 
+#: The side of the Model tab's heatmaps under ``coarse_maps``: 12 x 12 cells, not 60 x 60.
+COARSE = 12
+
+
+@pytest.fixture
+def coarse_maps(monkeypatch):
+    """The Model tab's heatmaps at ``COARSE`` x ``COARSE`` cells, not ``MAP_RESOLUTION`` (60) a
+    side: for tests that compare a map with the belief it should show cell by cell (true at any
+    resolution) or read its labels, where predicting 3,600 cells (log-EHVI's most of all) was
+    most of the time. A test reads the side the panel used as ``surrogate_panel.MAP_RESOLUTION``."""
+    from interactive_hpo.ui import surrogate_panel
+
+    monkeypatch.setattr(surrogate_panel, "MAP_RESOLUTION", COARSE)
+
+
 @pytest.fixture(autouse=True)
 def _close_the_widgets_a_test_made():
     """Close the widgets each test made once it is done. ipywidgets keeps every widget it ever

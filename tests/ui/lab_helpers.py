@@ -19,10 +19,18 @@ def quad(params):
     return (params["x"] - 1.0) ** 2
 
 
+def lay_out(figure):
+    """Draw ``figure`` where it changed since it was last drawn, so that its Axes sit where a
+    person sees them (its layout engine places them at a draw); an unchanged one (a second press
+    on the same picture) is not drawn again."""
+    if figure.stale:
+        figure.canvas.draw()
+
+
 def press(figure, ax, x, y, how="click"):
     """Press the mouse on ``ax`` of ``figure`` at (x, y) in data units, as matplotlib reports it
     from the browser: a plain left ``"click"``, or one of :data:`NOT_CLICKS`."""
-    figure.canvas.draw()
+    lay_out(figure)
     px, py = ax.transData.transform((x, y))
     tool = {"zoom tool": "zoom", "pan tool": "pan"}.get(how)
     toolbar = NavigationToolbar2(figure.canvas) if tool else None  # ipympl's toolbar is one of these

@@ -34,7 +34,22 @@ def lab():
     return lab_after(bowl, LINE, 9, optimizer="halving", seed=0, optimizer_settings=SETTINGS)
 
 
-def test_the_panel_shows_the_rungs_and_lists_every_finished_job(lab):
+@pytest.fixture(scope="module")
+def shared_lab():
+    """``lab``, built once for the tests that leave its study alone (each checks it still holds its
+    9 trials and no override before it starts)."""
+    return lab_after(bowl, LINE, 9, optimizer="halving", seed=0, optimizer_settings=SETTINGS)
+
+
+@pytest.fixture
+def untouched_lab(shared_lab):
+    rows = shared_lab.study.optimizer.rung_table()
+    assert len(shared_lab.study.trials) == 9 and not any(row["human"] for row in rows) and not shared_lab.errors.errors
+    return shared_lab
+
+
+def test_the_panel_shows_the_rungs_and_lists_every_finished_job(untouched_lab):
+    lab = untouched_lab
     panel = lab.fidelity_panel
     assert panel.widget.layout.display is None
     assert [number for _, number in panel.job.options] == list(range(8, -1, -1))   # newest first
@@ -69,7 +84,8 @@ def test_an_override_that_does_not_fit_is_shown_not_raised(lab):
     assert "must be a job below the maximum budget" in lab.errors.widget.value
 
 
-def test_simulate_workers_draws_the_scheduler_beside_its_counterpart(lab):
+def test_simulate_workers_draws_the_scheduler_beside_its_counterpart(untouched_lab):
+    lab = untouched_lab
     panel = lab.fidelity_panel
     panel.n_workers.value, panel.n_jobs.value = 3, 20
     schedules = panel.simulate()

@@ -17,7 +17,7 @@ pytest.importorskip("botorch")
 from interactive_hpo import Categorical, Float, InvalidParameterError, SearchSpace, Study, TrialState  # noqa: E402
 from interactive_hpo.objectives import Forrester, FunctionObjective  # noqa: E402
 from interactive_hpo.plots.surrogate_maps import PLAIN_STD, WARPED_STD  # noqa: E402
-from interactive_hpo.ui import Lab, lab_redraw  # noqa: E402
+from interactive_hpo.ui import Lab, lab_redraw, surrogate_panel  # noqa: E402
 
 from .lab_helpers import FAST, LINE, lab_after, press, quad  # noqa: E402
 
@@ -41,6 +41,7 @@ def plane_lab_after(n_trials):
     return lab_after(FunctionObjective(bowl, PLANE), PLANE, n_trials, seed=0, optimizer_settings=FAST)
 
 
+@pytest.mark.usefixtures("coarse_maps")  # compared cell by cell or not read: any resolution
 def test_step_redraws_status_history_and_the_model_heatmaps():
     lab = plane_lab()
     assert lab.status.value.startswith("Trials: 0") and "two completed trials" in lab.surrogate_panel.message.value
@@ -54,7 +55,7 @@ def test_step_redraws_status_history_and_the_model_heatmaps():
     panel = lab.surrogate_panel
     assert panel.message.value == "" and panel.pair == ("a", "b")
     assert panel.anchor()["k"] == study.best_trial.params["k"]
-    grid = study.space.slice2d("a", "b", at=panel.anchor(), resolution=60)
+    grid = study.space.slice2d("a", "b", at=panel.anchor(), resolution=surrogate_panel.MAP_RESOLUTION)
     belief = study.surrogate().predict(grid.points.reshape(-1, 3))
     np.testing.assert_allclose(panel.maps.images[0].get_array().reshape(grid.shape), belief.mean.reshape(grid.shape))
     # The acquisition map holds log-EI's true values (the readout under the mouse), its colours its top units.
@@ -70,11 +71,12 @@ def test_step_redraws_status_history_and_the_model_heatmaps():
     assert study.trials[-1].params["a"] == pytest.approx(star[0], abs=1e-9)
 
 
+@pytest.mark.usefixtures("coarse_maps")  # compared cell by cell or not read: any resolution
 def test_the_model_can_be_shown_as_the_gp_sees_it_after_its_output_warp():
     lab = plane_lab_after(5)
     panel = lab.surrogate_panel
     assert not panel.as_seen.value  # the objective's units by default
-    grid = lab.study.space.slice2d("a", "b", at=panel.anchor(), resolution=60)
+    grid = lab.study.space.slice2d("a", "b", at=panel.anchor(), resolution=surrogate_panel.MAP_RESOLUTION)
     view = lab.study.surrogate()
     panel.as_seen.value = True
     seen = view.model_units().predict(grid.points.reshape(-1, 3)).mean.reshape(grid.shape)
@@ -123,6 +125,7 @@ def test_the_curve_keeps_its_y_labels_on_the_figure_and_says_when_it_shows_the_g
     assert curve.ax.get_ylabel() == "objective"
 
 
+@pytest.mark.usefixtures("coarse_maps")  # compared cell by cell or not read: any resolution
 def test_trials_off_the_slice_are_faded():
     lab = plane_lab_after(5)
     alpha = lab.surrogate_panel.maps.points[0].get_facecolors()[:, 3]
@@ -131,12 +134,14 @@ def test_trials_off_the_slice_are_faded():
     assert np.all(alpha[on_slice] == 1.0) and np.all(alpha[~on_slice] < 0.5)
 
 
+@pytest.mark.usefixtures("coarse_maps")  # compared cell by cell or not read: any resolution
 def test_pair_dropdowns_and_sliders_redraw_the_slice():
     lab = plane_lab_after(5)
     panel = lab.surrogate_panel
     panel.y_choice.value = "k"
     assert panel.pair == ("a", "k") and panel.anchors["b"].layout.display is None
-    assert panel.maps.axes[0].get_yscale() == "linear" and panel.maps.images[0].get_array().size == 60 * 2
+    assert panel.maps.axes[0].get_yscale() == "linear"
+    assert panel.maps.images[0].get_array().size == surrogate_panel.MAP_RESOLUTION * 2
     panel.x_choice.value = "k"  # the other axis's parameter: the two swap
     assert panel.pair == ("k", "a")
     before = panel.maps.images[0].get_array().copy()
@@ -355,6 +360,7 @@ def test_bad_lab_arguments_raise_where_typed(args, kwargs, message):
     assert message in str(info.value)
 
 
+@pytest.mark.usefixtures("coarse_maps")  # compared cell by cell or not read: any resolution
 def test_a_slider_snapped_by_the_browser_keeps_following_the_best_trial():
     lab = plane_lab_after(4)
     panel = lab.surrogate_panel
@@ -365,6 +371,7 @@ def test_a_slider_snapped_by_the_browser_keeps_following_the_best_trial():
     assert not panel.follow_best.value
 
 
+@pytest.mark.usefixtures("coarse_maps")  # compared cell by cell or not read: any resolution
 def test_late_echoes_of_earlier_slider_positions_keep_following_the_best_trial(monkeypatch):
     """After ``lab.run(n)`` the browser sends back earlier positions of a slider the panel moved
     to each new incumbent; compared with the latest position only, they unticked "slice through
@@ -410,6 +417,7 @@ def test_population_optimizers_get_a_live_population_panel():
     assert panel.widget.layout.display == "none" and lab.generation_button.layout.display == "none"
 
 
+@pytest.mark.usefixtures("coarse_maps")  # compared cell by cell or not read: any resolution
 def test_a_step_renders_the_model_first_and_nothing_on_a_hidden_tab(monkeypatch):
     from interactive_hpo.ui.figures import LiveFigure
 

@@ -32,7 +32,7 @@ def bowl(params):
     return (params["a"] - 0.3) ** 2 + (np.log10(params["b"]) + 1.5) ** 2
 
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
+pytestmark = pytest.mark.usefixtures("one_torch_thread", "coarse_maps")  # the maps' marks and words, at any resolution
 
 
 def source_study(space, objective, n=10, seed=1):

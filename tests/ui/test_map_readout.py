@@ -20,14 +20,14 @@ from interactive_hpo.objectives import Branin  # noqa: E402
 from interactive_hpo.plots.search_axes import cell_edges  # noqa: E402
 from interactive_hpo.ui.map_readout import POINT_AT  # noqa: E402
 
-from .lab_helpers import FAST, lab_after, quad  # noqa: E402
+from .lab_helpers import FAST, lab_after, lay_out, quad  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def move(figure, ax, x, y):
     """The mouse moved to (x, y), in data units of ``ax``, as matplotlib reports it from the browser."""
-    figure.canvas.draw()
+    lay_out(figure)
     px, py = ax.transData.transform((x, y))
     figure.canvas.callbacks.process("motion_notify_event", MouseEvent("motion_notify_event", figure.canvas, px, py))
 

@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from interactive_hpo import Evaluation, Float, SearchSpace, Study  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
+pytestmark = pytest.mark.usefixtures("one_torch_thread", "coarse_maps")  # the maps' marks and words, at any resolution
 
 SQUARE = SearchSpace([Float("a", 0.0, 1.0), Float("b", 0.0, 1.0)])
 FAST = {"n_initial": 4, "num_restarts": 2, "raw_samples": 64}

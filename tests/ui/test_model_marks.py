@@ -19,7 +19,7 @@ from interactive_hpo.ui import Lab  # noqa: E402
 
 from .lab_helpers import FAST, LINE, lab_after  # noqa: E402
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
+pytestmark = pytest.mark.usefixtures("one_torch_thread", "coarse_maps")  # the maps' marks and words, at any resolution
 
 FAILED_LABEL = "failed (fitted below the worst)"  # what the crosses are, in the key and the legend
 PLANE = SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)])

@@ -17,14 +17,14 @@ from interactive_hpo import Float, InvalidParameterError, SearchSpace, Study  # 
 from interactive_hpo.direction import Direction  # noqa: E402
 from interactive_hpo.optimizers.capabilities import ModelBased, MultiObjective  # noqa: E402
 from interactive_hpo.optimizers.registry import optimizers_declaring  # noqa: E402
-from interactive_hpo.ui import Lab  # noqa: E402
+from interactive_hpo.ui import Lab, surrogate_panel  # noqa: E402
 from interactive_hpo.ui.controller import LabController  # noqa: E402
 from interactive_hpo.ui.lab_goals import lab_history  # noqa: E402
-from interactive_hpo.ui.surrogate_panel import MAP_RESOLUTION  # noqa: E402
 
 from .lab_helpers import lab_after  # noqa: E402
 
 torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.usefixtures("coarse_maps")  # each map is compared cell by cell with its belief
 
 TINY = {"n_initial": 4, "num_restarts": 2, "raw_samples": 64, "mc_samples": 16}
 SQUARE = SearchSpace([Float("a", 0.0, 1.0), Float("b", 0.0, 1.0)])
@@ -46,8 +46,8 @@ def study():
 
 
 def mean_map(lab):
-    """The mean heatmap as drawn, shape (60, 60), and the unit-cube points it was predicted at."""
-    surface = SQUARE.slice2d("a", "b", at=lab.surrogate_panel.anchor(), resolution=MAP_RESOLUTION)
+    """The mean heatmap as drawn, shape (12, 12) (``coarse_maps``), and the unit-cube points it was predicted at."""
+    surface = SQUARE.slice2d("a", "b", at=lab.surrogate_panel.anchor(), resolution=surrogate_panel.MAP_RESOLUTION)
     image = lab.surrogate_panel.maps.images[0].get_array()
     return np.asarray(image, dtype=float).reshape(surface.shape), surface.points.reshape(-1, SQUARE.dim)
 
@@ -128,7 +128,7 @@ def test_time_travel_shows_the_steps_belief_of_the_objective_chosen(study):
 def test_the_lab_reads_an_objective_by_name_as_the_study_s_history_does(study):
     """Lab.present and Lab.past took only an index ("must be an int in [0, 1]") where
     study.history(objective=...) and the analyses take a name too."""
-    controller = Lab(study, tradeoff).controller
+    controller = LabController(study, tradeoff)  # the Lab's own, without the Lab's widgets
     history, X = lab_history(study), np.array([t.x for t in study.trials])
     now = controller.present(history, None, "score")
     np.testing.assert_array_equal(now.history.values, [t.values[1] for t in study.trials])  # the scores

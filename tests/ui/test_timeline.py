@@ -20,7 +20,23 @@ def lab():
     return lab_after(quad, LINE, 6, seed=1, optimizer_settings=FAST)
 
 
-def test_scrubbing_shows_the_belief_that_proposed_a_past_trial(lab):
+@pytest.fixture(scope="module")
+def shared_lab():
+    """``lab``, built once for the tests that only look at past steps and come back to the present."""
+    return lab_after(quad, LINE, 6, seed=1, optimizer_settings=FAST)
+
+
+@pytest.fixture
+def present_lab(shared_lab):
+    """``shared_lab``, checked to be as built: at the present, 6 trials, one branch, no error."""
+    lab = shared_lab
+    assert lab.controller.viewing is None and lab.timeline.live.value and len(lab.study.trials) == 6
+    assert list(lab.branches) == ["main"] and not lab.errors.errors, "a test before this one changed the shared Lab"
+    return lab
+
+
+def test_scrubbing_shows_the_belief_that_proposed_a_past_trial(present_lab):
+    lab = present_lab
     lab.timeline.live.value = False
     lab.timeline.step.value = 4
     assert lab.controller.viewing == 4 and "Step 4" in lab.timeline.caption.value
@@ -37,15 +53,17 @@ def test_scrubbing_shows_the_belief_that_proposed_a_past_trial(lab):
     assert len(lab.timeline.ax.lines) == 1 and all(float(t).is_integer() for t in lab.timeline.ax.get_xticks())
 
 
-def test_a_step_of_the_initial_design_says_why_there_is_no_belief(lab):
+def test_a_step_of_the_initial_design_says_why_there_is_no_belief(present_lab):
     # The caption said "what bo believed when it proposed trial 1" and the Model tab showed the
     # refusal of Study.surrogate ("`step` of Study.surrogate must be the number of a trial ...").
+    lab = present_lab
     lab.travel(1)
     said = "one of bo's 3 quasi-random initial points, chosen without a model: bo's model proposed from trial 3 on"
     assert lab.surrogate_panel.message.value == f"<i>Trial 1 was {said}.</i>"
     caption = lab.timeline.caption.value
     assert f"<b>Step 1</b>: trial 1 was {said}; 1 trial had finished then;" in caption
     assert "believed" not in caption and not lab.errors.errors
+    lab.travel(None)  # the shared Lab back at the present
 
 
 def test_steps_no_model_proposed_say_how_they_were_chosen():
@@ -141,23 +159,27 @@ def test_the_timeline_draws_plain_best_so_far_curves():
     assert list(panel.branch.options) == ["main", "fork@2"] and panel.step.max == 4 and len(panel.ax.lines) == 2
 
 
-def test_the_controller_says_what_was_known_at_a_past_step(lab):
-    past = lab.controller.past(4, lab.study.history())
-    assert np.isnan(past.history.values).sum() == len(lab.study.trials) - 4  # later trials blanked
+def test_the_controller_says_what_was_known_at_a_past_step():
+    from interactive_hpo.ui.controller import LabController
+
+    study = Study(LINE, "bo", seed=1, optimizer_settings=FAST)  # the ``lab`` fixture's, without the Lab's widgets
+    study.run(quad, n_trials=6, progress=False)
+    past = LabController(study, quad).past(4, study.history())
+    assert np.isnan(past.history.values).sum() == len(study.trials) - 4  # later trials blanked
     assert past.view is not None and past.why == "" and "Step 4" in past.caption
-    np.testing.assert_array_equal(past.proposal, lab.study.trials[4].x)
+    np.testing.assert_array_equal(past.proposal, study.trials[4].x)
 
 
-@pytest.mark.parametrize("step", [-1, 2.5, "3", True])
-def test_a_bad_step_is_refused_and_the_step_viewed_stays(lab, step):
+def test_a_bad_step_is_refused_and_the_step_viewed_stays(lab):
     # A step of -1 used to be stored: the error showed, and every later redraw (each Step) failed again.
-    lab.travel(3)
-    with pytest.raises(InvalidParameterError, match=r"`step` of Lab.travel must be an int in \[0, inf\)"):
-        lab.travel(step)
-    assert lab.controller.viewing == 3
-    lab.travel(None)
-    lab.step_button.click()
-    assert not lab.errors.errors and len(lab.study.trials) == 7 and lab.controller.viewing is None
+    for n_trials, step in enumerate([-1, 2.5, "3", True], start=7):  # one Lab for the four: a Step each
+        lab.travel(3)
+        with pytest.raises(InvalidParameterError, match=r"`step` of Lab.travel must be an int in \[0, inf\)"):
+            lab.travel(step)
+        assert lab.controller.viewing == 3, step
+        lab.travel(None)
+        lab.step_button.click()
+        assert not lab.errors.errors and len(lab.study.trials) == n_trials and lab.controller.viewing is None, step
 
 
 def test_a_manual_trials_step_shows_and_forks_what_was_known_when_it_was_added(lab):

@@ -174,15 +174,20 @@ def test_a_beta_above_two_is_shown_as_it_is_and_not_committed_by_a_step():
     assert panel.settings_changed() == {"beta": 20.0}
 
 
-def test_the_controller_states_the_present_belief_under_a_what_if(lab):
+def test_the_controller_states_the_present_belief_under_a_what_if():
     """The Lab reads what the Model tab shows from the controller, in plain records."""
-    history = lab.study.history()
-    usual = lab.controller.present(history)
+    from interactive_hpo.ui.controller import LabController
+
+    study = Study(LINE, "bo", seed=1, optimizer_settings=FAST)  # the ``lab`` fixture's, without the Lab's widgets
+    study.run(quad, n_trials=5, progress=False)
+    controller = LabController(study, quad)
+    history = study.history()
+    usual = controller.present(history)
     assert usual.view is not None and usual.usual_proposal is None and usual.caption == ""
-    what_if = lab.controller.present(history, {"acquisition": "ucb", "beta": 9.0})
+    what_if = controller.present(history, {"acquisition": "ucb", "beta": 9.0})
     np.testing.assert_array_equal(what_if.usual_proposal, usual.proposal)
-    np.testing.assert_array_equal(what_if.proposal, lab.study.optimizer.propose(acquisition="ucb", beta=9.0).x)
-    assert len(lab.study.trials) == 5  # nothing evaluated
+    np.testing.assert_array_equal(what_if.proposal, study.optimizer.propose(acquisition="ucb", beta=9.0).x)
+    assert len(study.trials) == 5  # nothing evaluated
 
 
 @pytest.mark.parametrize("start_over", [
@@ -203,12 +208,11 @@ def test_another_study_starts_without_the_what_if(lab, start_over):
     assert lab.study.optimizer.acquisition == "logei"
 
 
-@pytest.fixture
-def used_up(tmp_path):
-    """A Lab over a journaled BO that has evaluated every configuration of its space (4 of them),
-    with a what-if ticked (UCB), and its journal's path."""
+def used_up_lab(folder):
+    """A Lab over a BO journaled in ``folder`` that has evaluated every configuration of its space
+    (4 of them), with a what-if ticked (UCB), and its journal's path."""
     space = SearchSpace([Categorical("k", ["a", "b"]), Int("n", 1, 2)])
-    study = Study(space, "bo", seed=0, storage=tmp_path / "study.jsonl", optimizer_settings=FAST)
+    study = Study(space, "bo", seed=0, storage=folder / "study.jsonl", optimizer_settings=FAST)
 
     def objective(params):
         return params["n"] + (params["k"] == "a")
@@ -218,7 +222,30 @@ def used_up(tmp_path):
     assert not lab.controller.can_step
     lab.what_if.active.value = True
     lab.what_if.acquisition.value = "ucb"
-    return lab, tmp_path / "study.jsonl"
+    return lab, folder / "study.jsonl"
+
+
+def what_if_held(lab, journal, before, n_trials):
+    """True when ``lab`` still has its 4 trials (``n_trials``), the what-if of UCB ticked and not
+    committed, and its ``journal`` reads ``before``: what a refused Step or Run leaves."""
+    return (lab.study.optimizer.settings()["acquisition"] == "logei" and lab.what_if.active.value
+            and lab.what_if.settings_changed() == {"acquisition": "ucb"} and len(lab.study.trials) == n_trials
+            and journal.read_bytes() == before)
+
+
+@pytest.fixture(scope="module")
+def refusing_lab(tmp_path_factory):
+    """``used_up_lab``, shared by tests of actions it refuses (a refusal changes nothing: each test
+    checks that it is as built before it starts), and its journal's bytes as built."""
+    lab, journal = used_up_lab(tmp_path_factory.mktemp("used_up"))
+    return lab, journal, journal.read_bytes()
+
+
+@pytest.fixture
+def used_up(refusing_lab):
+    lab, journal, before = refusing_lab
+    assert what_if_held(lab, journal, before, 4), "a test before this one changed the shared Lab"
+    return lab, journal
 
 
 @pytest.mark.parametrize("action", [lambda lab: lab.step(), lambda lab: lab.run(3)], ids=["step", "run"])
@@ -234,27 +261,37 @@ def test_a_step_or_run_with_nothing_left_to_propose_is_refused_before_it_commits
     assert journal.read_bytes() == before
 
 
-@pytest.mark.parametrize("count", ["x", -1, 2.5, None])
-def test_a_run_of_a_bad_count_is_refused_before_it_commits_the_what_if(tmp_path, count):
-    # lab.run("x") switched the optimizer to the what-if's UCB (a "switched" line in the journal),
-    # then the count was refused.
-    study = Study(LINE, "bo", seed=1, storage=tmp_path / "study.jsonl", optimizer_settings=FAST)
+@pytest.fixture(scope="module")
+def counting_lab(tmp_path_factory):
+    """A Lab over 4 trials of a journaled BO with a what-if ticked (UCB), its journal and the
+    journal's bytes as built: shared by the refused counts (each test checks it is as built)."""
+    journal = tmp_path_factory.mktemp("counts") / "study.jsonl"
+    study = Study(LINE, "bo", seed=1, storage=journal, optimizer_settings=FAST)
     study.run(quad, n_trials=4, progress=False)
-    lab, before = Lab(study, quad), (tmp_path / "study.jsonl").read_bytes()
+    lab, before = Lab(study, quad), journal.read_bytes()
     lab.what_if.active.value = True
     lab.what_if.acquisition.value = "ucb"
+    return lab, journal, before
+
+
+@pytest.mark.parametrize("count", ["x", -1, 2.5, None])
+def test_a_run_of_a_bad_count_is_refused_before_it_commits_the_what_if(counting_lab, count):
+    # lab.run("x") switched the optimizer to the what-if's UCB (a "switched" line in the journal),
+    # then the count was refused.
+    lab, journal, before = counting_lab
+    assert what_if_held(lab, journal, before, 4), "a test before this one changed the shared Lab"
     with pytest.raises(InvalidParameterError, match=re.escape(f"`n_trials` of Lab.run must be an int in [0, inf); "
                                                               f"got {count!r}")):
         lab.run(count)
     assert lab.study.optimizer.settings()["acquisition"] == "logei" and lab.what_if.active.value
-    assert (tmp_path / "study.jsonl").read_bytes() == before and len(lab.study.trials) == 4
+    assert journal.read_bytes() == before and len(lab.study.trials) == 4
     assert not lab.run_button.disabled and lab.stop_button.disabled
 
 
-def test_a_what_if_with_nothing_left_to_propose_redraws_the_model_and_says_why_no_proposal_moves(used_up):
+def test_a_what_if_with_nothing_left_to_propose_redraws_the_model_and_says_why_no_proposal_moves(tmp_path):
     # Each change of the what-if put "SearchExhausted: GaussianProcessBO has nothing left to propose"
     # in the error log.
-    lab, _ = used_up
+    lab, _ = used_up_lab(tmp_path)  # its own: it changes the what-if
     lab.what_if.kernel.value = "rbf"
     assert not lab.errors.errors
     assert "nothing left to propose" in lab.what_if.note.value and lab.what_if.caption.value == ""
