@@ -35,8 +35,9 @@ class KernelSummary(KeepsReadOnly):
     source_weights : dict
         Warm-start source name -> its fitted weight in the GP's mean (1 / s a priori for s
         sources; near 0: the model no longer follows that source). Empty without sources.
-    noise : {"learned", "fixed"}
-        Fitted, or fixed at a small jitter (the model treats the function as noise-free).
+    noise : {"learned", "fixed", "unknown"}
+        Fitted, or fixed at a small jitter (the model treats the function as noise-free);
+        "unknown" in a summary made before this was recorded (a pickle of 2026-12-07 or older).
     at_bound : tuple of str
         The parameters whose lengthscale sits at its lower bound (``bayes.model.MIN_LENGTHSCALE``).
     """
@@ -47,13 +48,13 @@ class KernelSummary(KeepsReadOnly):
     kernel: str
     fit_status: str
     source_weights: dict = field(default_factory=dict)
-    noise: str = "learned"
+    noise: str = "unknown"
     at_bound: tuple = ()
 
     def in_words(self) -> str:
         """The kernel as sentences a student can read: what each number is and where it came from.
 
-        >>> print(KernelSummary({"lr": (0.8, "decades")}, 2.0, 0.1, "matern", "warm").in_words())
+        >>> print(KernelSummary({"lr": (0.8, "decades")}, 2.0, 0.1, "matern", "warm", noise="learned").in_words())
         lr: the function changes a lot over about 0.8 decades (closer trials inform each other).
         Lengthscales: the most probable under the model's prior (MAP), given the trials.
         Signal sd about 2: the spread of the values the GP was fitted on, taken from the data, not fitted.
@@ -63,12 +64,14 @@ class KernelSummary(KeepsReadOnly):
         ratio = self.noise_std / self.signal_std if self.signal_std > 0 else math.inf
         if self.noise == "fixed":
             noise = f"fixed: a small jitter ({ratio:.2g} of the signal); the model treats the function as noise-free"
+        elif self.noise == "unknown":
+            noise = "learned or fixed: not recorded"
         else:
             noise = "learned: repeated evaluations would scatter by about that (" + (
                 "mostly signal" if ratio < 0.1 else "noticeable noise" if ratio < 0.5 else
                 "noise as large as the signal: the model trusts no single trial") + ")"
         lines = [self._lengthscale_words(name, value, unit) for name, (value, unit) in self.lengthscales.items()]
-        lines += ["Lengthscales: the most probable under the model's prior (MAP), given the trials.",
+        lines += [self._lengthscales_origin(),
                   f"Signal sd about {self.signal_std:.3g}: the spread of the values the GP was fitted on, taken "
                   "from the data, not fitted.", f"Noise sd {self.noise_std:.3g}, {noise}."]
         if self.source_weights:
@@ -76,9 +79,22 @@ class KernelSummary(KeepsReadOnly):
         lines.append(f"Kernel: {self.kernel}; fit: {self.fit_status}.")
         return "\n".join(lines)
 
+    def _lengthscales_origin(self) -> str:
+        """Where the lengthscales come from: the fit (MAP), a what-if's scaling of it, or a
+        fallback (r454: a what-if's were called MAP fits)."""
+        if self.fit_status.startswith("what-if"):
+            return "Lengthscales: the fitted ones scaled by the what-if, not fitted (none below the lower bound)."
+        if self.fit_status == "fallback: prior":
+            return "Lengthscales: the prior's most probable; the fit failed."
+        if self.fit_status.startswith("fallback"):
+            return "Lengthscales: the last good fit's; this fit failed."
+        return "Lengthscales: the most probable under the model's prior (MAP), given the trials."
+
     def _lengthscale_words(self, name: str, value: float, unit: str) -> str:
         """One parameter's lengthscale in words: at its bound, a category's, or a distance."""
         if name in self.at_bound:
+            if self.fit_status.startswith("what-if"):  # the what-if's factor took it there, not the trials
+                return f"{name}: lengthscale {value:.3g} {unit}, the lower bound (the what-if asked for less)."
             return f"{name}: lengthscale {value:.3g} {unit}, at its lower bound: the model sees changes faster " \
                    "than it can express."
         if unit == "categorical":

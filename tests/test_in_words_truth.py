@@ -63,3 +63,19 @@ def test_learned_noise_and_a_free_lengthscale(near_ties):
     h = near_ties.surrogate(noise="learned", output_warp="none").hyperparameters
     assert h.noise == "learned" and h.at_bound == ()
     assert "learned: repeated evaluations would scatter" in h.in_words() and "lower bound" not in h.in_words()
+
+
+def test_a_what_if_or_a_fallback_is_not_called_a_map_fit():
+    """r454: a what-if's lengthscales (the fit's times a factor, clamped at the bound) and a failed
+    fit's were said to be the most probable under the prior, and a clamp the model's doing."""
+    asked = KernelSummary({"x0": (0.025, "units")}, 1.0, 0.01, "matern", "what-if: lengthscales x0.1", noise="fixed",
+                          at_bound=("x0",)).in_words()
+    assert "MAP" not in asked and "scaled by the what-if" in asked and "the what-if asked for less" in asked
+    assert "faster than it can express" not in asked
+    failed = KernelSummary({"x0": (0.3, "units")}, 1.0, 0.01, "matern", "fallback: prior", noise="fixed").in_words()
+    assert "MAP" not in failed and "the fit failed" in failed
+
+
+def test_a_summary_that_did_not_record_its_noise_claims_neither():
+    words = KernelSummary({"x0": (0.3, "units")}, 1.0, 0.01, "matern", "warm").in_words()
+    assert "learned or fixed: not recorded" in words and "would scatter" not in words
