@@ -275,8 +275,7 @@ class WhatIfPanel:
         tooltip (the whole sentence, plain text): why nothing here can be used, how to try a
         what-if, and what becomes of one left ticked."""
         if self.overrides():  # ticked and changed: set aside, not lost
-            line = (f"What-ifs apply to the present: your what-if is set aside at step {step}, not lost "
-                    "(tick <b>live</b> to see it again).")
+            line = f"Your what-if is set aside at step {step}, not lost: tick <b>live</b> to see it again."
             whole = (f"What-ifs apply to the present: your what-if ({self._what()}) is set aside while step "
                      f"{step} is shown. Tick live under the timeline to see it again (Step commits it, as at live).")
         else:
