@@ -10,7 +10,8 @@ their values) and the maps' three values in the cell under the mouse, as drawn.
 
 When the maps are redrawn (a click's trial, a Step, time travel, another pair), the line is read
 again where the pointer last rested, if that is still over a map: it kept the old maps' numbers
-under new ones (audit a418). Only a live canvas (ipympl) reports the mouse; a figure shown as a
+under new ones (audit a418). Without maps (a step without a model: the figure is blank) the line
+is empty, its height kept. Only a live canvas (ipympl) reports the mouse; a figure shown as a
 PNG has no readout.
 """
 
@@ -27,12 +28,13 @@ from .._validation import check_real
 from ..plots.search_axes import cell_edges
 from ..space import SearchSpace
 from ..views import SurfaceGrid, SurrogatePrediction
+from .labels import ONE_LINE
 from .status import params_text
 
 __all__ = ["MapReadout", "POINT_AT"]
 
-#: The readout's line while the mouse is off the maps: it keeps its height, so the figure below
-#: does not jump as the mouse comes and goes.
+#: The readout's line while the mouse is off the maps (empty while there are none): it keeps its
+#: height, so nothing below moves as the mouse comes and goes, or a step without a model is shown.
 POINT_AT = "Point at a map to read its values there."
 
 
@@ -42,12 +44,12 @@ class MapReadout:
     Attributes
     ----------
     widget : ipywidgets.HTML
-        The line (:data:`POINT_AT` while the mouse is off the maps).
+        The line (:data:`POINT_AT` while the mouse is off the maps, empty while none is drawn).
     """
 
     def __init__(self, space: SearchSpace, params_at: Callable[[Mapping[str, float]], dict[str, Any]]):
         self.space, self._params_at = space, params_at
-        self.widget = widgets.HTML(f"<small>{POINT_AT}</small>")
+        self.widget = widgets.HTML(f"<small>{POINT_AT}</small>", layout=widgets.Layout(min_height=ONE_LINE))
         self.widget.add_class("ihpo-readout")
         # What :meth:`show` was given last: (grid, prediction, pair, axes, names).
         self._shown: tuple[SurfaceGrid, SurrogatePrediction, tuple[str, str], Sequence[Any], Sequence[str]] | None \
@@ -66,7 +68,8 @@ class MapReadout:
         self._read()
 
     def clear(self) -> None:
-        """No maps any more (no model): :data:`POINT_AT` until :meth:`show` is called again."""
+        """No maps any more (no model): the line is empty until :meth:`show` is called again (it
+        said "Point at a map" under a blank figure)."""
         self._shown = None
         self._read()
 
@@ -106,7 +109,7 @@ class MapReadout:
 
     def _read(self) -> None:
         """The line for the maps shown at the pointer's last place, if a map is still under it."""
-        text = POINT_AT
+        text = POINT_AT if self._shown is not None else "\u00a0"  # a space: the line as tall as one of text
         if self._pointer is not None and self._shown is not None:
             under = [ax for ax in self._shown[3] if ax.bbox.contains(*self._pointer)]
             if under:

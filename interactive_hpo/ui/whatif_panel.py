@@ -10,7 +10,10 @@ without a model (the panel hides: back to "bo", the controls show its settings, 
 the optimizer's settings change under a what-if (the Optimizer tab), the what-if is reset, and a
 line says so: a box left ticked over controls showing the new settings overrode nothing.
 What-ifs are about the present: while the timeline shows a past step the controls are disabled
-and a line says so (a what-if left ticked is set aside, and drawn again back at live).
+and a line beside the box says so (a what-if left ticked is set aside, and drawn again back at
+live). That line is one line, cut short with an ellipsis where the tab is narrow, its whole
+sentence a tooltip: two lines added above the controls moved the timeline a person was dragging
+56 px down as it left live, and back up at live (audit a444).
 The lengthscale factor is a thought experiment on the fitted model (no refit) and is never
 committed: the next fit estimates lengthscales from the data again.
 """
@@ -92,14 +95,16 @@ class WhatIfPanel:
                                            tooltip="set every control to the optimizer's current settings")
         self.caption = widgets.HTML()
         self.note = widgets.HTML()  # what the panel leaves out for this optimizer
-        self.past = widgets.HTML()  # why the controls are disabled while a past step is shown
+        # Why the controls are disabled while a past step is shown: in the first row, one line
+        # whatever it says (nowrap, cut with an ellipsis; the whole sentence is its tooltip).
+        self.past = widgets.HTML(layout=widgets.Layout(flex="1 1 0%", min_width="0", overflow="hidden"))
         self.past.add_class("ihpo-whatif-past")
         self.dropped = widgets.HTML()  # a what-if reset by a change of the optimizer's settings (show)
         self.dropped.add_class("ihpo-whatif-dropped")
         self.widget = widgets.VBox([
-            widgets.HBox([self.active, self.reset_button, self.note]),
+            widgets.HBox([self.active, self.reset_button, self.past]),
+            self.note,  # the same at live and past: on a line of its own, the first row's width is the past line's
             self.dropped,
-            self.past,
             widgets.HBox([widgets.VBox([self.acquisition, self.beta, self.xi]),
                           widgets.VBox([self.kernel, self.lengthscale])]),
             self.caption])
@@ -169,7 +174,8 @@ class WhatIfPanel:
         if current != self._current:
             self._settings_changed_to(current)
             self._show_current(current, choices, acquisition)
-        self.past.value = "" if viewing is None else self._past_line(viewing)  # after: says the what-if kept
+        # After the controls are set: says whether a what-if is kept.
+        self.past.value, self.past.tooltip = ("", None) if viewing is None else self._past_line(viewing)
 
     def _settings_changed_to(self, current: Mapping[str, Any]) -> None:
         """Untick a what-if the optimizer's new ``current`` settings leave behind, quietly (the
@@ -264,16 +270,21 @@ class WhatIfPanel:
         for name in ("acquisition", *READ_BY):
             getattr(self, name).disabled = idle or not self._read(name)
 
-    def _past_line(self, step: int) -> str:
-        """What :attr:`past` says while the timeline shows ``step``: why nothing here can be
-        used, how to try a what-if, and what becomes of one left ticked."""
+    def _past_line(self, step: int) -> tuple[str, str]:
+        """What :attr:`past` says while the timeline shows ``step`` (HTML, one line) and its
+        tooltip (the whole sentence, plain text): why nothing here can be used, how to try a
+        what-if, and what becomes of one left ticked."""
         if self.overrides():  # ticked and changed: set aside, not lost
-            return (f"<i>What-ifs apply to the present: your what-if ({self._what()}) is set aside while "
-                    f"step {step} is shown. Tick <b>live</b> under the timeline to see it again "
-                    "(Step commits it, as at live).</i>")
-        return ("<i>What-ifs apply to the present: go back to the live step (tick <b>live</b> under the "
-                f"timeline) to try one, or <b>Fork here</b> to go on from step {step} with other settings "
-                "(the Optimizer tab's).</i>")
+            line = f"Your what-if is set aside at step {step}, not lost: tick <b>live</b> to see it again."
+            whole = (f"What-ifs apply to the present: your what-if ({self._what()}) is set aside while step "
+                     f"{step} is shown. Tick live under the timeline to see it again (Step commits it, as at live).")
+        else:
+            line = ("What-ifs apply to the present: tick <b>live</b> to try one, or <b>Fork here</b> to go on "
+                    f"from step {step}.")
+            whole = ("What-ifs apply to the present: go back to the live step (tick live under the timeline) "
+                     f"to try one, or Fork here to go on from step {step} with other settings (the Optimizer tab's).")
+        style = "white-space: nowrap; overflow: hidden; text-overflow: ellipsis"
+        return f'<div style="{style}"><i>{line}</i></div>', whole
 
     def _what(self) -> str:
         """The what-if's changes in words ("acquisition=ucb, beta=25"), lengthscale factor included."""
@@ -283,7 +294,9 @@ class WhatIfPanel:
         """Caption the what-if: how far the proposal moved (unit-cube points of shape (d,)).
 
         Named as the Model tab draws it: the star on the maps, the dotted red "next proposal"
-        line on the curve of a single parameter (d = 1).
+        line on the curve of a single parameter (d = 1). At a past step, a what-if set aside
+        keeps its caption's place, the caption hidden: emptied, it moved the timeline below one
+        or two lines up as a person dragged its slider off live, and down again at live.
         """
         rule = "None or a unit-cube point of the shape of the other"
         owner = "WhatIfPanel.describe"
@@ -291,6 +304,10 @@ class WhatIfPanel:
                     for name, point in (("before", before), ("after", after))]
         if was is not None and now is not None and (was.ndim != 1 or was.shape != now.shape):
             raise fail("after", owner, rule, after)
+        set_aside = self._viewing is not None and self.active.value
+        self.caption.layout.visibility = "hidden" if set_aside else None
+        if set_aside:
+            return
         if not self.active.value or was is None or now is None:
             self.caption.value = ""
             return

@@ -80,7 +80,7 @@ def test_without_a_model_the_controls_and_the_readout_keep_their_place_disabled(
     lab.controller.switch_optimizer("random")
     assert "random has no model" in panel.message.value
     # A model was drawn: their place is kept (nothing below moves), the controls greyed out (audit a444).
-    assert all(w.layout.display is None for w in hidden) and POINT_AT in panel.readout.widget.value
+    assert all(w.layout.display is None for w in hidden) and POINT_AT not in panel.readout.widget.value
     assert panel.x_choice.disabled and not any(ax.get_visible() for ax in panel.figure.fig.axes)
     lab.travel(4)  # a past step that had a model: shown again
     assert all(w.layout.display is None for w in hidden)

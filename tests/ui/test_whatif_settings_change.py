@@ -71,7 +71,7 @@ def test_a_change_of_settings_resets_the_what_if_and_says_so(lab, where):
     if where == "past":  # set aside while the past step is shown
         panel.acquisition.value = "ucb"
         lab.travel(3)
-        assert "your what-if (acquisition=ucb) is set aside" in panel.past.value
+        assert "your what-if (acquisition=ucb) is set aside" in panel.past.tooltip
     else:  # a lengthscale factor: no setting of the optimizer, reset all the same
         panel.lengthscale.value = 0.5
     what = "acquisition=ucb" if where == "past" else "lengthscale_scale=0.5"
@@ -82,7 +82,7 @@ def test_a_change_of_settings_resets_the_what_if_and_says_so(lab, where):
     assert (panel.acquisition.value, panel.kernel.value, panel.lengthscale.value) == ("logei", "rbf", 1.0)
     assert panel.dropped.value == f"<i>{RESET.format(what)}</i>"
     if where == "past":
-        assert "go back to the live step" in panel.past.value and "set aside" not in panel.past.value
+        assert "go back to the live step" in panel.past.tooltip and "set aside" not in panel.past.value
         lab.travel(None)
     assert marker(lab) == pytest.approx(axis_positions(GRID.axis, optimizer.propose().x[:1])[0])
     assert panel.caption.value == "" and RESET.format(what) in panel.dropped.value  # still said at live
