@@ -94,7 +94,7 @@ def test_a_step_without_a_model_keeps_the_figure_blank_and_the_controls_disabled
         assert not any(ax.get_visible() for ax in fig.axes)
         blank = [text for text in fig.texts if text.get_visible()]
         assert [text.get_text() for text in blank] == [panel.message.value.removeprefix("<i>").removesuffix("</i>")]
-        assert panel.key.value == "" and panel.key.layout.min_height == ONE_LINE  # its line kept, empty
+        assert panel.key.value == "<small>&nbsp;</small>" and panel.key.layout.min_height == ONE_LINE  # kept, empty
         assert panel.why.value == "" and panel.why.layout.min_height == why_height is not None  # its height kept
         # A click where the maps were evaluates nothing.
         clicks = []
