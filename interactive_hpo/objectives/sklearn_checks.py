@@ -84,14 +84,21 @@ def check_estimator(estimator: Any, owner: str, name: str = "estimator") -> Any:
 def estimator_settings(estimator_params: Callable[..., Any] | None, params: Mapping[str, Any],
                        owner: str) -> dict[str, Any]:
     """The ``set_params`` arguments for ``params``: ``estimator_params(params)``, checked to be a
-    dict from parameter names (errors name ``owner``), or ``params`` themselves if it is None."""
+    dict from parameter names (errors name ``owner``), or ``params`` themselves if it is None.
+
+    Copies (``clone(..., safe=False)``, as scikit-learn's searches take a grid's values): an
+    estimator the callable returns from a dict of the user's (``{"svc": SVC()}[p["model"]]``) was
+    set and fitted in place, so two searches, or the outer folds of a nested CV, shared one model
+    and a search's ``best_estimator_`` became another's, refit on other data (a456)."""
+    from sklearn.base import clone
+
     if estimator_params is None:
         return dict(params)
     settings = estimator_params(params)
     if not isinstance(settings, Mapping) or not all(isinstance(key, str) for key in settings):
         raise fail("estimator_params", owner, "a callable params -> dict of set_params arguments", estimator_params,
                    hint=f"For {dict(params)!r} it returned {settings!r}.")
-    return dict(settings)
+    return {name: clone(value, safe=False) for name, value in settings.items()}
 
 
 def check_space(space: Any, estimator: Any, owner: str, estimator_params: Any = None) -> SearchSpace:
