@@ -26,7 +26,6 @@ from .checks import MAX_SEED, check_model, check_optimizer
 from .fit_options import (
     check_error_score,
     check_n_jobs,
-    delegates,
     every_fold_scored,
     fold_errors,
     needs_refit,
@@ -41,9 +40,9 @@ import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.search_cv
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier  # noqa: E402
 from sklearn.model_selection import cross_validate  # noqa: E402
 from sklearn.utils import get_tags  # noqa: E402
-from sklearn.utils.metaestimators import available_if  # noqa: E402
 from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E402
 
+from .delegated import DelegatesToBest  # noqa: E402
 from .journaled import (  # noqa: E402
     describe,
     evaluated,
@@ -58,7 +57,7 @@ from .journaled import (  # noqa: E402
 __all__ = ["HPOSearchCV"]
 
 
-class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
+class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
     """Tune ``estimator`` over ``space`` with a :class:`~interactive_hpo.study.Study`, as scikit-learn's searches do.
 
     ``fit(X, y)`` checks X and y with scikit-learn's validation (as strictly as the tags of
@@ -348,30 +347,6 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self, "best_estimator_")
         scorer = self.scorer_[self.refit] if isinstance(self.scorer_, dict) else self.scorer_
         return float(scorer(self.best_estimator_, X, y))
-
-    @available_if(delegates("predict"))
-    def predict(self, X: Any) -> Any:
-        """``best_estimator_.predict(X)``; X of shape (n_samples, n_features), returns shape (n_samples,)."""
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.predict(X)
-
-    @available_if(delegates("predict_proba"))
-    def predict_proba(self, X: Any) -> Any:
-        """``best_estimator_.predict_proba(X)``; returns shape (n_samples, n_classes)."""
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.predict_proba(X)
-
-    @available_if(delegates("decision_function"))
-    def decision_function(self, X: Any) -> Any:
-        """``best_estimator_.decision_function(X)``; shape (n_samples,) or (n_samples, n_classes)."""
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.decision_function(X)
-
-    @property
-    def classes_(self) -> np.ndarray:
-        """Class labels of the refit best estimator, shape (n_classes,) (classifiers with refit=True)."""
-        delegates("classes_")(self)
-        return self.best_estimator_.classes_
 
     def get_metadata_routing(self) -> Any:
         """Where :meth:`fit`'s metadata go under scikit-learn's metadata routing (as ``GridSearchCV``):

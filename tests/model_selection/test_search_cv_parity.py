@@ -1,0 +1,54 @@
+"""HPOSearchCV as a drop-in for GridSearchCV: the methods it hands to best_estimator_, the grid's
+warning when its levels are fewer than the space's values, a callable scoring returning a dict,
+and estimators fitted without y."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from interactive_hpo import Float, Int, SearchSpace
+from interactive_hpo.model_selection.search_cv import HPOSearchCV
+
+X, y = load_iris(return_X_y=True)
+
+
+@pytest.fixture(scope="module")
+def pca_search():
+    space = SearchSpace([Int("pca__n_components", 1, 3)])
+    return HPOSearchCV(make_pipeline(StandardScaler(), PCA()), space, optimizer="grid", n_trials=3, cv=3,
+                       seed=0).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def logistic_search():
+    space = SearchSpace([Float("C", 0.1, 10.0, log=True)])
+    return HPOSearchCV(LogisticRegression(max_iter=500), space, optimizer="sobol", n_trials=2, cv=3,
+                       seed=0).fit(X, y)
+
+
+def test_transform_inverse_transform_score_samples_go_to_best_estimator(pca_search):
+    out = pca_search.transform(X)
+    assert out.shape == (len(X), pca_search.best_params_["pca__n_components"])
+    np.testing.assert_array_equal(out, pca_search.best_estimator_.transform(X))
+    np.testing.assert_array_equal(pca_search.inverse_transform(out), pca_search.best_estimator_.inverse_transform(out))
+    np.testing.assert_array_equal(pca_search.score_samples(X), pca_search.best_estimator_.score_samples(X))
+
+
+def test_predict_log_proba_goes_to_best_estimator(logistic_search):
+    np.testing.assert_array_equal(logistic_search.predict_log_proba(X[:5]),
+                                  logistic_search.best_estimator_.predict_log_proba(X[:5]))
+
+
+def test_missing_methods_are_unavailable(pca_search, logistic_search):
+    for name in ("predict_log_proba", "predict"):
+        assert not hasattr(pca_search, name)
+    for name in ("transform", "inverse_transform", "score_samples"):
+        assert not hasattr(logistic_search, name)
+        with pytest.raises(AttributeError):
+            getattr(logistic_search, name)
