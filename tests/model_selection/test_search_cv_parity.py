@@ -11,6 +11,7 @@ from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
 
 from interactive_hpo import Float, Int, SearchSpace
 from interactive_hpo.model_selection.search_cv import HPOSearchCV
@@ -52,3 +53,15 @@ def test_missing_methods_are_unavailable(pca_search, logistic_search):
         assert not hasattr(logistic_search, name)
         with pytest.raises(AttributeError):
             getattr(logistic_search, name)
+
+
+def test_grid_coarser_than_the_space_names_resolution():
+    tree = DecisionTreeClassifier(random_state=0)
+    with pytest.warns(UserWarning, match=r'ran 5 of n_trials=40.*max_depth.*optimizer_settings=\{"resolution": 40\} '
+                                         r"for a grid of 40 configurations\.") as caught:
+        HPOSearchCV(tree, SearchSpace([Int("max_depth", 1, 40)]), optimizer="grid", n_trials=40, cv=2,
+                    seed=0).fit(X[:60], y[:60])
+    assert "enlarge the space" not in str(caught[0].message)
+    with pytest.warns(UserWarning, match="Lower n_trials or enlarge the space"):  # the grid holds every value
+        HPOSearchCV(tree, SearchSpace([Int("max_depth", 1, 3)]), optimizer="grid", n_trials=5, cv=2,
+                    seed=0).fit(X[:60], y[:60])
