@@ -26,7 +26,7 @@ from ..space import SearchSpace
 from ..trial import Evaluation, Trial, TrialState
 
 __all__ = ["best_scored", "check_chosen_from", "check_refit", "check_targets_read", "cv_results", "cv_scores",
-           "names_several", "param_column", "rank", "several_scorers"]
+           "names_several", "one_score_refused", "param_column", "rank", "several_scorers"]
 
 
 def names_several(scoring: Any) -> bool:
@@ -77,8 +77,23 @@ def check_targets_read(scorer: Any, scoring: Any, y: Any, owner: str) -> None:
         check_scorer_targets(each, typed[key], y, owner, f"scoring[{key!r}]")
 
 
+_SEVERAL = "For several scores pass scoring as a dict of scorers: {\"acc\": make_scorer(accuracy_score), ...}"
+
+
+def one_score_refused(scoring: Any, result: Mapping[str, Any], owner: str) -> Exception:
+    """The error for a callable ``scoring`` whose ``cross_validate`` ``result`` holds several
+    scores (it returned a dict, scikit-learn's multi-metric callable): the study of one objective
+    was made before any score was seen, so the names cannot become its objectives."""
+    names = [key[len("test_"):] for key in result if key.startswith("test_")]
+    return fail("scoring", owner, "a callable returning one number (greater is better)", scoring,
+                hint=f"It returned a dict of scores {names}. {_SEVERAL}, and refit=\"<name>\".")
+
+
 def check_refit(refit: Any, scorers: Mapping[str, Any] | None, owner: str) -> bool | str:
     """``refit``: a bool for one scorer; False or the name of one of several scorers."""
+    if scorers is None and isinstance(refit, str):  # a score's name: the user means several scores
+        raise fail("refit", owner, "a bool", refit, hint=f"A score's name is for several scores. {_SEVERAL} "
+                                                         "(a callable returning a dict of scores is not supported).")
     if scorers is None or isinstance(refit, bool) and not refit:
         return check_bool(refit, "refit", owner)
     if not isinstance(refit, str) or refit not in scorers:  # an array or a dict is no key (and unhashable)

@@ -32,7 +32,15 @@ from .fit_options import (
     routed,
     search_routing,
 )
-from .scoring import best_scored, check_chosen_from, check_refit, check_targets_read, cv_results, cv_scores
+from .scoring import (
+    best_scored,
+    check_chosen_from,
+    check_refit,
+    check_targets_read,
+    cv_results,
+    cv_scores,
+    one_score_refused,
+)
 
 # An install hint, not a bare ImportError:
 import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.search_cv")
@@ -150,9 +158,11 @@ class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
         the first error stops the search, raised by ``fit`` once its trial is recorded.
 
     Not supported, unlike ``GridSearchCV``: ``refit`` as a callable, ``return_train_score``,
-    ``pre_dispatch`` and ``verbose``; under metadata routing, metadata only the scorer requests
-    (refused by ``fit`` as not routed; the estimator's and the splitter's are routed, and a
-    scorer requesting what the estimator requests gets it too).
+    ``pre_dispatch`` and ``verbose``; a callable ``scoring`` returning a dict of scores (the
+    search stops at the first trial's scores, naming it: pass a dict of scorers instead); under
+    metadata routing, metadata only the scorer requests (refused by ``fit`` as not routed; the
+    estimator's and the splitter's are routed, and a scorer requesting what the estimator
+    requests gets it too).
 
     Attributes
     ----------
@@ -291,10 +301,13 @@ class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
                 result = every_fold_scored(error, error_score, len(folds), names)
                 if result is None:
                     raise
+            if names is None and "test_score" not in result:  # only a trial's scores tell it: stop the search
+                raised.append(one_score_refused(self.scoring, result, owner))
+                raise raised[0]
             return cv_scores(result, names)
 
         def stop(study: Study, trial: Any) -> None:
-            if raised and error_score == "raise":
+            if raised:  # error_score="raise", or a callable scoring that returned several scores
                 raise raised[0]
 
         goals: dict[str, Any] = {"direction": "maximize"} if names is None else \

@@ -65,3 +65,28 @@ def test_grid_coarser_than_the_space_names_resolution():
     with pytest.warns(UserWarning, match="Lower n_trials or enlarge the space"):  # the grid holds every value
         HPOSearchCV(tree, SearchSpace([Int("max_depth", 1, 3)]), optimizer="grid", n_trials=5, cv=2,
                     seed=0).fit(X[:60], y[:60])
+
+
+def _two_scores(estimator, X_test, y_test):
+    """sklearn's multi-metric callable form: a dict of scores."""
+    _two_scores.calls += 1
+    predicted = estimator.predict(X_test)
+    return {"acc": float(np.mean(predicted == y_test)), "wrong": float(np.mean(predicted != y_test))}
+
+
+def test_callable_scoring_returning_a_dict_stops_at_the_first_trial():
+    _two_scores.calls = 0
+    search = HPOSearchCV(DecisionTreeClassifier(random_state=0), SearchSpace([Int("max_depth", 1, 4)]),
+                         optimizer="grid", n_trials=4, cv=3, seed=0, scoring=_two_scores)
+    with pytest.raises(ValueError, match=r"`scoring` of HPOSearchCV must be a callable returning one number.*"
+                                         r"_two_scores.*\['acc', 'wrong'\].*dict of scorers"):
+        search.fit(X, y)
+    assert _two_scores.calls == 3  # one trial's folds, not every trial's
+
+
+def test_refit_by_name_with_one_scorer_is_refused_before_the_first_trial(no_trials):
+    search = HPOSearchCV(DecisionTreeClassifier(), SearchSpace([Int("max_depth", 1, 4)]), scoring=_two_scores,
+                         refit="acc")
+    with pytest.raises(ValueError, match=r"`refit` of HPOSearchCV must be a bool; got 'acc'.*several scores.*"
+                                         r"dict of scorers"):
+        search.fit(X, y)
