@@ -239,7 +239,9 @@ class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
     def fit(self, X: Any, y: Any = None, groups: Any = None, **fit_params: Any) -> HPOSearchCV:
         """Search on X of shape (n_samples, n_features) and y of shape (n_samples,); return self.
 
-        y may be of shape (n_samples, n_outputs) if the estimator takes multi-output or multilabel y.
+        y may be of shape (n_samples, n_outputs) if the estimator takes multi-output or multilabel y,
+        or None if it takes none (``GaussianMixture``, ``KMeans``: scored by their own ``score``
+        or by a ``scoring`` that reads no y, as in ``GridSearchCV``).
         ``groups``, of shape (n_samples,), are the group labels a splitter ``cv`` reads
         (``GroupKFold``: no group on both sides of a split); with an int ``cv`` or a list of
         splits they would be ignored, so they are refused.
@@ -281,7 +283,9 @@ class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
         rng = np.random.default_rng(seed)
         cv_seed, model_seed, study_seed = (int(s) for s in rng.integers(0, MAX_SEED, size=3))
         # cv_seed is drawn for any cv, so that the model's and the study's seeds do not depend on it.
-        folds = folds_of(cv, X, y, groups, is_classifier(self.estimator), cv_seed, "cv", owner, f"{owner}.fit")
+        # y=None (an estimator that takes none: GaussianMixture): the folds count rows of X.
+        rows_y = np.zeros(np.shape(X)[0]) if y is None else y
+        folds = folds_of(cv, X, rows_y, groups, is_classifier(self.estimator), cv_seed, "cv", owner, f"{owner}.fit")
         base = seeded_clone(self.estimator, model_seed)
 
         def configured(params: dict[str, Any]) -> Any:
@@ -352,10 +356,14 @@ class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
         As n_features_in_ is set before the trials run, the methods ask for ``best_estimator_``
         to tell a fitted search.
         """
-        validate_data(self, X, y, **data_rules(self.estimator))  # y is required by this search's own tags
+        rules = data_rules(self.estimator)
+        if y is None:  # refused unless the estimator takes no y (the search's tags say); X has no y rule
+            rules.pop("multi_output")
+        validate_data(self, X, y, **rules)
 
-    def score(self, X: Any, y: Any) -> float:
-        """``scorer_(best_estimator_, X, y)``: X of shape (n_samples, n_features), y of shape (n_samples,)."""
+    def score(self, X: Any, y: Any = None) -> float:
+        """``scorer_(best_estimator_, X, y)``: X of shape (n_samples, n_features), y of shape (n_samples,)
+        (None for an estimator fitted without y, scored by its own ``score``)."""
         needs_refit(self, "score")
         check_is_fitted(self, "best_estimator_")
         scorer = self.scorer_[self.refit] if isinstance(self.scorer_, dict) else self.scorer_
@@ -382,6 +390,6 @@ class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
         tags.estimator_type = inner.estimator_type
         tags.classifier_tags, tags.regressor_tags = inner.classifier_tags, inner.regressor_tags
         tags.input_tags = input_tags(self.estimator)
-        tags.target_tags.required = True  # the folds and the scores need y
+        tags.target_tags.required = inner.target_tags.required  # y=None: the estimator's own score (GaussianMixture)
         tags.target_tags.multi_output = inner.target_tags.multi_output  # 2-D y gets K-fold (see folds.shuffled_folds)
         return tags

@@ -9,6 +9,8 @@ import pytest
 from sklearn.datasets import load_iris
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
+from sklearn.mixture import GaussianMixture
+from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
@@ -90,3 +92,16 @@ def test_refit_by_name_with_one_scorer_is_refused_before_the_first_trial(no_tria
     with pytest.raises(ValueError, match=r"`refit` of HPOSearchCV must be a bool; got 'acc'.*several scores.*"
                                          r"dict of scorers"):
         search.fit(X, y)
+
+
+def test_an_estimator_without_y_is_searched_as_grid_search_cv_does():
+    folds = KFold(3, shuffle=True, random_state=0)
+    grid = GridSearchCV(GaussianMixture(random_state=0), {"n_components": [1, 2, 3, 4]}, cv=folds).fit(X)
+    search = HPOSearchCV(GaussianMixture(random_state=0), SearchSpace([Int("n_components", 1, 4)]),
+                         optimizer="grid", n_trials=4, cv=folds, seed=0).fit(X)
+    order = np.argsort([p["n_components"] for p in search.cv_results_["params"]])
+    np.testing.assert_allclose(search.cv_results_["mean_test_score"][order], grid.cv_results_["mean_test_score"])
+    assert search.best_params_ == grid.best_params_
+    assert search.score(X[:5]) == pytest.approx(grid.score(X[:5]))
+    with pytest.raises(ValueError, match="requires y"):  # a supervised estimator still needs it
+        HPOSearchCV(LogisticRegression(), SearchSpace([Float("C", 0.1, 10.0)])).fit(X)
