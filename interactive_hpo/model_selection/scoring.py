@@ -68,7 +68,16 @@ def several_scorers(estimator: Any, scoring: Any, owner: str, space: SearchSpace
 def check_targets_read(scorer: Any, scoring: Any, y: Any, owner: str) -> None:
     """Refuse a scorer made of ``scoring`` (several: a dict by name, each named by its key) whose
     metric cannot read the targets ``y`` (checked), as
-    :func:`~interactive_hpo.objectives.sklearn_scoring.check_scorer_targets` tells."""
+    :func:`~interactive_hpo.objectives.sklearn_scoring.check_scorer_targets` tells; with y None
+    (an estimator fitted without y), a scorer name, as every one compares predictions with y."""
+    if y is None:
+        names = [scoring] if isinstance(scoring, str) else \
+            [v for v in (scoring.values() if isinstance(scoring, Mapping) else scoring or ()) if isinstance(v, str)]
+        if names:
+            raise fail("y", owner, "the targets, of shape (n_samples,), with a scorer name as scoring", None,
+                       hint=f"Scorer {names[0]!r} compares predictions with y. Without y, leave scoring=None "
+                            "(the estimator's own score) or pass a callable scoring(estimator, X, y) that reads no y.")
+        return
     if not isinstance(scorer, dict):
         check_scorer_targets(scorer, scoring, y, owner)
         return

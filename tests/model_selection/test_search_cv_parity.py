@@ -105,3 +105,11 @@ def test_an_estimator_without_y_is_searched_as_grid_search_cv_does():
     assert search.score(X[:5]) == pytest.approx(grid.score(X[:5]))
     with pytest.raises(ValueError, match="requires y"):  # a supervised estimator still needs it
         HPOSearchCV(LogisticRegression(), SearchSpace([Float("C", 0.1, 10.0)])).fit(X)
+
+
+@pytest.mark.parametrize("scoring", ["adjusted_rand_score", ["accuracy", "f1"]])
+def test_a_scorer_name_without_y_is_refused_before_the_first_trial(no_trials, scoring):
+    search = HPOSearchCV(GaussianMixture(), SearchSpace([Int("n_components", 1, 4)]), optimizer="grid",
+                         scoring=scoring, refit=False)
+    with pytest.raises(ValueError, match=r"`y` of HPOSearchCV must be the targets.*got None.*scoring=None"):
+        search.fit(X)
