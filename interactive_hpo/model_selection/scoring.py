@@ -20,11 +20,13 @@ from .._validation import check_bool, fail, warn_user
 from ..exceptions import TrialStateError
 from ..objectives.sklearn_checks import make_scorer
 from ..objectives.sklearn_scoring import check_scorer_targets
+from ..optimizers.simple import GridSearch
+from ..parameters import Float, Int
 from ..space import SearchSpace
 from ..trial import Evaluation, Trial, TrialState
 
 __all__ = ["best_scored", "check_chosen_from", "check_refit", "check_targets_read", "cv_results", "cv_scores",
-           "names_several", "param_column", "rank", "several_scorers"]
+           "names_several", "one_score_refused", "param_column", "rank", "several_scorers"]
 
 
 def names_several(scoring: Any) -> bool:
@@ -66,7 +68,16 @@ def several_scorers(estimator: Any, scoring: Any, owner: str, space: SearchSpace
 def check_targets_read(scorer: Any, scoring: Any, y: Any, owner: str) -> None:
     """Refuse a scorer made of ``scoring`` (several: a dict by name, each named by its key) whose
     metric cannot read the targets ``y`` (checked), as
-    :func:`~interactive_hpo.objectives.sklearn_scoring.check_scorer_targets` tells."""
+    :func:`~interactive_hpo.objectives.sklearn_scoring.check_scorer_targets` tells; with y None
+    (an estimator fitted without y), a scorer name, as every one compares predictions with y."""
+    if y is None:
+        names = [scoring] if isinstance(scoring, str) else \
+            [v for v in (scoring.values() if isinstance(scoring, Mapping) else scoring or ()) if isinstance(v, str)]
+        if names:
+            raise fail("y", owner, "the targets, of shape (n_samples,), with a scorer name as scoring", None,
+                       hint=f"Scorer {names[0]!r} compares predictions with y. Without y, leave scoring=None "
+                            "(the estimator's own score) or pass a callable scoring(estimator, X, y) that reads no y.")
+        return
     if not isinstance(scorer, dict):
         check_scorer_targets(scorer, scoring, y, owner)
         return
@@ -75,8 +86,23 @@ def check_targets_read(scorer: Any, scoring: Any, y: Any, owner: str) -> None:
         check_scorer_targets(each, typed[key], y, owner, f"scoring[{key!r}]")
 
 
+_SEVERAL = "For several scores pass scoring as a dict of scorers: {\"acc\": make_scorer(accuracy_score), ...}"
+
+
+def one_score_refused(scoring: Any, result: Mapping[str, Any], owner: str) -> Exception:
+    """The error for a callable ``scoring`` whose ``cross_validate`` ``result`` holds several
+    scores (it returned a dict, scikit-learn's multi-metric callable): the study of one objective
+    was made before any score was seen, so the names cannot become its objectives."""
+    names = [key[len("test_"):] for key in result if key.startswith("test_")]
+    return fail("scoring", owner, "a callable returning one number (greater is better)", scoring,
+                hint=f"It returned a dict of scores {names}. {_SEVERAL}, and refit=\"<name>\".")
+
+
 def check_refit(refit: Any, scorers: Mapping[str, Any] | None, owner: str) -> bool | str:
     """``refit``: a bool for one scorer; False or the name of one of several scorers."""
+    if scorers is None and isinstance(refit, str):  # a score's name: the user means several scores
+        raise fail("refit", owner, "a bool", refit, hint=f"A score's name is for several scores. {_SEVERAL} "
+                                                         "(a callable returning a dict of scores is not supported).")
     if scorers is None or isinstance(refit, bool) and not refit:
         return check_bool(refit, "refit", owner)
     if not isinstance(refit, str) or refit not in scorers:  # an array or a dict is no key (and unhashable)
@@ -106,14 +132,42 @@ def check_chosen_from(rows: list[Trial], study: Any, n_trials: int, optimizer: s
         raise TrialStateError(f"Every one of the {len(rows)} trials of HPOSearchCV failed, so there is no "
                               f"configuration to choose. First error: {rows[0].error if rows else None}")
     if len(rows) < n_trials and study.optimizer.exhausted:  # as the study's progress line says it
+        finer = _finer_grid(study.optimizer, study.space, n_trials)
+        held = "it can propose on this space" if finer is None else "of its grid"
+        remedy = "Lower n_trials or enlarge the space." if finer is None else finer
         warn_user(f"HPOSearchCV ran {len(rows)} of n_trials={n_trials} trials: optimizer {optimizer!r} has "
-                  f"nothing left to propose, the {len(rows)} configurations it can propose on this space each "
-                  f"evaluated once. Lower n_trials or enlarge the space.", UserWarning)
+                  f"nothing left to propose, the {len(rows)} configurations {held} each evaluated once. {remedy}",
+                  UserWarning)
     failed = [t for t in rows if t.state is not TrialState.COMPLETE]
     if failed:
         warn_user(f"{len(failed)} of {len(rows)} trials of HPOSearchCV failed and were left out of the choice "
                   f"(their scores are NaN in cv_results_). First error: {failed[0].error}", FitFailedWarning)
 
+
+def _coarse(space: SearchSpace, resolution: int | Mapping[str, int]) -> list[str]:
+    """The numeric parameters of ``space`` with more values than the grid of ``resolution`` gives them."""
+    counts = space.level_counts(resolution)
+    return [p.name for p in space.params if isinstance(p, Float) or
+            isinstance(p, Int) and p.high - p.low + 1 > len(p.levels(counts[p.name]))]
+
+
+def _finer_grid(optimizer: Any, space: SearchSpace, n_trials: int) -> str | None:
+    """The remedy when a grid ``optimizer`` ran out because its levels are coarser than ``space``
+    (an Int or Float with more values than its ``resolution``; then the space is not what is
+    small): the smallest ``resolution`` whose grid holds ``n_trials`` configurations (or, if the
+    space holds fewer, every one it does). None when the grid is not coarser than the space."""
+    coarse = _coarse(space, optimizer.resolution) if isinstance(optimizer, GridSearch) else []
+    if not coarse:
+        return None
+    resolution = optimizer.resolution if isinstance(optimizer.resolution, int) else max(optimizer.resolution.values())
+    size = optimizer.size
+    while size < n_trials and _coarse(space, resolution):  # a Float always has more: size grows to n_trials
+        resolution += 1
+        size = GridSearch(space, resolution=resolution, shuffle=False).size
+    fewer = "" if size >= n_trials else " (every one this space holds): lower n_trials too"
+    return (f"The grid is coarser than the space ({', '.join(coarse)}: more values than optimizer_settings' "
+            f"resolution={optimizer.resolution!r} levels): pass optimizer_settings={{\"resolution\": {resolution}}} "
+            f"for a grid of {size} configurations{fewer}.")
 
 def cv_scores(result: Mapping[str, Any], names: list[str] | None) -> Evaluation:
     """What a trial returns from ``cross_validate``'s ``result``: the mean test score (one

@@ -26,14 +26,21 @@ from .checks import MAX_SEED, check_model, check_optimizer
 from .fit_options import (
     check_error_score,
     check_n_jobs,
-    delegates,
     every_fold_scored,
     fold_errors,
     needs_refit,
     routed,
     search_routing,
 )
-from .scoring import best_scored, check_chosen_from, check_refit, check_targets_read, cv_results, cv_scores
+from .scoring import (
+    best_scored,
+    check_chosen_from,
+    check_refit,
+    check_targets_read,
+    cv_results,
+    cv_scores,
+    one_score_refused,
+)
 
 # An install hint, not a bare ImportError:
 import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.search_cv")
@@ -41,9 +48,9 @@ import_optional("sklearn", "sklearn", "interactive_hpo.model_selection.search_cv
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier  # noqa: E402
 from sklearn.model_selection import cross_validate  # noqa: E402
 from sklearn.utils import get_tags  # noqa: E402
-from sklearn.utils.metaestimators import available_if  # noqa: E402
 from sklearn.utils.validation import check_is_fitted, validate_data  # noqa: E402
 
+from .delegated import DelegatesToBest  # noqa: E402
 from .journaled import (  # noqa: E402
     describe,
     evaluated,
@@ -58,7 +65,7 @@ from .journaled import (  # noqa: E402
 __all__ = ["HPOSearchCV"]
 
 
-class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
+class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
     """Tune ``estimator`` over ``space`` with a :class:`~interactive_hpo.study.Study`, as scikit-learn's searches do.
 
     ``fit(X, y)`` checks X and y with scikit-learn's validation (as strictly as the tags of
@@ -151,9 +158,11 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         the first error stops the search, raised by ``fit`` once its trial is recorded.
 
     Not supported, unlike ``GridSearchCV``: ``refit`` as a callable, ``return_train_score``,
-    ``pre_dispatch`` and ``verbose``; under metadata routing, metadata only the scorer requests
-    (refused by ``fit`` as not routed; the estimator's and the splitter's are routed, and a
-    scorer requesting what the estimator requests gets it too).
+    ``pre_dispatch`` and ``verbose``; a callable ``scoring`` returning a dict of scores (the
+    search stops at the first trial's scores, naming it: pass a dict of scorers instead); under
+    metadata routing, metadata only the scorer requests (refused by ``fit`` as not routed; the
+    estimator's and the splitter's are routed, and a scorer requesting what the estimator
+    requests gets it too).
 
     Attributes
     ----------
@@ -230,7 +239,9 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
     def fit(self, X: Any, y: Any = None, groups: Any = None, **fit_params: Any) -> HPOSearchCV:
         """Search on X of shape (n_samples, n_features) and y of shape (n_samples,); return self.
 
-        y may be of shape (n_samples, n_outputs) if the estimator takes multi-output or multilabel y.
+        y may be of shape (n_samples, n_outputs) if the estimator takes multi-output or multilabel y,
+        or None if it takes none (``GaussianMixture``, ``KMeans``: scored by their own ``score``
+        or by a ``scoring`` that reads no y, as in ``GridSearchCV``).
         ``groups``, of shape (n_samples,), are the group labels a splitter ``cv`` reads
         (``GroupKFold``: no group on both sides of a split); with an int ``cv`` or a list of
         splits they would be ignored, so they are refused.
@@ -272,7 +283,9 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         rng = np.random.default_rng(seed)
         cv_seed, model_seed, study_seed = (int(s) for s in rng.integers(0, MAX_SEED, size=3))
         # cv_seed is drawn for any cv, so that the model's and the study's seeds do not depend on it.
-        folds = folds_of(cv, X, y, groups, is_classifier(self.estimator), cv_seed, "cv", owner, f"{owner}.fit")
+        # y=None (an estimator that takes none: GaussianMixture): the folds count rows of X.
+        rows_y = np.zeros(np.shape(X)[0]) if y is None else y
+        folds = folds_of(cv, X, rows_y, groups, is_classifier(self.estimator), cv_seed, "cv", owner, f"{owner}.fit")
         base = seeded_clone(self.estimator, model_seed)
 
         def configured(params: dict[str, Any]) -> Any:
@@ -292,10 +305,13 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
                 result = every_fold_scored(error, error_score, len(folds), names)
                 if result is None:
                     raise
+            if names is None and "test_score" not in result:  # only a trial's scores tell it: stop the search
+                raised.append(one_score_refused(self.scoring, result, owner))
+                raise raised[0]
             return cv_scores(result, names)
 
         def stop(study: Study, trial: Any) -> None:
-            if raised and error_score == "raise":
+            if raised:  # error_score="raise", or a callable scoring that returned several scores
                 raise raised[0]
 
         goals: dict[str, Any] = {"direction": "maximize"} if names is None else \
@@ -340,38 +356,18 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         As n_features_in_ is set before the trials run, the methods ask for ``best_estimator_``
         to tell a fitted search.
         """
-        validate_data(self, X, y, **data_rules(self.estimator))  # y is required by this search's own tags
+        rules = data_rules(self.estimator)
+        if y is None:  # refused unless the estimator takes no y (the search's tags say); X has no y rule
+            rules.pop("multi_output")
+        validate_data(self, X, y, **rules)
 
-    def score(self, X: Any, y: Any) -> float:
-        """``scorer_(best_estimator_, X, y)``: X of shape (n_samples, n_features), y of shape (n_samples,)."""
+    def score(self, X: Any, y: Any = None) -> float:
+        """``scorer_(best_estimator_, X, y)``: X of shape (n_samples, n_features), y of shape (n_samples,)
+        (None for an estimator fitted without y, scored by its own ``score``)."""
         needs_refit(self, "score")
         check_is_fitted(self, "best_estimator_")
         scorer = self.scorer_[self.refit] if isinstance(self.scorer_, dict) else self.scorer_
         return float(scorer(self.best_estimator_, X, y))
-
-    @available_if(delegates("predict"))
-    def predict(self, X: Any) -> Any:
-        """``best_estimator_.predict(X)``; X of shape (n_samples, n_features), returns shape (n_samples,)."""
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.predict(X)
-
-    @available_if(delegates("predict_proba"))
-    def predict_proba(self, X: Any) -> Any:
-        """``best_estimator_.predict_proba(X)``; returns shape (n_samples, n_classes)."""
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.predict_proba(X)
-
-    @available_if(delegates("decision_function"))
-    def decision_function(self, X: Any) -> Any:
-        """``best_estimator_.decision_function(X)``; shape (n_samples,) or (n_samples, n_classes)."""
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.decision_function(X)
-
-    @property
-    def classes_(self) -> np.ndarray:
-        """Class labels of the refit best estimator, shape (n_classes,) (classifiers with refit=True)."""
-        delegates("classes_")(self)
-        return self.best_estimator_.classes_
 
     def get_metadata_routing(self) -> Any:
         """Where :meth:`fit`'s metadata go under scikit-learn's metadata routing (as ``GridSearchCV``):
@@ -394,6 +390,6 @@ class HPOSearchCV(MetaEstimatorMixin, BaseEstimator):
         tags.estimator_type = inner.estimator_type
         tags.classifier_tags, tags.regressor_tags = inner.classifier_tags, inner.regressor_tags
         tags.input_tags = input_tags(self.estimator)
-        tags.target_tags.required = True  # the folds and the scores need y
+        tags.target_tags.required = inner.target_tags.required  # y=None: the estimator's own score (GaussianMixture)
         tags.target_tags.multi_output = inner.target_tags.multi_output  # 2-D y gets K-fold (see folds.shuffled_folds)
         return tags
