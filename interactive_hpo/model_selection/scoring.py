@@ -169,6 +169,7 @@ def _finer_grid(optimizer: Any, space: SearchSpace, n_trials: int) -> str | None
             f"resolution={optimizer.resolution!r} levels): pass optimizer_settings={{\"resolution\": {resolution}}} "
             f"for a grid of {size} configurations{fewer}.")
 
+
 def cv_scores(result: Mapping[str, Any], names: list[str] | None) -> Evaluation:
     """What a trial returns from ``cross_validate``'s ``result``: the mean test score (one
     scorer) or the mean of each score by name, with the fold scores, the total fit time and

@@ -32,7 +32,8 @@ def test_the_models_of_a_users_dict_are_copied_not_fitted_in_place():
     pipe = Pipeline([("sc", StandardScaler()), ("clf", LogisticRegression())])
     first = HPOSearchCV(pipe, space, optimizer="random", n_trials=4, cv=3, seed=0, estimator_params=settings).fit(X, y)
     model = first.best_estimator_.named_steps["clf"]
-    HPOSearchCV(pipe, space, optimizer="random", n_trials=4, cv=3, seed=1, estimator_params=settings).fit(X[50:], y[50:])
+    second = HPOSearchCV(pipe, space, optimizer="random", n_trials=4, cv=3, seed=1, estimator_params=settings)
+    second.fit(X[50:], y[50:])
     assert model.C == first.best_params_["C"]            # the second search left the first one's model alone
     assert all(m is not model for m in models.values())
     assert models["lr"].C == 1.0 and models["svc"].C == 1.0 and not hasattr(models["svc"], "support_")
