@@ -7,6 +7,8 @@ from matplotlib.backend_bases import MouseButton, MouseEvent, NavigationToolbar2
 from interactive_hpo import Float, SearchSpace, Study
 
 LINE = SearchSpace([Float("x", -2.0, 2.0)])
+#: Two parameters, for the maps: :func:`bowl`'s space.
+PLANE = SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)])
 #: A GP that proposes quickly: a short initial design, few restarts and raw samples.
 FAST = {"n_initial": 3, "num_restarts": 2, "raw_samples": 64}
 #: Presses on a figure that choose nothing: the right button, the second press of a double
@@ -17,6 +19,10 @@ NOT_CLICKS = ("right button", "double click", "zoom tool", "pan tool")
 
 def quad(params):
     return (params["x"] - 1.0) ** 2
+
+
+def bowl(params):
+    return (params["x"] - 0.3) ** 2 + (params["y"] - 0.6) ** 2
 
 
 def lay_out(figure):

@@ -19,20 +19,12 @@ pytest.importorskip("botorch")
 
 from matplotlib.backend_bases import MouseEvent  # noqa: E402
 
-from interactive_hpo import Float, SearchSpace  # noqa: E402
 from interactive_hpo.ui.labels import ONE_LINE  # noqa: E402
 from interactive_hpo.ui.map_readout import POINT_AT  # noqa: E402
 
-from .lab_helpers import FAST, lab_after  # noqa: E402
+from .lab_helpers import FAST, PLANE, bowl, lab_after  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
-
-PLANE = SearchSpace([Float("x", 0.0, 1.0), Float("y", 0.0, 1.0)])
-
-
-def bowl(params):
-    return (params["x"] - 0.3) ** 2 + (params["y"] - 0.6) ** 2
-
 
 @pytest.fixture(scope="module")
 def lab():
