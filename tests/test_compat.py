@@ -31,6 +31,7 @@ from interactive_hpo._compat import (
     forget_figure,
     legend_placed_best,
     mlp_solver,
+    pool_manager_thread,
     redraw_thompson_path,
     set_colorbar_extend,
 )
@@ -290,3 +291,20 @@ def test_the_fused_ehvi_kernel_is_not_compiled():
     assert hasattr(logei, "_C") and hasattr(logei, "_load_attempted"), "botorch.acquisition.multi_objective.logei"
     without_fused_ehvi_kernel()
     assert logei._load_attempted or logei._C is not None
+
+
+def test_pool_manager_thread_is_the_thread_that_winds_a_process_pool_down():
+    import threading
+
+    pool = ProcessPoolExecutor(1)
+    try:
+        pool.submit(int, 1).result()  # the manager thread starts with the first task
+        manager = pool_manager_thread(pool)
+        assert isinstance(manager, threading.Thread) and manager.is_alive(), changed(
+            "python", "ProcessPoolExecutor._executor_manager_thread", f"not the pool's live thread: {manager!r}")
+    finally:
+        pool.shutdown(wait=False)
+    manager.join(timeout=10)
+    assert not manager.is_alive(), changed("python", "ProcessPoolExecutor._executor_manager_thread",
+                                           "it does not end once the pool is shut down")
+    assert pool_manager_thread(ThreadPoolExecutor(1)) is None

@@ -23,7 +23,7 @@ from ..study.waiting import OthersWait, ask_if_able, held_elsewhere, nothing_to_
 from ..trial import CANCELLED, NOT_SUBMITTED, RUN_INTERRUPTED, USER_INTERRUPT, Trial, TrialState
 from .answering import ReportDesk
 from .reports import LocalReports, Reports, held_interrupt
-from .settings import RunSettings, as_executor, check_open, is_dask_client, process_pool, runs_here
+from .settings import RunSettings, as_executor, check_open, is_dask_client, let_pool_go, process_pool, runs_here
 from .worker import evaluate_remote, keep_here, release, serialize
 
 if TYPE_CHECKING:
@@ -243,7 +243,7 @@ class ParallelRunner:
         return future
 
     def _replace_pool(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        let_pool_go(self._executor)
         self._executor = process_pool(self._cap, self._token, self._blob)
 
     def _closed_mid_run(self) -> bool:
@@ -415,7 +415,7 @@ class ParallelRunner:
         finally:
             try:
                 if self._owns_pool:
-                    self._executor.shutdown(wait=False, cancel_futures=True)
+                    let_pool_go(self._executor)
             finally:
                 self._let_go()
 

@@ -12,13 +12,13 @@ import signal
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from .._compat import executor_closed, executor_workers
+from .._compat import executor_closed, executor_workers, pool_manager_thread
 from .._validation import check_int, check_one_of, check_real, fail, is_int
 from ..exceptions import InvalidParameterError
 from .worker import local_context, start_worker
 
-__all__ = ["MAX_TRIAL_TIMEOUT", "MAX_WORKERS", "RunSettings", "as_executor", "check_open", "is_dask_client",
-           "process_pool", "runs_here"]
+__all__ = ["MAX_TRIAL_TIMEOUT", "MAX_WORKERS", "POOL_SETTLE", "RunSettings", "as_executor", "check_open",
+           "is_dask_client", "let_pool_go", "process_pool", "runs_here"]
 
 #: The most workers a run starts: each is a process (or a task an executor holds), and
 #: n_workers=10**14 reached multiprocessing as an OverflowError after the run had begun.
@@ -172,3 +172,19 @@ def process_pool(n_workers: int, token: str, blob: bytes) -> cf.ProcessPoolExecu
     ctrl_c = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # the workers take Ctrl-C as this process does
     return cf.ProcessPoolExecutor(n_workers, mp_context=local_context(), initializer=start_worker,
                                   initargs=(token, blob, os.getpid(), ctrl_c))
+
+
+#: Seconds a run waits for the pool it lets go to wind down (its workers done): long enough for an
+#: idle pool, short for one whose worker runs a trial that hangs (it goes on winding down alone).
+POOL_SETTLE = 0.5
+
+
+def let_pool_go(pool: cf.ProcessPoolExecutor) -> None:
+    """Shut ``pool`` down without waiting for its running tasks (those queued are cancelled),
+    then give its manager thread :data:`POOL_SETTLE` seconds to wind down: a script that exits
+    while it still closes could print "Exception ignored in threading._shutdown ... Bad file
+    descriptor" from Python 3.11's exit handler (:func:`~interactive_hpo._compat.pool_manager_thread`)."""
+    manager = pool_manager_thread(pool)  # before: shutdown lets go of it, waiting or not
+    pool.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(timeout=POOL_SETTLE)
