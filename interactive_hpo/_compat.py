@@ -18,8 +18,7 @@ from typing import Any
 
 __all__ = ["CHECKED_AGAINST", "botorch_ei_helpers", "canvas_ready", "executor_closed", "executor_workers",
            "figure_renderer", "forget_figure", "legend_placed_best", "mlp_solver", "pool_manager_thread",
-           "redraw_thompson_path",
-           "set_colorbar_extend", "without_fused_ehvi_kernel"]
+           "redraw_thompson_path", "set_colorbar_extend", "without_fused_ehvi_kernel"]
 
 #: The versions the private names below were last checked against (``tests/test_compat.py``).
 CHECKED_AGAINST = {"matplotlib": "3.11.2", "botorch": "0.18.1", "scikit-learn": "1.9.1", "python": "3.11.7",
