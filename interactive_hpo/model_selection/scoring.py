@@ -21,7 +21,7 @@ from ..exceptions import TrialStateError
 from ..objectives.sklearn_checks import make_scorer
 from ..objectives.sklearn_scoring import check_scorer_targets
 from ..optimizers.simple import GridSearch
-from ..parameters import Float, Int
+from ..parameters import MAX_GRID_POINTS, Float, Int
 from ..space import SearchSpace
 from ..trial import Evaluation, Trial, TrialState
 
@@ -71,8 +71,14 @@ def check_targets_read(scorer: Any, scoring: Any, y: Any, owner: str) -> None:
     :func:`~interactive_hpo.objectives.sklearn_scoring.check_scorer_targets` tells; with y None
     (an estimator fitted without y), a scorer name, as every one compares predictions with y."""
     if y is None:
-        names = [scoring] if isinstance(scoring, str) else \
-            [v for v in (scoring.values() if isinstance(scoring, Mapping) else scoring or ()) if isinstance(v, str)]
+        if isinstance(scoring, str):
+            names = [scoring]
+        elif isinstance(scoring, Mapping):
+            names = [v for v in scoring.values() if isinstance(v, str)]
+        elif isinstance(scoring, (list, tuple, set)):
+            names = [v for v in scoring if isinstance(v, str)]
+        else:  # None (the estimator's own score) or a callable: whether it reads y is its own affair
+            names = []
         if names:
             raise fail("y", owner, "the targets, of shape (n_samples,), with a scorer name as scoring", None,
                        hint=f"Scorer {names[0]!r} compares predictions with y. Without y, leave scoring=None "
@@ -159,12 +165,26 @@ def _finer_grid(optimizer: Any, space: SearchSpace, n_trials: int) -> str | None
     coarse = _coarse(space, optimizer.resolution) if isinstance(optimizer, GridSearch) else []
     if not coarse:
         return None
-    resolution = optimizer.resolution if isinstance(optimizer.resolution, int) else max(optimizer.resolution.values())
-    size = optimizer.size
-    while size < n_trials and _coarse(space, resolution):  # a Float always has more: size grows to n_trials
-        resolution += 1
-        size = GridSearch(space, resolution=resolution, shuffle=False).size
-    fewer = "" if size >= n_trials else " (every one this space holds): lower n_trials too"
+    start = optimizer.resolution if isinstance(optimizer.resolution, int) else max(optimizer.resolution.values())
+
+    def size_at(resolution: int) -> int:
+        return GridSearch(space, resolution=resolution, shuffle=False).size
+
+    def enough(resolution: int) -> bool:  # grows with the resolution: a Float always has more values
+        return resolution >= MAX_GRID_POINTS or size_at(resolution) >= n_trials or not _coarse(space, resolution)
+
+    # Doubled, then halved back to the smallest that is enough: counted one by one, n_trials=20000
+    # over one Float built 20000 grids (minutes) after the search had ended.
+    low, high = start, start
+    while not enough(high):
+        low, high = high, min(2 * high, MAX_GRID_POINTS)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if enough(middle) else (middle, high)
+    resolution = high if not enough(start) else start
+    size = size_at(resolution)
+    fewer = "" if size >= n_trials else " (every one this space holds): lower n_trials too" \
+        if not _coarse(space, resolution) else " (the most levels a resolution may ask for): lower n_trials too"
     return (f"The grid is coarser than the space ({', '.join(coarse)}: more values than optimizer_settings' "
             f"resolution={optimizer.resolution!r} levels): pass optimizer_settings={{\"resolution\": {resolution}}} "
             f"for a grid of {size} configurations{fewer}.")
