@@ -450,11 +450,11 @@ CASES = [
      "and settings for a fresh one; the study tells it its trials."),
     ("an optimizer that proposed", lambda t: Study(SPACE, asked(RandomSearch(SPACE, seed=0))), InvalidParameterError,
      "`optimizer` of Study must be a new Optimizer (told no trial, proposed none, in no study); got "
-     "RandomSearch(seed=0). It has seen 1 trial(s) (told or pending)."),
+     "RandomSearch(allow_repeats=False, seed=0). It has seen 1 trial(s) (told or pending)."),
     ("another study's optimizer", lambda t: (lambda other: Study(SPACE, other.optimizer))(
         Study(SPACE, RandomSearch(SPACE, seed=0))), InvalidParameterError,
-     "got RandomSearch(seed=0). Another study uses it already (Study(direction='minimize', optimizer=RandomSearch("
-     "seed=0), n_trials=0, storage=None)). Pass its name ('random')"),
+     "got RandomSearch(allow_repeats=False, seed=0). Another study uses it already (Study(direction='minimize', "
+     "optimizer=RandomSearch(allow_repeats=False, seed=0), n_trials=0, storage=None)). Pass its name ('random')"),
     ("the study's optimizer again, before any trial", lambda t: (lambda s: s.switch_optimizer(s.optimizer))(
         Study(SPACE, seed=0)), InvalidParameterError, "It is this study's optimizer already. Pass its name ('random')"),
     ("optimizer over another space", lambda t: Study(SPACE, RandomSearch(SearchSpace([Float("x", 0, 1)]))),
@@ -467,7 +467,8 @@ CASES = [
     # A subclass keeping a built-in's name: its journal would resume as the built-in, silently.
     ("subclass of a built-in under its name, with storage",
      lambda t: Study(SPACE, RandomSubclass(SPACE, seed=0), storage=t / "s.jsonl"), InvalidParameterError,
-     "got RandomSubclass(seed=0). The journal rebuilds optimizers by name on resume, and 'random' is not "
+     "got RandomSubclass(allow_repeats=False, seed=0). The journal rebuilds optimizers by name on resume, and "
+     "'random' is not "
      "RandomSubclass here: give RandomSubclass a `name` of its own, then call register_optimizer(RandomSubclass)."),
     # ... and so would a journal that save() writes, or a fork built by the name.
     ("save of a subclass of a built-in under its name",

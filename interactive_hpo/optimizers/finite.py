@@ -24,8 +24,9 @@ import numpy as np
 from ..conditions import INACTIVE_UNIT
 from ..parameters import Int
 from ..space import SearchSpace
+from ..trial import Trial
 
-__all__ = ["MAX_CONFIGURATIONS", "FiniteSpace"]
+__all__ = ["MAX_CONFIGURATIONS", "FiniteSpace", "TakenConfigurations"]
 
 #: Largest space listed in full: evaluating an acquisition at 20,000 points takes tens of
 #: milliseconds, far less than the multi-start optimization it replaces.
@@ -103,3 +104,38 @@ class FiniteSpace:
         shape (d,); None when every one is taken."""
         choices = self.untaken(taken)
         return choices[int(rng.integers(len(choices)))] if len(choices) else None
+
+
+class TakenConfigurations:
+    """The configurations of a finite space that trials took: those told, in any state but a
+    trial cut short (``Trial.cut_short``: untried), and those pending. What the optimizers that
+    propose each configuration once (random, Sobol, Bayesian optimization) skip.
+
+    Parameters
+    ----------
+    finite : FiniteSpace
+        The space whose configurations are counted (its :meth:`FiniteSpace.key`).
+    """
+
+    #: Why an optimizer that proposes each configuration once has nothing left (its
+    #: ``exhausted_error`` says it after "nothing left to propose: ").
+    WHY_EXHAUSTED = ("every configuration of this space was evaluated, failed or is pending. Switch optimizer "
+                     "or enlarge the space.")
+
+    def __init__(self, finite: FiniteSpace):
+        self.finite = finite
+        self.told: set[tuple[int, ...]] = set()
+
+    def tell(self, trial: Trial) -> None:
+        """Count the configuration of a finished ``trial`` (not one cut short) as taken."""
+        if not trial.cut_short:
+            self.told.add(self.finite.key(trial.x))
+
+    def pending(self, points: Iterable[np.ndarray]) -> set[tuple[int, ...]]:
+        """The keys of the configurations of ``points`` (pending, each of shape (d,)) not told:
+        kept apart from :attr:`told`, as a union would copy every configuration told at each ask."""
+        return {self.finite.key(x) for x in points} - self.told
+
+    def all_taken(self, points: Iterable[np.ndarray]) -> bool:
+        """Whether every configuration is told or among ``points`` (pending, each of shape (d,))."""
+        return len(self.told) + len(self.pending(points)) >= self.finite.size

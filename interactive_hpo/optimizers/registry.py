@@ -238,6 +238,6 @@ def make_optimizer(name: str, space: SearchSpace, **settings: Any) -> Optimizer:
     --------
     >>> from interactive_hpo import Float, SearchSpace
     >>> make_optimizer("random", SearchSpace([Float("x", 0, 1)]), seed=0)
-    RandomSearch(seed=0)
+    RandomSearch(allow_repeats=False, seed=0)
     """
     return check_settings(name, settings)(space, **settings)

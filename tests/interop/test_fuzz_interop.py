@@ -110,7 +110,8 @@ def test_an_optuna_study_is_imported_or_refused_and_never_changed(tmp_path, thei
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # what was left out is said in warnings: not what this test is about
-            ours = from_optuna(theirs, "random", seed=0, drop_steps=drop_steps, storage=path)
+            ours = from_optuna(theirs, "random", seed=0, drop_steps=drop_steps, storage=path,
+                               optimizer_settings={"allow_repeats": True})  # asked below, all in
     except HPOError as error:
         assert OWNED.match(str(error)), str(error)
         assert not path.exists()  # no journal behind a refusal

@@ -276,7 +276,8 @@ CASES = [
     ("unknown optimizer", lambda: nested(optimizer="annealing"),
      f"`optimizer` of nested_cv must be one of {OPTIMIZERS}; got 'annealing'."),
     ("optimizer instance", lambda: fitted(optimizer=RandomSearch(SVC_SPACE, seed=0)),
-     f"`optimizer` of HPOSearchCV must be a registered optimizer name (one of {OPTIMIZERS}); got RandomSearch(seed=0). "
+     f"`optimizer` of HPOSearchCV must be a registered optimizer name (one of {OPTIMIZERS}); got "
+     "RandomSearch(allow_repeats=False, seed=0). "
      "Each search builds its own optimizer, so pass a name, not an instance."),
     ("multi-fidelity scheduler", lambda: nested(optimizer="hyperband"),
      "`optimizer` of nested_cv must be an optimizer that evaluates every trial on the full data; got 'hyperband'. "

@@ -11,6 +11,7 @@ from interactive_hpo import (
     Float,
     GridSearch,
     Int,
+    InvalidParameterError,
     RandomSearch,
     SearchExhausted,
     SearchSpace,
@@ -100,10 +101,13 @@ def test_sobol_skips_the_point_a_configuration_evaluated_elsewhere_took_and_a_re
     (SearchSpace([Categorical("c", list("abcde"))]), 5),
     (SearchSpace([Int("i", 0, 3), Categorical("c", ["x", "y", "z"])]), 12),
     (SearchSpace([Int("i", 0, 4), Int("j", 0, 2)]), 15)], ids=["5", "12", "15"])
-def test_sobol_proposes_each_configuration_of_a_finite_space_once_then_is_exhausted(space, size, seed):
-    # Before, the sequence repeated its own configurations: 5 asks covered 3 of 5 choices (seed 1),
-    # 12 and 15 asks 8-9 of 12 and 11-12 of 15, and the search was never exhausted.
-    study = Study(space, "sobol", seed=seed)
+@pytest.mark.parametrize("method", ["sobol", "random"])
+def test_sobol_and_random_propose_each_configuration_of_a_finite_space_once_then_are_exhausted(
+        space, size, seed, method):
+    # Before, Sobol's sequence repeated its own configurations: 5 asks covered 3 of 5 choices (seed
+    # 1), 12 and 15 asks 8-9 of 12 and 11-12 of 15, and the search was never exhausted; random
+    # search (as RandomizedSearchCV over lists does not) 8-9 of 12 in 12 trials (seeds 0-2).
+    study = Study(space, method, seed=seed)
     study.run(lambda p: 1.0, n_trials=size + 3)  # a run stops when every configuration is taken
     assert len(study.trials) == len({tuple(t.params.items()) for t in study.trials}) == size
     assert study.optimizer.exhausted
@@ -111,26 +115,58 @@ def test_sobol_proposes_each_configuration_of_a_finite_space_once_then_is_exhaus
         study.ask()
 
 
-def test_sobol_skips_failed_pending_and_manual_configurations_not_those_cut_short(tmp_path):
+@pytest.mark.parametrize("method", ["sobol", "random"])
+def test_sobol_and_random_skip_failed_pending_and_manual_configurations_not_those_cut_short(tmp_path, method):
     # Taken as Bayesian optimization takes them: failed, pending (here or in another process) and
     # a person's; a trial cut short (a person stopped it) says nothing of its configuration.
     space = SearchSpace([Int("n", 0, 2), Categorical("c", ["u", "v"])])
     path = tmp_path / "sobol.jsonl"
-    study = Study(space, "sobol", seed=1, storage=path)
+    study = Study(space, method, seed=1, storage=path)
     failed, pending, cut = study.ask(), study.ask(), study.ask()
     study.tell(failed, state="FAILED")
     cut = study.tell(cut, state="FAILED", user_attrs={"error": USER_INTERRUPT})
     assert cut.cut_short
-    study.add_manual({"n": 2, "c": "v"}, 1.0)
+    manual = next(p for p in ({"n": n, "c": c} for n in range(3) for c in "uv")  # one not asked
+                  if p not in [dict(t.params) for t in (failed, pending, cut)])
+    study.add_manual(manual, 1.0)
     copy = tmp_path / "copy.jsonl"
     copy.write_bytes(path.read_bytes())
     reloaded = Study.load(copy)  # as another process opens it: the pending trial runs there
     asked = [study.ask() for _ in range(3)]
     assert [dict(t.params) for t in asked] == [dict(reloaded.ask().params) for _ in range(3)]
-    configurations = [tuple(t.params.items()) for t in (failed, pending, *asked)] + [(("n", 2), ("c", "v"))]
+    configurations = [tuple(t.params.items()) for t in (failed, pending, *asked)] + [tuple(manual.items())]
     assert len(set(configurations)) == len(configurations) == 6  # the cut-short one's configuration among the asked
     assert tuple(cut.params.items()) in [tuple(t.params.items()) for t in asked]
     assert study.optimizer.exhausted and reloaded.optimizer.exhausted
+
+
+def test_random_search_on_a_finite_space_keeps_its_distribution_and_allow_repeats_draws_as_before():
+    # Taken configurations are drawn again from the same (here log-uniform) distribution: a run
+    # that meets none asks what independent draws ask, and small levels still come first.
+    log_int = SearchSpace([Int("n", 1, 1000, log=True)])
+    once, repeats = RandomSearch(log_int, seed=4), RandomSearch(log_int, seed=4, allow_repeats=True)
+    drawn = [log_int.from_unit(once.ask().x)["n"] for _ in range(40)]
+    independent = [log_int.from_unit(repeats.ask().x)["n"] for _ in range(40)]
+    assert len(set(drawn)) == 40 and len(set(independent)) < 40  # repeats among independent draws
+    first_repeat = next(i for i, n in enumerate(independent) if n in independent[:i])
+    assert drawn[:first_repeat] == independent[:first_repeat]
+    assert np.median(drawn) < 100  # log-uniform: half below sqrt(1000); uniform over levels would be ~500
+    plain = SearchSpace([Float("x", 0, 1)])
+    assert [RandomSearch(plain, seed=2).ask().x.tolist() for _ in range(3)] == \
+        [RandomSearch(plain, seed=2, allow_repeats=True).ask().x.tolist() for _ in range(3)]
+    with pytest.raises(InvalidParameterError, match="allow_repeats"):
+        RandomSearch(plain, allow_repeats="no")
+
+
+def test_random_search_draws_an_untaken_configuration_when_nearly_all_are_taken():
+    # One configuration of 100 left, of log-uniform mass about 0.2 %: past UNTAKEN_SKIPS taken
+    # draws, the one left is drawn, not a repeat; then the search is exhausted.
+    space = SearchSpace([Int("n", 1, 100, log=True)])
+    study = Study(space, "random", seed=0)
+    for n in range(1, 100):
+        study.add_manual({"n": n}, 1.0)
+    assert study.ask().params == {"n": 100}
+    assert study.optimizer.exhausted
 
 
 def test_sobol_on_a_finite_space_draws_an_untaken_configuration_when_the_sequence_meets_none_and_a_replay_too(

@@ -276,7 +276,7 @@ def test_a_conditional_parameter_the_source_never_set_is_named_with_the_trials_i
     were dropped without a word, exactly the branch coef0 was added for (a334)."""
     space = SearchSpace([Categorical("kernel", ["linear", "poly"]), Int("degree", 2, 4, condition=("kernel", "poly")),
                          Float("coef0", 0.0, 1.0, condition=("degree", [3, 4]))])
-    old = Study(SearchSpace(space.params[:2]), "random", seed=1)
+    old = Study(SearchSpace(space.params[:2]), "random", seed=1, optimizer_settings={"allow_repeats": True})
     old.run(lambda params: params.get("degree", 1.0), n_trials=10, progress=False)
     without = [t for t in old.trials if t.params.get("degree", 2) == 2]
     study, said = _warm(space, {"old": old})

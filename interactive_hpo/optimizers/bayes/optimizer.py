@@ -38,7 +38,7 @@ import numpy as np
 # isort: off
 # bayes.model checks that torch and botorch are installed, with an install hint, when first imported
 # (here through .initial and .transfer), before any module below uses them.
-from ..finite import FiniteSpace
+from ..finite import FiniteSpace, TakenConfigurations
 from .initial import InitialDesign
 from .view import GPSurrogateView, acquisition_scale
 from .model import DTYPE, FittedGP, one_thread, torch
@@ -156,7 +156,7 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
         # The configurations of an all-discrete space, when each is to be evaluated once.
         self._finite = None if self.allow_repeats else FiniteSpace.of(space)
         self.max_batch = MAX_JOINT_BATCH if self._finite is None else MAX_BATCH  # a finite space: up to every point
-        self._tried: set[tuple[int, ...]] = set()  # configurations told, in any state
+        self._tried = None if self._finite is None else TakenConfigurations(self._finite)  # told, in any state
         self._initial = InitialDesign(space, self.seed, self._finite)
         self._data: list[tuple[np.ndarray, float]] = []  # completed trials: (x, loss)
         # Failed trials, (x, params): fitted below the worst loss where their configuration never completed.
@@ -215,8 +215,8 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
             self._failed.append((trial.x.copy(), dict(trial.params)))
         elif trial.state is TrialState.PRUNED:  # a person's Stop, a lower rung, a loss of several: taken only
             self._stopped.append(trial.x.copy())
-        if self._finite is not None and not trial.cut_short:
-            self._tried.add(self._finite.key(trial.x))
+        if self._tried is not None:
+            self._tried.tell(trial)
         # Asked in this run: its fit is the one held. Else: replayed, told on a switch, carried.
         record = None if suggestion is not None else record_of(trial, self.name, self._fit_settings())
         self._constraints.tell(trial, loss is not None, record)
@@ -236,9 +236,9 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
     def _taken_keys(self, pending: np.ndarray | None = None) -> set[tuple[int, ...]]:
         """The configurations told or pending (on a finite space); ``pending`` (p, d): the pending
         points, if not only this optimizer's asks (:meth:`_pending_points`)."""
-        assert self._finite is not None
+        assert self._finite is not None and self._tried is not None
         points = [s.x for s in self.pending] if pending is None else pending
-        return self._tried | {self._finite.key(x) for x in points}
+        return self._tried.told | {self._finite.key(x) for x in points}
 
     def ask_batch(self, q: int) -> list[Suggestion]:
         """Propose ``q`` points at once, jointly (qLogNEI with the pending points), for parallel runs:
