@@ -2,7 +2,8 @@
 running on an executor, told the moment their results arrive. The Lab steps it (fill, collect,
 stop); :func:`~interactive_hpo.execution.parallel.run_parallel`, what ``Study.run(n_workers=...)``
 calls, drives it to the end. What can go wrong in a run, and what the runner then does, is told in
-:mod:`interactive_hpo.execution.parallel`.
+:mod:`interactive_hpo.execution.parallel`. The executor the trials run on, and what the run sends
+it, are held by its base, :class:`~interactive_hpo.execution.run_executor.RunExecutor`.
 """
 
 from __future__ import annotations
@@ -10,21 +11,20 @@ from __future__ import annotations
 import concurrent.futures as cf
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._validation import accepts_keyword, check_int, fail
+from .._validation import check_int, fail
 from ..exceptions import DaskClientClosed
 from ..outcome import Outcome, cannot_run_at, check_budget_keyword, keep_record
 from ..study.waiting import OthersWait, ask_if_able, held_elsewhere, nothing_to_ask, waiting_error
 from ..trial import CANCELLED, NOT_SUBMITTED, RUN_INTERRUPTED, USER_INTERRUPT, Trial, TrialState
-from .answering import ReportDesk
-from .reports import LocalReports, Reports, held_interrupt
-from .settings import RunSettings, as_executor, check_open, is_dask_client, let_pool_go, process_pool, runs_here
-from .worker import evaluate_remote, keep_here, release, serialize
+from .reports import held_interrupt
+from .run_executor import RunExecutor
+from .settings import RunSettings, check_open, let_pool_go
+from .worker import evaluate_remote
 
 if TYPE_CHECKING:
     from ..study.core import Study
@@ -50,7 +50,7 @@ class _Running:
     executor: Any
 
 
-class ParallelRunner:
+class ParallelRunner(RunExecutor):
     """Keeps up to ``n_workers`` trials of a study running on an executor; the Lab steps it.
 
     :meth:`fill` asks and submits until the workers are busy (or the budget is spent);
@@ -80,48 +80,7 @@ class ParallelRunner:
         self.trial_timeout = settings.trial_timeout
         self.on_worker_loss = settings.on_worker_loss
         self.on_interrupt = settings.on_interrupt
-        n_workers, executor = settings.n_workers, settings.executor
-        if executor is not None:  # checked when it was given too; a Lab's may have closed since
-            check_open(executor, owner)
-        self._given = executor  # what the person gave (a dask Client, not its executor): asked if it closes mid-run
-        self.objective = objective
-        # The run's name, under which workers keep its objective (each run starts from the objective as passed).
-        self._token = f"interactive_hpo-objective-{uuid.uuid4().hex}"
-        self._blob = b""  # the objective's bytes, for workers in other processes
-        if runs_here(executor):  # threads of this process call the objective itself: it need not pickle
-            keep_here(objective, self._token)
-        else:
-            # Before any pool exists: a failure leaks nothing.
-            self._blob = serialize(objective, owner, self._token, maybe=is_dask_client(executor))
-        self._owns_pool = executor is None
-        # What each task carries for the objective: on a pool this runner starts or a Dask cluster, the
-        # token naming the bytes each worker process was given once (an objective holding a dataset
-        # was copied with every trial); on threads of this process, the token naming the objective
-        # itself; on another executor, the bytes, as nothing else reaches it.
-        self._payload: bytes | str = self._token if runs_here(executor) else self._blob
-        self._take_back: Callable[[], None] = lambda: None
-        self._cluster: Any = None  # a Dask cluster's ClusterSize: its worker threads as they join and leave
-        self._follow = False  # whether n_workers follows them (not given, on a Dask cluster)
-        self._desk: ReportDesk | None = None  # answers the objective's reports, if it takes `report`
-        try:
-            if accepts_keyword(objective, "report"):
-                self._desk = ReportDesk(study, self._open_reports(executor))
-            if self._owns_pool:
-                self._cap = n_workers or 4
-                self._executor: Any = process_pool(self._cap, self._token, self._blob)
-                self._payload = self._token
-            else:
-                self._executor, size = as_executor(executor, owner)
-                self._cap = n_workers or size or 4
-                if is_dask_client(executor):
-                    from .dask_cluster import ClusterSize, send_objective
-
-                    self._take_back = send_objective(executor, self._token, self._blob)
-                    self._payload = self._token
-                    self._cluster, self._follow = ClusterSize(executor), n_workers is None
-        except BaseException:  # no run, so no close(): let go of what was started
-            self._let_go()
-            raise
+        super().__init__(study, objective, settings, owner)  # the executor: a pool starts once n_trials is checked
         self.running: list[_Running] = []
         self.started = 0
         self.stopping = False
@@ -129,21 +88,6 @@ class ParallelRunner:
         self._requeued: set[str] = set()
         self._others = OthersWait(study, owner)
         self._cut_by_close = 0  # trials cancelled as the Dask client closed (DaskClientClosed counts them)
-
-    def _open_reports(self, executor: Any) -> Reports:
-        """The queues that carry the objective's reports here and the answers back."""
-        if is_dask_client(executor):
-            from .dask_cluster import DaskReports
-
-            return DaskReports(executor, self._token)
-        return LocalReports()
-
-    @property
-    def n_workers(self) -> int:
-        """Trials kept running at once: ``n_workers`` as given; without it, a Dask cluster's worker
-        threads as they join and leave (``ClusterSize.slots``: a cluster that grew got no more
-        trials than it had threads when the run began), or the executor's size, or 4."""
-        return self._cluster.slots() if self._follow else self._cap
 
     # -- asking --------------------------------------------------------------------------------------
     @property
@@ -242,14 +186,6 @@ class ParallelRunner:
                                             "get_executor() and the executors of concurrent.futures return Futures.")
         return future
 
-    def _replace_pool(self) -> None:
-        let_pool_go(self._executor)
-        self._executor = process_pool(self._cap, self._token, self._blob)
-
-    def _closed_mid_run(self) -> bool:
-        """Whether the Dask client the run was given has closed since the run began."""
-        return self._cluster is not None and self._cluster.closed
-
     def _closed_error(self, not_submitted: int = 0) -> DaskClientClosed:
         """The error a run whose Dask client closed stops with; ``not_submitted``: trials asked and
         not submitted besides those the closing cancelled and those still running."""
@@ -287,12 +223,6 @@ class ParallelRunner:
             if (end is not None and time.monotonic() >= end) or self.can_ask:
                 break
         return [self._tell(r) for r in list(self.running) if r.future.done()]
-
-    def _wait(self, futures: list[Any], timeout: float | None) -> None:
-        if self._desk is None:
-            cf.wait(futures, timeout=timeout, return_when=cf.FIRST_COMPLETED)
-        else:
-            self._desk.wait(futures, timeout)
 
     def _cluster_emptied(self) -> list[Trial]:
         """The Dask cluster lost every worker and got none back for ``NO_WORKERS_GRACE`` seconds:
@@ -418,15 +348,3 @@ class ParallelRunner:
                     let_pool_go(self._executor)
             finally:
                 self._let_go()
-
-    def _let_go(self) -> None:
-        """Let go of what the run started besides its pool: the report queues, the objective sent
-        to a Dask cluster, and the objective :func:`serialize` registered."""
-        try:
-            if self._desk is not None:
-                self._desk.reports.close()
-        finally:
-            try:
-                self._take_back()
-            finally:
-                release(self._token, self.objective)

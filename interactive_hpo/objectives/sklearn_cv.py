@@ -7,6 +7,9 @@ use for your own model and data. It follows the protocol every practitioner is t
 2. Tune on the training split only, scoring each configuration by K-fold cross-validation.
 3. Open the test split at the end, once, for an unbiased estimate of the chosen model.
 
+The looks at the sealed test split (step 3) and its other reads are those of the class's base,
+:class:`~interactive_hpo.objectives.sklearn_sealed.SealedTestAccess`.
+
 scikit-learn is imported lazily, when an objective is built: importing this module (and
 ``interactive_hpo``) stays light.
 """
@@ -23,7 +26,7 @@ from .._validation import check_real, fail, import_optional, is_int, seed_to_int
 from ..space import SearchSpace
 from ..trial import Evaluation
 from .budgets import check_budget, check_resource, resource_value, sample_folds
-from .sealed import LookKeeper, SealedRecord, SealedTestLook, SealedTestSetWarning
+from .sealed import SealedRecord, SealedTestLook, SealedTestSetWarning
 from .sklearn_checks import (
     check_data,
     check_estimator,
@@ -34,6 +37,7 @@ from .sklearn_checks import (
     make_scorer,
     seeded_clone,
 )
+from .sklearn_sealed import SealedTestAccess
 from .splitting import check_cv_groups, data_bytes, function_bytes, sealed_split, training_folds
 
 __all__ = ["SklearnCV", "SealedTestLook", "SealedTestSetWarning", "seeded_clone"]
@@ -41,7 +45,7 @@ __all__ = ["SklearnCV", "SealedTestLook", "SealedTestSetWarning", "seeded_clone"
 _OWNER = "SklearnCV"
 
 
-class SklearnCV:
+class SklearnCV(SealedTestAccess):
     """Mean K-fold cross-validation score of a scikit-learn estimator, as an objective to maximize.
 
     The data are split once, in ``__init__``, into a training split and a sealed test split.
@@ -218,16 +222,6 @@ class SklearnCV:
         return self._test_indices
 
     @property
-    def test_looks(self) -> tuple[SealedTestLook, ...]:
-        """Every look at the sealed test split so far (a tuple: read-only), oldest first."""
-        return tuple(self._sealed.looks)
-
-    @property
-    def test_reads(self) -> tuple[str, ...]:
-        """Every read of the sealed test split other than :meth:`test_score` (a tuple), oldest first."""
-        return tuple(self._sealed.reads)
-
-    @property
     def groups(self) -> np.ndarray | None:
         """The group labels, shape (n_samples,), read-only (a view: the array given is left as it was); or None."""
         if self._groups is None:
@@ -235,12 +229,6 @@ class SklearnCV:
         view = self._groups.view()
         view.flags.writeable = False
         return view
-
-    def record_test_read(self, reader: str) -> None:
-        """Record that ``reader`` (who read what: "build_landscape: the test scores of 25
-        configurations") read the sealed test split: from then on every :meth:`test_score` warns,
-        naming it, for a choice made on what it read makes the test score optimistic."""
-        self._sealed.read(reader, f"{self._owner}.record_test_read")
 
     def fold_indices(self, budget: float | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
         """Rows of ``X`` each fold fits on and is validated on at ``budget`` (in (0, 1] or None).
@@ -327,29 +315,6 @@ class SklearnCV:
                                           for fitted in result.pop("estimator")]
         return budget, model, folds, result
 
-    def landscape_scores(self, params: Mapping[str, Any], *, budget: float | None = None) -> dict[str, float]:
-        """Validation, training and test scores of ``params``, for landscape analysis.
-
-        One cross-validation gives all three: ``"valid"`` is the score :meth:`__call__` returns,
-        ``"train"`` the mean score of the fold models on their own training samples, and
-        ``"test"`` the mean score of the same fold models on the sealed test split (no extra fit).
-
-        This opens the sealed test split for every configuration it is called on: use it to
-        *study* a landscape (do training, validation and test losses agree? where do they part?),
-        never to choose a configuration. It records nothing itself (it runs once per
-        configuration, often in worker processes); :func:`~interactive_hpo.landscape.build_landscape`,
-        which calls it, records its read with :meth:`record_test_read` (as should any other caller),
-        so that the next :meth:`test_score` warns.
-
-        Returns
-        -------
-        dict
-            ``{"valid": float, "train": float, "test": float}``, greater is better.
-        """
-        _, _, _, result = self._cross_validate(params, budget, f"{self._owner}.landscape_scores", detail=True)
-        return {"valid": float(np.mean(result["test_score"])), "train": float(np.mean(result["train_score"])),
-                "test": float(np.mean(result["sealed_score"]))}
-
     def with_seed(self, seed: int | np.random.Generator | None) -> SklearnCV:
         """The same task (estimator, data, space, settings) with another ``seed``: another
         train/test split, other folds and other model seeds. Landscapes average over these.
@@ -387,42 +352,6 @@ class SklearnCV:
             for fold in self._cv_folds:
                 digest.update(repr([len(part) for part in fold]).encode() + b"".join(part.tobytes() for part in fold))
         return digest.hexdigest()[:16]
-
-    def keep_test_looks(self, keeper: LookKeeper) -> None:
-        """Keep the looks at the sealed test split with a journaled study (``keeper``; ``Study.run``,
-        ``Study.step`` and ``Study.add_evaluated`` give it): the looks it journaled of this task
-        (same :attr:`fingerprint`) count in :attr:`test_looks`, and every later look is journaled."""
-        if not self._sealed.kept_with(keeper):  # each Step of a Lab binds again
-            self._sealed.keep_with(keeper, self.fingerprint)
-
-    def test_score(self, params: Mapping[str, Any]) -> float:
-        """Fit ``params`` on the whole training split and score it on the sealed test split.
-
-        Use it once, for the configuration you finally chose. Every look is recorded in
-        :attr:`test_looks`; from the second look on a :class:`SealedTestSetWarning` is issued,
-        because choosing between configurations by their test scores turns the test split into
-        a validation split, and the score you report becomes optimistic (biased upwards). So is
-        every look after another read of the test split (:attr:`test_reads`: a landscape's test
-        losses), on which ``params`` may have been chosen. Once a study with a journal has run
-        this task, each look is written to its journal too, and a later session counts it.
-
-        Parameters
-        ----------
-        params : dict
-            One value per name of ``space``.
-
-        Returns
-        -------
-        float
-            The score on the sealed test split (greater is better).
-        """
-        params = self.space.validate(params, owner=f"{self._owner}.test_score")
-        model = self._configured(params)
-        with ignoring(self.ignore_warnings):
-            model.fit(self._X_train, self._y_train)
-            score = float(self._scorer(model, self._X_test, self._y_test))
-        self._sealed.look(params, score, self.name, "CV")
-        return score
 
     def __repr__(self) -> str:
         scoring = self.scoring if isinstance(self.scoring, str) or self.scoring is None else \
