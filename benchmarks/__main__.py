@@ -17,6 +17,7 @@ import argparse  # noqa: E402 - thread pinning must precede numpy's import
 import datetime  # noqa: E402
 import importlib.metadata  # noqa: E402
 import json  # noqa: E402
+import shlex  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                         isolate=not args.no_isolate, jobs=args.jobs, partial=args.out / "results.partial.json",
                         progress=lambda m: print(f"{time.perf_counter() - started:7.0f} s  {m} done", file=sys.stderr))
     (args.out / "results.partial.json").unlink()
-    command = "python -m benchmarks run " + " ".join(sys.argv[2:] if argv is None else argv[1:])
+    command = "python -m benchmarks run " + shlex.join(sys.argv[2:] if argv is None else argv[1:])  # "" kept, quoted
     results["meta"] = {"command": command.strip(), "date": datetime.date.today().isoformat(), "versions": _versions(),
                        "seeds": seeds, "trials": trials, "checkpoints": checkpoints, "missing": missing,
                        "seconds": time.perf_counter() - started}

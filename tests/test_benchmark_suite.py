@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,15 @@ def test_a_tiny_run_writes_json_markdown_and_plots_for_every_installed_method_bu
     assert (tmp_path / "convergence.png").stat().st_size > 1000
     assert not (tmp_path / "results.partial.json").exists()   # kept only while a run is under way
     assert "aggregate" in capsys.readouterr().out
+
+
+def test_the_recorded_command_runs_again_as_pasted(tmp_path):
+    # "--sizes ''" (no timing run) was recorded as "--sizes  --jobs 2": pasted, argparse refused it.
+    argv = ["run", "--quick", "--tasks", "branin", "--methods", "random", "--seeds", "1", "--trials", "2",
+            "--sizes", "", "--out", str(tmp_path), "--no-isolate"]
+    assert main(argv) == 0
+    command = json.loads((tmp_path / "results.json").read_text())["meta"]["command"]
+    assert "--sizes ''" in command and shlex.split(command)[3:] == argv
 
 
 def test_smac_runs_a_new_task_through_the_command_line(tmp_path):
