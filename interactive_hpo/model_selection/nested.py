@@ -20,7 +20,7 @@ import numpy as np
 from .._validation import check_int, fail, seed_to_int
 from ..exceptions import TrialStateError
 from ..objectives.folds import check_cv, folds_of
-from ..objectives.sklearn_checks import check_data
+from ..objectives.sklearn_checks import check_data, n_samples
 from ..objectives.sklearn_cv import SklearnCV
 from ..space import SearchSpace
 from ..study.core import Study
@@ -125,7 +125,9 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     ``X`` is split into ``outer`` folds (by default shuffled, stratified for classifiers). For
     each, an :class:`HPOSearchCV` with ``cv=inner`` tunes on the outer-training part only; its choice
     is refit there and scored on the outer-test part. See :class:`NestedCVResult` for why the
-    outer scores are honest and the inner best scores are not.
+    outer scores are honest and the inner best scores are not. The searches' warnings (an
+    optimizer that ran out, failed trials) and errors begin with their outer fold ("In outer fold
+    2 of nested_cv: ").
 
     Parameters
     ----------
@@ -143,6 +145,9 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
         Required with an estimator; names are keys of ``estimator.get_params()``.
     X, y : array-like of shape (n_samples, n_features) and (n_samples,)
         All the data; with an int ``outer``, every sample is in exactly one outer-test part.
+        ``y`` None for an estimator fitted on X alone (``GaussianMixture``, ``KMeans``), as in
+        :meth:`HPOSearchCV.fit`: int folds are then not stratified, the estimator's own ``score``
+        (or a callable ``scoring`` that reads no y) scores it, and a scorer name is refused.
     optimizer, optimizer_settings, n_trials, scoring
         As in :class:`HPOSearchCV`, for every search; ``scoring`` (one scorer, not several)
         also scores the outer folds.
@@ -194,13 +199,14 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     >>> print(result.summary().splitlines()[0])   # then a row per fold, and the estimate
     Nested cross-validation: 3 outer folds, 4 trials per search
     """
-    from sklearn.base import is_classifier  # importing .search_cv first gave the install hint if missing
-    from sklearn.utils import _safe_indexing
+    from sklearn.base import is_classifier, is_regressor  # importing .search_cv first gave the install hint if missing
+    from sklearn.utils import _safe_indexing, get_tags
 
     owner = "nested_cv"
     estimator, estimator_params = task_or_estimator, None
     quiet: tuple[type[Warning], ...] = ()
-    if isinstance(task_or_estimator, SklearnCV):
+    task = isinstance(task_or_estimator, SklearnCV)
+    if isinstance(task_or_estimator, SklearnCV):  # (`task`, spelled out for mypy's narrowing)
         estimator, quiet = task_or_estimator.estimator, task_or_estimator.ignore_warnings
         estimator_params = task_or_estimator.estimator_params
         space = task_or_estimator.space if space is None else space
@@ -210,18 +216,25 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
                    hint="Nested CV estimates one score per outer fold; to trade several off, tune with "
                         "HPOSearchCV(scoring=[...], refit=name) and nest that by hand.")
     space, scorer = check_model(estimator, space, scoring, owner, "task_or_estimator", estimator_params)
-    for name, data in (("X", X), ("y", y)):
-        if data is None:
-            raise fail(name, owner, "an array-like of samples", data, hint="Tasks do not expose their data: pass "
-                       "X and y (e.g. load_diabetes(return_X_y=True) for ridge_diabetes).")
+    data_hint = "Tasks do not expose their data: pass X and y (e.g. load_diabetes(return_X_y=True) for ridge_diabetes)."
+    if X is None:
+        raise fail("X", owner, "an array-like of samples", X, hint=data_hint if task else None)
+    # y None: an estimator fitted on X alone (GaussianMixture). A Pipeline ending in a regressor
+    # does not tag y as required, but fails every fit without it.
+    if y is None and (get_tags(estimator).target_tags.required or is_classifier(estimator) or is_regressor(estimator)):
+        raise fail("y", owner, f"the targets, of shape (n_samples,), that {type(estimator).__name__} is fitted on",
+                   None, hint=data_hint if task else "Only an estimator that takes no y (GaussianMixture, KMeans) "
+                                                     "is fitted on X alone.")
+    # Without y the folds count the rows of X, as HPOSearchCV's do, and are not stratified.
+    rows_y = np.zeros(n_samples(X, "X", owner)) if y is None else y
     # Ours, not scikit-learn's words from inside: X the estimator takes, y as long, a regressor's finite.
-    n_samples = check_data(X, y, estimator, owner)
-    check_targets_read(scorer, scoring, y, owner)
+    n_rows = check_data(X, rows_y, estimator, owner)
+    check_targets_read(scorer, scoring, y, owner)  # without y, a scorer name is refused, as HPOSearchCV refuses it
     check_optimizer(optimizer, optimizer_settings, space, owner)
     n_trials = check_int(n_trials, "n_trials", owner, 1)
     task_groups = False  # whether `groups` are the task's, whose every split must keep them apart
     if isinstance(task_or_estimator, SklearnCV):
-        inner, groups, task_groups = task_splits(task_or_estimator, outer, inner, groups, n_samples, owner)
+        inner, groups, task_groups = task_splits(task_or_estimator, outer, inner, groups, n_rows, owner)
     inner = 3 if inner is None else inner
     outer_cv, inner_cv = check_cv(outer, "outer", owner), check_cv(inner, "inner", owner, pairs=False)
 
@@ -234,18 +247,20 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     # Pairs of your own read no groups: the groups (the task's or yours) are the inner splitter's,
     # and every pair must keep them apart (groups_apart below).
     read = None if isinstance(outer_cv, list) else groups
-    folds = folds_of(outer_cv, X, y, read, classifier, int(rng.integers(0, MAX_SEED)), "outer", owner, owner)
+    folds = folds_of(outer_cv, X, rows_y, read, classifier, int(rng.integers(0, MAX_SEED)), "outer", owner, owner)
     if groups is not None:  # yours too: a KFold given groups ignored them, and the estimate leaked
         groups_apart(folds, groups, outer, "outer", owner, "X", task_groups)
-    labels = np.asarray(y)
+
+    def rows_of(data: Any, rows: np.ndarray) -> Any:  # y None stays None: the search fits X alone
+        return None if data is None else _safe_indexing(data, rows)
 
     def part(rows: np.ndarray) -> tuple[Any, Any, Any]:  # X, y and groups of an outer-training part
-        return _safe_indexing(X, rows), _safe_indexing(y, rows), None if groups is None else np.asarray(groups)[rows]
+        return _safe_indexing(X, rows), rows_of(y, rows), None if groups is None else np.asarray(groups)[rows]
 
     for k, (fit_rows, _) in enumerate(folds):  # every inner split must be possible before any search starts
         X_part, _, groups_part = part(fit_rows)
-        inner_folds = folds_of(inner_cv, X_part, labels[fit_rows], groups_part, classifier, 0, "inner", owner, owner,
-                               where="an outer-training part")
+        inner_folds = folds_of(inner_cv, X_part, _safe_indexing(rows_y, fit_rows), groups_part, classifier, 0,
+                               "inner", owner, owner, where="an outer-training part")
         if groups is not None:
             groups_apart(inner_folds, groups_part, inner, "inner", owner, f"outer fold {k + 1}'s training part",
                          task_groups)
@@ -263,13 +278,14 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
             search = HPOSearchCV(estimator, space, optimizer=optimizer, optimizer_settings=optimizer_settings,
                                  n_trials=n_trials, cv=inner_cv, scoring=scoring, seed=int(fold_seed),
                                  estimator_params=estimator_params, storage=journals[k])
+            where = f"In outer fold {k + 1} of nested_cv: "  # what the search's warnings and errors say first
             try:
                 X_part, y_part, groups_part = part(fit_rows)
                 search._fit(X_part, y_part, groups_part, {"nested_cv": {**outer_record, "outer_fold": k + 1}},
-                            storage_owner=owner)
+                            storage_owner=owner, where=where)
             except TrialStateError as error:
-                raise TrialStateError(f"In outer fold {k + 1} of nested_cv: {error}") from error
-            outer_scores.append(search.score(_safe_indexing(X, test_rows), _safe_indexing(y, test_rows)))
+                raise TrialStateError(f"{where}{error}") from error
+            outer_scores.append(search.score(_safe_indexing(X, test_rows), rows_of(y, test_rows)))
             searches.append(search)
 
     scores, best = _frozen(outer_scores), _frozen([s.best_score_ for s in searches])

@@ -129,11 +129,12 @@ def best_scored(rows: list[Trial], names: list[str] | None, refit: bool | str) -
     return max(scored, key=lambda pair: pair[1])  # the first of ties, as best_trial
 
 
-def check_chosen_from(rows: list[Trial], study: Any, n_trials: int, optimizer: str) -> None:
+def check_chosen_from(rows: list[Trial], study: Any, n_trials: int, optimizer: str, where: str = "") -> None:
     """The trials HPOSearchCV chooses from (``rows``: each configuration of ``study`` evaluated,
     once): refused when none completed, as there is nothing to choose; warned of when fewer than
     ``n_trials`` ran because ``optimizer`` had nothing left to propose, and when some failed (left
-    out of the choice)."""
+    out of the choice). The warnings begin with ``where``: the search of ``nested_cv``'s outer fold
+    2 says "In outer fold 2 of nested_cv: " (otherwise each fold's warning would read as every other's)."""
     if not any(t.state is TrialState.COMPLETE for t in rows):
         raise TrialStateError(f"Every one of the {len(rows)} trials of HPOSearchCV failed, so there is no "
                               f"configuration to choose. First error: {rows[0].error if rows else None}")
@@ -141,12 +142,12 @@ def check_chosen_from(rows: list[Trial], study: Any, n_trials: int, optimizer: s
         finer = _finer_grid(study.optimizer, study.space, n_trials)
         held = "it can propose on this space" if finer is None else "of its grid"
         remedy = "Lower n_trials or enlarge the space." if finer is None else finer
-        warn_user(f"HPOSearchCV ran {len(rows)} of n_trials={n_trials} trials: optimizer {optimizer!r} has "
+        warn_user(f"{where}HPOSearchCV ran {len(rows)} of n_trials={n_trials} trials: optimizer {optimizer!r} has "
                   f"nothing left to propose, the {len(rows)} configurations {held} each evaluated once. {remedy}",
                   UserWarning)
     failed = [t for t in rows if t.state is not TrialState.COMPLETE]
     if failed:
-        warn_user(f"{len(failed)} of {len(rows)} trials of HPOSearchCV failed and were left out of the choice "
+        warn_user(f"{where}{len(failed)} of {len(rows)} trials of HPOSearchCV failed and were left out of the choice "
                   f"(their scores are NaN in cv_results_). First error: {failed[0].error}", FitFailedWarning)
 
 

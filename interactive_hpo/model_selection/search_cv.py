@@ -258,11 +258,13 @@ class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
         return self._fit(X, y, groups, fit_params=fit_params)
 
     def _fit(self, X: Any, y: Any, groups: Any, context: Mapping[str, Any] | None = None,
-             storage_owner: str = "HPOSearchCV", fit_params: Mapping[str, Any] | None = None) -> HPOSearchCV:
+             storage_owner: str = "HPOSearchCV", fit_params: Mapping[str, Any] | None = None,
+             where: str = "") -> HPOSearchCV:
         """:meth:`fit`; ``context``: fields of the journal's search record that must match on a
         resume besides the search's own (``nested_cv``'s seed and outer fold); ``storage_owner``:
         whom a refusal of the journal names (``nested_cv``, which was given the storage folder);
-        ``fit_params``: those of :meth:`fit`."""
+        ``fit_params``: those of :meth:`fit`; ``where``: what the search's warnings begin with
+        (``nested_cv``'s outer fold, "In outer fold 2 of nested_cv: "; a plain search, nothing)."""
         owner = "HPOSearchCV"
         # Checked here, not in __init__: scikit-learn's estimators only store their arguments there.
         space, scorer = check_model(self.estimator, self.space, self.scoring, owner,
@@ -333,7 +335,7 @@ class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
         queue_again(study, again, left)
         study.run(objective, left, [stop], progress=False)  # quiet, as scikit-learn estimators are
         rows, _ = evaluated(study.trials)
-        check_chosen_from(rows, study, n_trials, self.optimizer)
+        check_chosen_from(rows, study, n_trials, self.optimizer, where)
         self.study_, self.scorer_, self.n_splits_ = study, scorer, len(folds)
         self.cv_results_ = cv_results(rows, space, len(folds), names)
         if names is not None and not refit:

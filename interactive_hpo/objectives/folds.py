@@ -135,17 +135,26 @@ def _checked_pair(pair: Any, k: int, count: int, name: str, owner: str, where: s
     arrays = []
     for side, indices in zip(("train", "test"), sides, strict=True):
         array = _indices(indices)
-        if array is None or array.size == 0 or array.min() < 0 or array.max() >= count:
+        if array is None or array.size == 0:
             raise fail(name, owner, rule, Shown(f"split {k} with {side} {_shown(indices)}"))
+        outside = array[(array < 0) | (array >= count)]
+        if outside.size:  # the shape alone does not say which index is wrong: the first few do
+            raise fail(name, owner, rule, Shown(f"split {k} with {side} {_shown(indices)} holding {outside.size} "
+                                                f"out of range: {_first(outside)}"))
         arrays.append(array)
     shared = np.intersect1d(arrays[0], arrays[1])
     if shared.size:  # scored on rows it was fit on: an optimistic score, and a search that favours overfitting
         raise fail(name, owner, "(train, test) pairs whose test rows are not in their train rows", Shown(
             f"split {k} with {shared.size} of its {np.unique(arrays[1]).size} test rows in its train rows (rows "
-            f"{_shown(shared.tolist()) if shared.size <= 10 else f'{shared[:10].tolist()} ...'})"),
+            f"{_first(shared)})"),
             hint="A model scored on rows it was fit on scores too well. Give each split the rows it is not tested "
                  "on, train = np.setdiff1d(np.arange(n_samples), test).")
     return arrays[0], arrays[1]
+
+
+def _first(indices: np.ndarray) -> str:
+    """The first ten of ``indices`` (of shape (n,)) as a list, with "..." when there are more."""
+    return _shown(indices.tolist()) if indices.size <= 10 else f"{indices[:10].tolist()} ..."
 
 
 def _listed(value: Any) -> list[Any] | None:

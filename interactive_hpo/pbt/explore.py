@@ -30,9 +30,14 @@ def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Genera
     from the space (log-uniform for log parameters). Otherwise a float or int is multiplied, in
     user units, by a factor drawn uniformly from ``perturb`` (for a log parameter that is a fixed
     step in log space) and clipped to its bounds; ints are rounded, and moved by one when rounding
-    undid the move (2 x 1.2 = 2.4 would stay 2 forever). Categoricals have no order to perturb
-    along, so they keep the donor's choice unless resampled: resampling them at every explore
-    would throw away the choice the exploit just copied from a top member.
+    undid the move (2 x 1.2 = 2.4 would stay 2 forever). As in the paper and in Ray Tune, a
+    linear float is scaled about 0, not about its range: one at exactly 0 (``initial=`` of 0,
+    or a child switched on at the centre of [-1, 1]) stays 0, and one never changes sign, unless
+    it is resampled. For such a parameter keep ``resample_probability`` above 0, or give it a
+    log scale or a range away from 0 (tune ``w + 2`` on [1, 3] rather than ``w`` on [-1, 1]).
+    Categoricals have no order to perturb along, so they keep the donor's choice unless
+    resampled: resampling them at every explore would throw away the choice the exploit just
+    copied from a top member.
 
     In a conditional space only the active parameters are explored; a parent that changed may
     switch children off (they are dropped) or on (they start at the centre of their range, as
@@ -60,6 +65,9 @@ def explore(params: Mapping[str, Any], space: SearchSpace, rng: np.random.Genera
     >>> new = explore({"lr": 0.1}, space, np.random.default_rng(0), resample_probability=0.0)
     >>> round(new["lr"] / 0.1, 6) in (0.8, 1.2)
     True
+    >>> centred = SearchSpace([Float("w", -1.0, 1.0)])   # 0 x 0.8 and 0 x 1.2 are 0: only a resample moves it
+    >>> explore({"w": 0.0}, centred, np.random.default_rng(0), resample_probability=0.0)
+    {'w': 0.0}
     """
     if not isinstance(space, SearchSpace):
         raise fail("space", "explore", "a SearchSpace", space)

@@ -127,7 +127,13 @@ CASES = [
     ("an iterator used up", lambda: fitted(iter([])), "It held no (train, test) pair; an iterator"),
     ("a split of one part", lambda: fitted([(np.arange(30),)]), PAIRS + "split 0: (array("),
     ("rows past the data", lambda: fitted([(np.arange(30), np.arange(55, 65))]),
-     PAIRS + "split 0 with test of shape (10,) and dtype int64."),
+     PAIRS + "split 0 with test of shape (10,) and dtype int64 holding 5 out of range: [60, 61, 62, 63, 64]."),
+    # The shape alone did not say which index was wrong (audit a461): the first ten do.
+    ("a negative row", lambda: fitted([(np.arange(30), np.r_[np.arange(30, 59), -1])]),
+     PAIRS + "split 0 with test of shape (30,) and dtype int64 holding 1 out of range: [-1]."),
+    ("many rows past the data", lambda: fitted([(np.arange(30), np.arange(30, 90))]),
+     PAIRS + "split 0 with test of shape (60,) and dtype int64 holding 30 out of range: [60, 61, 62, 63, 64, 65, "
+             "66, 67, 68, 69] ..."),
     ("an empty test part", lambda: fitted([(np.arange(30), [])]), PAIRS + "split 0 with test []."),
     # Accepted, and the search scored each configuration on rows it was fit on (a307 m10).
     ("train rows holding test rows", lambda: fitted([(np.arange(40), np.arange(40, 60)),
@@ -197,6 +203,9 @@ NESTED_CASES = [
                                                                 (np.arange(60), np.arange(0, 20))]),
      "`outer` of nested_cv must be (train, test) pairs whose test rows are not in their train rows; got split 1 with "
      "20 of its 20 test rows in its train rows (rows [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] ...)."),
+    ("an outer test row past the data", lambda: nested(outer=[(np.arange(40), np.r_[np.arange(40, 59), 60])]),
+     "`outer` of nested_cv must be (train, test) pairs of non-empty arrays of row indices in [0, 60) (the data has "
+     "60 samples); got split 0 with test of shape (20,) and dtype int64 holding 1 out of range: [60]."),
     ("too many inner groups", lambda: nested(outer=GroupKFold(2), inner=GroupKFold(10), groups=GROUPS),
      "`inner` of nested_cv must be a splitter that can cut an outer-training part into folds; got GroupKFold("),
 ]
