@@ -354,6 +354,14 @@ def import_optional(module: str, extra: str, purpose: str) -> Any:
         ) from error
 
 
+def require_extra(modules: tuple[str, ...], extra: str, purpose: str) -> None:
+    """Import each of ``modules`` or raise :func:`import_optional`'s error naming ``extra``: what a
+    package needing them checks first, so a missing extra is named, not a bare ``No module named
+    'ipywidgets'`` from a module deep inside it."""
+    for module in modules:
+        import_optional(module, extra, purpose)
+
+
 def _declared(fn: Any, name: str) -> inspect.Parameter | None:
     """``fn``'s parameter ``name``, or None (not declared, or a builtin without a signature)."""
     try:

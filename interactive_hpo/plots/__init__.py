@@ -15,6 +15,7 @@ whole numbers only, ``wipe`` removes what was plotted on an Axes and keeps its s
 once into a PNG (``drawn_png``).
 """
 
+from . import _extra  # noqa: F401  (first: a missing extra is named)
 from ._axes import integer_ticks, wipe
 from .brackets import BracketsInfo, brackets_info, plot_brackets
 from .curves import BudgetTraceInfo, CurvesInfo, budget_trace_info, curves_info, plot_budget_trace, plot_learning_curves

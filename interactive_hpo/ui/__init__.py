@@ -7,6 +7,7 @@ logic of their own: they call a plain controller and redraw from plain data.
 >>> Lab(task="svm_digits")               # doctest: +SKIP
 """
 
+from . import _extra  # noqa: F401  (first: a missing extra is named)
 from .controller import LabController
 from .errors import ErrorLog
 from .fidelity_panel import FidelityPanel
