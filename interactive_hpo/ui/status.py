@@ -50,16 +50,27 @@ def params_text(params: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in params.items())
 
 
+def _outcome(study: Study, trial: Trial) -> str:
+    """What ``trial`` gave, in a note: its values ("0.972529"; several: "0.91, 12.5"), "failed (why)"
+    or its state."""
+    values = study.goals.values_of(trial)
+    return f"failed ({trial.error or 'no reason recorded'})" if trial.state is TrialState.FAILED else \
+        trial.state.name.lower() if values is None else ", ".join(f"{value:.6g}" for value in values)
+
+
 def yours_note(study: Study, trial: Trial, undone: bool = False) -> str:
     """The note (plain text) after a trial of yours was added to ``study`` ("Your trial 12:
     C=97.9, kernel=linear -> 0.972529 (best 0.982163, trial 7)"), or withdrawn by Undo (``undone``:
-    "Undid trial 12 (C=97.9, kernel=linear -> 0.972529)")."""
+    "Undid trial 12 (C=97.9, kernel=linear -> 0.972529)"). A configuration evaluated before is
+    said with what the last such trial gave ("; same configuration as trial 5 -> 0.95"): repeats
+    are allowed (a noisy objective), but a typed value that contradicts a deterministic one is a typo
+    to catch (audit a439: it went in without a word)."""
     where = params_text(trial.params)
-    values = study.goals.values_of(trial)
-    outcome = f"failed ({trial.error or 'no reason recorded'})" if trial.state is TrialState.FAILED else \
-        trial.state.name.lower() if values is None else ", ".join(f"{value:.6g}" for value in values)
+    outcome = _outcome(study, trial)
     if undone:
         return f"Undid trial {trial.number} ({where} -> {outcome})"
+    before = [t for t in study.trials if t.number != trial.number and dict(t.params) == dict(trial.params)]
+    again = f"; same configuration as trial {before[-1].number} -> {_outcome(study, before[-1])}" if before else ""
     best = ""
     if not study.goals.multi:
         try:
@@ -68,7 +79,7 @@ def yours_note(study: Study, trial: Trial, undone: bool = False) -> str:
                 f" (best {found.value:.6g}, trial {found.number})"
         except TrialStateError:  # none completed, none feasible yet
             pass
-    return f"Your trial {trial.number}: {where} -> {outcome}{best}"
+    return f"Your trial {trial.number}: {where} -> {outcome}{best}{again}"
 
 
 def notes_html(notes: Sequence[str], left_behind: Sequence[str]) -> str:
