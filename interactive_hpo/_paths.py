@@ -1,20 +1,33 @@
-"""The argument check of a file path a person gives: a study's or a search's journal, an export.
+"""The files a person names: a study's or a search's journal, an export. Their path checked
+where it is typed, and a file written whole in their place.
 
 A path is refused where it is typed, with the uniform message of
 :func:`~interactive_hpo._validation.fail`, when it cannot name a regular file that a writer can
 make or replace: empty, a URL, a folder, a pipe, a socket or a device, or in a folder that is a
 file (or, for a writer that makes none, in no folder yet).
+
+Every writer that replaces such a file (a journal, an export) writes the new one whole beside it
+and renames it into place (:func:`replace_file`): through a symlink, with the permissions of the
+file it replaces, leaving nothing behind when it fails.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
+import shutil
 import stat
+import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ._validation import fail
+from .exceptions import StorageError
+
+_T = TypeVar("_T")
 
 
 def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl", *, new_folder: bool = True) -> Path:
@@ -60,3 +73,56 @@ def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl", *
         raise fail(name, owner, "a file path in an existing folder", str(path),
                    hint=f"There is no folder {str(resolved.absolute().parent)!r}: make it first.")
     return resolved
+
+
+def write_failure(error: OSError) -> str:
+    """Why a write failed, for a message: the system's words, and what they usually mean
+    (``"No space left on device: a full disk, or a quota or file size limit"``)."""
+    full = error.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
+    return f"{error.strerror or error}{': a full disk, or a quota or file size limit' if full else ''}"
+
+
+def _beside(path: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """The file a write to ``path`` reaches (a symlink's target: the link keeps pointing at it) and a
+    new hidden name beside it, with its suffix (a writer may choose the format by it)."""
+    target = Path(os.path.realpath(path))
+    return target, target.with_name(f".{target.stem}.{uuid.uuid4().hex}{target.suffix}")
+
+
+def check_writable(path: str | os.PathLike[str], owner: str) -> None:
+    """Refuse (a StorageError naming ``path`` and ``owner``) a path whose folder takes no new file
+    (read-only, immutable, a read-only disk): found by making and removing a file beside it, as
+    the write will, before a writer spends minutes on what it is to write (an export's frames)."""
+    _, probe = _beside(path)
+    try:
+        with open(probe, "xb"):
+            pass
+        os.unlink(probe)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(probe)
+        raise StorageError(f"{path}: {owner} cannot write there ({write_failure(error)}): a file is written "
+                           f"beside it first, in {probe.parent}. Nothing was written; name a file in a "
+                           "folder you may write to.") from error
+
+
+def replace_file(path: str | os.PathLike[str], write: Callable[[Path], _T],
+                 check: Callable[[], object] | None = None) -> _T:
+    """Call ``write(temporary)`` on a new file beside ``path`` (a symlink's target: the link keeps
+    pointing at it) with its suffix, give it the permissions of the file there if any (a private
+    file stays private, a group's stays the group's), call ``check()`` (a last look at what is
+    there) and rename it into place; return what ``write`` returned. A failure anywhere removes
+    the temporary and re-raises: whatever was at ``path`` stays as it was."""
+    target, temporary = _beside(path)
+    try:
+        result = write(temporary)
+        with contextlib.suppress(FileNotFoundError):  # none there: a new file's permissions
+            shutil.copymode(target, temporary)
+        if check is not None:
+            check()
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return result

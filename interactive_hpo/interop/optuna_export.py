@@ -7,6 +7,7 @@ Optuna is imported when :func:`to_optuna` is called, never when this module is.
 from __future__ import annotations
 
 import datetime
+import json
 import math
 import warnings
 from typing import Any
@@ -38,7 +39,9 @@ def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, 
     study : Study
     storage : str or optuna.storages.BaseStorage, optional
         Where Optuna keeps it: None in memory, ``"sqlite:///path.db"`` a file, or any storage
-        Optuna accepts (``optuna.create_study``'s ``storage``).
+        Optuna accepts (``optuna.create_study``'s ``storage``). A ``JournalStorage`` over a file
+        (``JournalFileBackend``) that holds something other than an Optuna journal (a person's
+        notes, a journal of ours) is refused before Optuna writes to it, and left as it is.
     study_name : str, optional
         Its name in the storage (default: one Optuna makes up); a name the storage holds already
         is refused (InvalidParameterError), and that study is left as it is.
@@ -77,6 +80,7 @@ def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, 
         distribution_of(parameter)
     frozen = [_frozen(study, t, optuna) for t in study.trials if t.state.is_finished]
     running = [t.number for t in study.trials if not t.state.is_finished]
+    _check_journal_file(storage, optuna)
     theirs = _created(optuna, storage, study_name, sampler, study)
     try:
         if study.goals.names != Goals.parse(directions=list(study.directions)).names:
@@ -102,13 +106,55 @@ def to_optuna(study: Study, storage: Any = None, study_name: str | None = None, 
     return theirs
 
 
+def _check_journal_file(storage: Any, optuna: Any) -> None:
+    """Refuse a ``JournalStorage`` over a file (``JournalFileBackend``) that holds something other
+    than an Optuna journal: Optuna appends its create-study line to the file before it reads the
+    file back and fails, so a person's notes, or a journal of ours, had a line of Optuna's added
+    after them. An empty or missing file is a new journal; one whose first line is a JSON object
+    with an ``"op_code"`` is Optuna's."""
+    # Optuna 5 names neither the backend of a JournalStorage nor the file of a backend publicly.
+    backend = getattr(storage, "_backend", None) if isinstance(storage, optuna.storages.JournalStorage) else None
+    if not isinstance(backend, optuna.storages.journal.JournalFileBackend):
+        return
+    path = backend._file_path
+    try:
+        with open(path, "rb") as file:
+            line = file.readline(_FIRST_LINE)
+    except FileNotFoundError:  # deleted since the backend made it: Optuna makes it again
+        return
+    except OSError as error:
+        raise fail("storage", "to_optuna", "an Optuna journal storage whose file can be read", storage,
+                   hint=f"{path} cannot be read ({error.strerror or error}); it was left as it is.") from error
+    if not line:  # an empty file: a new journal
+        return
+    try:
+        record = json.loads(line)
+    except ValueError:  # UnicodeDecodeError too
+        record = None
+    if not (isinstance(record, dict) and "op_code" in record):
+        raise fail("storage", "to_optuna", "an Optuna journal storage over a new or empty file, or an Optuna "
+                   "journal", storage,
+                   hint=f"{path} holds something else (its first line is {shown(line[:80])}), and Optuna appends to "
+                        "the file before it reads it; it was left as it is. Name a new file, for example "
+                        "JournalStorage(JournalFileBackend('optuna_journal.log')).")
+
+
+#: Bytes of a journal file's first line read at most: Optuna's first line, its create-study record
+#: (``{"op_code": 0, "worker_id": ..., "study_name": ..., "directions": [...]}``), is far shorter,
+#: and a person's file without a newline (a video) is not read whole.
+_FIRST_LINE = 1 << 20
+
+
 def _created(optuna: Any, storage: Any, study_name: str | None, sampler: Any, study: Study) -> Any:
     """The new, empty Optuna study; a storage Optuna cannot open is refused naming the argument (a URL
     it cannot parse, a database in a folder that does not exist: SQLAlchemy's errors from inside
     before). Optuna's own refusals (a name the storage holds already: DuplicatedStudyError) say
     what is wrong in its words, but for a name the storage holds already, refused naming
-    ``study_name`` (Optuna's DuplicatedStudyError named no argument). Optuna writes nothing when it
-    refuses."""
+    ``study_name`` (Optuna's DuplicatedStudyError named no argument). A database's studies are left
+    as they were when Optuna refuses. A journal file is not left byte for byte: Optuna appends its
+    create-study line before it reads the file back (over an Optuna journal, a line its replay
+    ignores, the study of that name unchanged; over any other file, a line added to it, which is
+    why :func:`_check_journal_file` refuses such a file first)."""
     try:
         return optuna.create_study(storage=storage, study_name=study_name, sampler=sampler,
                                    directions=[d.value for d in study.directions])

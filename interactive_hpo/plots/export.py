@@ -20,16 +20,15 @@ import html
 import json
 import os
 import shutil
-import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .._paths import check_path
+from .._paths import check_path, check_writable, replace_file, write_failure
 from .._validation import check_bool, check_real, fail
-from ..exceptions import MissingDependencyError
+from ..exceptions import MissingDependencyError, StorageError
 from ..study.core import Study, check_study
 from ._checks import check_figsize
 from .export_frames import StepFrames, draw_step
@@ -103,7 +102,8 @@ def _exported(out: Path) -> bool:
 def _checked(study: Study, path: Any, suffixes: tuple[str, ...], steps: Any, pair: Any, reference: Any,
              figsize: Any, overwrite: Any, owner: str) -> tuple[Path, list[int], StepFrames, bool]:
     """The arguments every export shares, checked before any frame is drawn: the file to write
-    (a path ending in one of ``suffixes``, replaceable by :func:`check_replaceable`), the steps,
+    (a path ending in one of ``suffixes``, replaceable by :func:`check_replaceable`, in a folder
+    that takes a new file: else a StorageError), the steps,
     the frames (:class:`.StepFrames`, over ``pair`` and ``reference``) in a new figure of
     ``figsize`` inches, and ``overwrite`` as a bool."""
     check_study(study, owner)
@@ -118,7 +118,9 @@ def _checked(study: Study, path: Any, suffixes: tuple[str, ...], steps: Any, pai
             isinstance(s, (int, np.integer)) and not isinstance(s, bool) and 0 <= s < n for s in chosen):
         raise fail("steps", owner, rule, steps, hint="Run the study first." if n == 0 else None)
     size = check_figsize(figsize, owner, FRAME_DPI)
-    return out, [int(s) for s in chosen], StepFrames(study, _frame_figure(size), pair, reference, owner), overwrite
+    frames = StepFrames(study, _frame_figure(size), pair, reference, owner)
+    check_writable(out, owner)  # a read-only folder found now, not once every frame is drawn
+    return out, [int(s) for s in chosen], frames, overwrite
 
 
 def _frame_figure(size: tuple[float, float]) -> Any:
@@ -134,18 +136,17 @@ def _frame_figure(size: tuple[float, float]) -> Any:
 
 
 def _written_whole(out: Path, write: Callable[[Path], object], overwrite: bool, owner: str) -> Path:
-    """Call ``write(temporary)`` on a file beside ``out`` with its suffix, then rename it to
-    ``out``: an export that fails midway leaves no part of a file, and whatever was at ``out``
-    stays as it was; so does a file of someone's put there while the frames were drawn
-    (:func:`check_replaceable` asked again)."""
-    temporary = out.with_name(f".{out.stem}.{uuid.uuid4().hex}{out.suffix}")
+    """Call ``write(temporary)`` on a file beside ``out`` and rename it to ``out``
+    (:func:`~interactive_hpo._paths.replace_file`: through a symlink, keeping the permissions of
+    the file there): an export that fails midway leaves no part of a file, and whatever was at
+    ``out`` stays as it was; so does a file of someone's put there while the frames were drawn
+    (:func:`check_replaceable` asked again). A failed write (a full disk, a file that may not be
+    replaced) is a StorageError naming ``out`` and ``owner``."""
     try:
-        write(temporary)
-        check_replaceable(out, overwrite, owner)
-        os.replace(temporary, out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        replace_file(out, write, lambda: check_replaceable(out, overwrite, owner))
+    except OSError as error:  # the bare OSError named the hidden temporary, or no file at all
+        raise StorageError(f"{out}: {owner} could not write it ({write_failure(error)}). Nothing was left behind, "
+                           "and a file that was there is as it was.") from error
     return out
 
 
@@ -180,8 +181,10 @@ def export_html(study: Study, path: str | os.PathLike[str], *, steps: Sequence[i
         is replaced, so exporting again to the same path works; any other file is refused and left
         as it is.
 
-    A file at ``path`` is replaced only once the whole page is written: an export that fails
-    leaves it as it was.
+    A file at ``path`` is replaced only once the whole page is written, keeping its permissions
+    (a symlink's target is replaced, the link kept): an export that fails leaves it as it was. A
+    folder that takes no new file is refused before any frame is drawn, and a write that fails
+    (a full disk) is a StorageError naming ``path``.
     """
     out, steps, frames, overwrite = _checked(study, path, HTML_SUFFIXES, steps, pair, reference, figsize, overwrite,
                                              "export_html")

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .._paths import check_path
+from .._paths import check_path, replace_file
 from .._validation import check_int, check_no_seed_setting, fail
 from ..exceptions import HPOError, InvalidParameterError
 from ..optimizers.base import Optimizer
@@ -189,22 +187,15 @@ def _into_own_journal(study: Study, space: SearchSpace, optimizer: str | Optimiz
     its journal: refused), so the file holds the old header or the new journal, never part of
     one. A process still on the old study finds its journal replaced and refuses to write."""
     path = str(study.storage)  # never_used: journaled
-    target = os.path.realpath(path)  # a symlink keeps pointing at the journal
-    temporary = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{uuid.uuid4().hex}.tmp")
-    try:
-        with study._transaction():  # the journal's lock, and what others wrote read
-            if not never_used(study):
-                raise fail("storage", "remap_study", "a path with no journal yet", path,
-                           hint="Another process recorded a trial in this study's journal meanwhile; "
-                                "interactive_hpo.study.branching.next_journal(study.storage) names a free path.")
-            carried = _carry(study, space, optimizer, optimizer_settings, None, [],
-                             context_of(study.state, 0), 0, "remap_study")
-            carried.study.save(temporary)
-            shutil.copymode(target, temporary)  # a journal shared by a group stays readable by it
-            os.replace(temporary, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+    with study._transaction():  # the journal's lock, and what others wrote read
+        if not never_used(study):
+            raise fail("storage", "remap_study", "a path with no journal yet", path,
+                       hint="Another process recorded a trial in this study's journal meanwhile; "
+                            "interactive_hpo.study.branching.next_journal(study.storage) names a free path.")
+        carried = _carry(study, space, optimizer, optimizer_settings, None, [],
+                         context_of(study.state, 0), 0, "remap_study")
+        # Through a symlink, with the journal's permissions (a group's journal stays readable by it).
+        replace_file(path, carried.study.save)
     return replace(carried, study=Study.load(path))
 
 

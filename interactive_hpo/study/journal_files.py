@@ -9,13 +9,11 @@ import contextlib
 import errno
 import os
 import re
-import stat
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from .._paths import check_path
+from .._paths import check_path, replace_file, write_failure
 from ..exceptions import StorageError
 
 try:  # POSIX; Windows has no flock, and a journal there has one writer
@@ -24,14 +22,7 @@ except ImportError:  # pragma: no cover - not on the machines we test on
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["check_json_start", "cut_back", "fcntl", "first_line", "next_journal", "open_for_append", "open_journal",
-           "open_to_read", "replace_whole", "sync_folder", "write_all", "write_failure"]
-
-
-def write_failure(error: OSError) -> str:
-    """Why a write failed, for a message: the system's words, and what they usually mean
-    (``"No space left on device: a full disk, or a quota or file size limit"``)."""
-    full = error.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
-    return f"{error.strerror or error}{': a full disk, or a quota or file size limit' if full else ''}"
+           "open_to_read", "replace_whole", "sync_folder", "write_all"]
 
 
 def cut_back(handle: IO[bytes], start: int, path: Path, error: OSError) -> StorageError:
@@ -133,32 +124,35 @@ def open_to_read(path: Path) -> IO[bytes]:
 def replace_whole(path: Path, records: Sequence[Mapping[str, Any]], encode: Callable[[Mapping[str, Any]], bytes],
                   old: IO[bytes], created: bool) -> IO[bytes]:
     """Make the journal at ``path`` hold ``records`` (each a line of ``encode``), written whole to a
-    temporary file beside it (a symlink's: beside its target) and renamed into place, so no reader,
-    crash or full disk ever leaves part of it; return that file, open and locked. ``old`` is the
-    empty file's handle, whose permissions it takes, closed once it is replaced (whoever waited
-    for its lock finds the new file). On failure nothing is left behind: neither the temporary nor,
-    if this lock ``created`` it, the empty file (whoever waits for its lock finds it gone, and
-    opens the path again); an OSError is a StorageError naming ``path``."""
-    target = Path(os.path.realpath(path))  # a symlink keeps pointing at the journal
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    fresh = None
-    try:
-        content = b"".join(map(encode, records))  # JSON may refuse a record: before anything is written
+    temporary file beside it (a symlink's: beside its target) and renamed into place
+    (:func:`~interactive_hpo._paths.replace_file`), so no reader, crash or full disk ever leaves part
+    of it; return that file, open and locked. It takes the permissions of the empty file ``old``,
+    closed once it is replaced (whoever waited for its lock finds the new file). On failure nothing
+    is left behind: neither the temporary nor, if this lock ``created`` it, the empty file (whoever
+    waits for its lock finds it gone, and opens the path again); an OSError is a StorageError naming
+    ``path``."""
+    opened: list[IO[bytes]] = []
+
+    def write(temporary: Path) -> IO[bytes]:
         fresh = open(temporary, "x+b", buffering=0)  # noqa: SIM115 - becomes the journal's handle, closed by its lock
+        opened.append(fresh)
         if fcntl is not None:  # locked before it has the journal's name: nobody reads it half-written
             fcntl.flock(fresh.fileno(), fcntl.LOCK_EX)
-        os.chmod(temporary, stat.S_IMODE(os.fstat(old.fileno()).st_mode))  # the empty file's permissions
         write_all(fresh, content)
         os.fsync(fresh.fileno())
         if fcntl is None:
             old.close()  # Windows cannot replace an open file (and has one writer per journal)
-        os.replace(temporary, target)
+        return fresh
+
+    try:
+        content = b"".join(map(encode, records))  # JSON may refuse a record: before anything is written
+        fresh = replace_file(path, write)
     except BaseException as error:
-        if fresh is not None:
-            fresh.close()
-        for made in [temporary] + ([path] if created else []):
+        for handle in opened:
+            handle.close()
+        if created:
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(made)
+                os.unlink(path)
         if isinstance(error, OSError):  # the bare OSError named no file
             raise StorageError(f"{path}: the journal could not be written ({write_failure(error)}). "
                                "Nothing was left behind: write it once the disk takes writes, or elsewhere."
