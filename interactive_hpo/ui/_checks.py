@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .._paths import check_path
+from .._paths import check_path, check_writable
 from .._validation import check_int, fail, float_array
 from ..goals import Goals
 from ..space import SearchSpace
@@ -119,3 +119,4 @@ def check_export(path: Any, options: Mapping[str, Any], write: Callable[..., Any
         if key not in accepted:
             raise fail("options", owner, f"keywords among {accepted} for a {out.suffix} file", key)
     check_replaceable(out, options.get("overwrite", False), owner)
+    check_writable(out, owner)  # named as the Lab's, before the export names itself

@@ -9,7 +9,9 @@ Hand-picked misuse sequences (Undo with nothing to undo, a Step during a run) ar
 
 from __future__ import annotations
 
+import errno
 import re
+from pathlib import Path
 
 import matplotlib
 
@@ -22,7 +24,8 @@ from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
 
-from interactive_hpo import Categorical, Float, HPOError, Int, SearchSpace, Study, TrialStateError  # noqa: E402
+from interactive_hpo import Categorical, Float, HPOError, Int, SearchSpace, Study, TrialStateError, _paths  # noqa: E402
+from interactive_hpo.exceptions import StorageError  # noqa: E402
 from interactive_hpo.ui import Lab  # noqa: E402
 from interactive_hpo.ui.controller import LabController  # noqa: E402
 
@@ -215,6 +218,22 @@ def test_an_export_is_refused_naming_lab_export(lab_of_two, tmp_path, path, opti
     # The exports' own checks named export_html or export_animation, which the person never called.
     with pytest.raises(HPOError, match=re.escape(message)):
         lab_of_two.export(path if path is None else tmp_path / path, **options)
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_export_into_a_folder_that_takes_no_file_is_refused_naming_lab_export(lab_of_two, tmp_path, monkeypatch):
+    # The export's own check named export_html (h468); a folder's refusal (chattr +i, a read-only
+    # disk: chmod does not stop root) is made here by the first file opened in it.
+    real_open = open
+
+    def refused(file, mode="r", *args, **kwargs):
+        if Path(file).parent == tmp_path and "x" in mode:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(_paths, "open", refused, raising=False)
+    with pytest.raises(StorageError, match=re.escape(f"{tmp_path / 'steps.html'}: Lab.export cannot write there")):
+        lab_of_two.export(tmp_path / "steps.html")
     assert not list(tmp_path.iterdir())
 
 
