@@ -1,10 +1,13 @@
-"""The files a person names: a study's or a search's journal, an export. Their path checked
-where it is typed, and a file written whole in their place.
+"""The files and folders a person names: the argument checks of a path they give, a file (a
+study's or a search's journal, an export; :func:`check_path`) or a folder (``nested_cv``'s
+journals, a landscape cache; :func:`check_folder`), and a file written whole in their place.
 
 A path is refused where it is typed, with the uniform message of
 :func:`~interactive_hpo._validation.fail`, when it cannot name a regular file that a writer can
 make or replace: empty, a URL, a folder, a pipe, a socket or a device, or in a folder that is a
-file (or, for a writer that makes none, in no folder yet).
+file (or, for a writer that makes none, in no folder yet); a folder, when it or a folder above it
+is a file. Both read ``~`` as the shell does, so every later use (a glob, a mkdir) sees the path
+the person meant: otherwise a folder named ``~`` was made in the working folder.
 
 Every writer that replaces such a file (a journal, an export) writes the new one whole beside it
 and renames it into place (:func:`replace_file`): through a symlink, with the permissions of the
@@ -35,15 +38,9 @@ def check_path(path: Any, name: str, owner: str, example: str = "study.jsonl", *
     ``example`` for others): a non-empty str or PathLike, not a folder, a pipe, a socket or a
     device, in a folder that exists or can be made (``new_folder`` False: that exists, for a
     writer that makes none)."""
-    if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
-        raise fail(name, owner, "a file path (a non-empty str or os.PathLike)", path)
-    if "\0" in str(os.fspath(path)):  # no file system takes one: pathlib's "embedded null byte" at the first use
-        raise fail(name, owner, "a file path without a NUL character", path)
-    if isinstance(path, str) and re.match(r"[A-Za-z][\w+.-]*://", path):  # Path() would make "sqlite:" a folder
-        raise fail(name, owner, "a file path, not a URL", path,
-                   hint=f"That looks like an Optuna storage URL; ours is a file, for example {example!r}. "
-                        "from_optuna(optuna.load_study(...)) reads an Optuna study, to_optuna(study, url) writes one.")
-    typed = os.fsdecode(path)
+    typed = _typed(path, name, owner, "a file path", "",
+                   f"That looks like an Optuna storage URL; ours is a file, for example {example!r}. "
+                   "from_optuna(optuna.load_study(...)) reads an Optuna study, to_optuna(study, url) writes one.")
     if typed.endswith(("/", os.sep)):  # "results/": a folder meant, and a file named "results" made
         raise fail(name, owner, "a file path, not a folder", str(path),
                    hint=f"Name a file inside it, for example {str(Path(typed) / example)!r}.")
@@ -126,3 +123,38 @@ def replace_file(path: str | os.PathLike[str], write: Callable[[Path], _T],
             os.unlink(temporary)
         raise
     return result
+
+
+def check_folder(path: Any, name: str, owner: str, example: str, *, optional: bool = False) -> Path:
+    """``path`` (argument ``name`` of ``owner``) as a Path, ``~`` expanded, if it can name a folder
+    that is there or can be made (``example`` shows one in a refusal): a non-empty str or PathLike,
+    not a URL, neither it nor a folder above it a file (or a pipe, a device). ``optional``: the
+    argument may be None, which the caller handles (the rules then say so)."""
+    alternative = ", or None" if optional else ""
+    typed = _typed(path, name, owner, "a folder", alternative,
+                   f"Name a folder on this machine, for example {example!r}.")
+    resolved = Path(typed).expanduser()
+    # Before anything is written: a file in the way was mkdir's FileExistsError after the work.
+    try:
+        blocker = next((part for part in (resolved, *resolved.absolute().parents)
+                        if part.exists() and not part.is_dir()), None)
+    except OSError as error:  # a folder above that this process may not look into, a name too long
+        raise fail(name, owner, f"a folder this process can reach{alternative}", str(path),
+                   hint=f"{error.strerror}.") from None
+    if blocker is not None:
+        raise fail(name, owner, f"a folder, not a file nor a path inside one{alternative}",
+                   str(path), hint=f"{str(blocker)!r} is a file; name a folder, for example {example!r}.")
+    return resolved
+
+
+def _typed(path: Any, name: str, owner: str, what: str, alternative: str, url_hint: str) -> str:
+    """``path`` as the str it spells, once it is what ``what`` ("a file path", "a folder") can be: a
+    non-empty str or PathLike without a NUL, not a URL (refused with ``url_hint``). ``alternative``:
+    ", or None" where the argument takes None too."""
+    if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)).strip():
+        raise fail(name, owner, f"{what} (a non-empty str or os.PathLike){alternative}", path)
+    if "\0" in str(os.fspath(path)):  # no file system takes one: pathlib's "embedded null byte" at the first use
+        raise fail(name, owner, f"{what} without a NUL character", path)
+    if isinstance(path, str) and re.match(r"[A-Za-z][\w+.-]*://", path):  # Path() would make "sqlite:" a folder
+        raise fail(name, owner, f"{what}, not a URL", path, hint=url_hint)
+    return os.fsdecode(path)

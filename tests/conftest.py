@@ -47,6 +47,18 @@ def backend_kept():
     plt.switch_backend(before)
 
 
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """A HOME of the test's own, ``tmp_path / "home"`` (returned), and the working folder
+    ``tmp_path / "work"`` beside it: a path typed with ``~`` must land in the one, and make no
+    folder named ``~`` in the other."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    return tmp_path / "home"
+
+
 @pytest.fixture(scope="session")
 def warped_gp_study():
     """A maximized study on the unit square of 10 manual scores near 0.97, one of them 0.19 (an

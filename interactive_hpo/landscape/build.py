@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .._paths import check_folder
 from .._validation import (
     accepts_keyword,
     check_int,
@@ -251,11 +252,8 @@ def build_landscape(objective: Any, *, resolution: int = 5, budget: float | None
     if not (is_int(n_jobs) and (n_jobs == -1 or 1 <= n_jobs <= MAX_JOBS)):
         raise fail("n_jobs", owner, f"-1 (every core) or an int in [1, {MAX_JOBS}]", n_jobs)
     n_jobs = int(n_jobs)
-    if cache_dir is not None and (not isinstance(cache_dir, (str, os.PathLike)) or any(
-            folder.exists() and not folder.is_dir() for folder in (Path(cache_dir), *Path(cache_dir).parents))):
-        # Before any evaluation: a file in the way was mkdir's FileExistsError once the grid was evaluated.
-        raise fail("cache_dir", owner, "a folder (a str or a path), or None",
-                   str(cache_dir) if isinstance(cache_dir, (str, os.PathLike)) else cache_dir)
+    if cache_dir is not None:  # before any evaluation, "~" expanded (it was a folder "~" in the working folder)
+        cache_dir = check_folder(cache_dir, "cache_dir", owner, "landscapes/", optional=True)
     max_failed = check_real(max_failed, "max_failed", owner, 0, 1, high_open=True)
     if budget is not None:
         budget = check_real(budget, "budget", owner, 0, None, low_open=True)

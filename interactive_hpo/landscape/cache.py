@@ -55,8 +55,9 @@ def cache_key(objective: Any, levels: Sequence[Sequence[Any]], budget: float | N
 
 
 def cache_file(key: str, cache_dir: str | os.PathLike[str]) -> Path:
-    """The file in ``cache_dir`` that holds the losses of ``key`` (:func:`cache_key`)."""
-    return Path(cache_dir) / f"landscape-{key[:16]}.json"
+    """The file in ``cache_dir`` (``~`` read as the shell does, as build_landscape reads it) that
+    holds the losses of ``key`` (:func:`cache_key`)."""
+    return Path(cache_dir).expanduser() / f"landscape-{key[:16]}.json"
 
 
 def cache_path(objective: Any, levels: Sequence[Sequence[Any]], budget: float | None,

@@ -1,7 +1,8 @@
 """The arguments :class:`~interactive_hpo.model_selection.search_cv.HPOSearchCV` and
 :func:`~interactive_hpo.model_selection.nested.nested_cv` check the same way: the model (the
-estimator, the space over its parameters, the scoring) and the optimizer with its settings.
-Both refuse them before the first trial, in the name of the function the person called.
+estimator, the space over its parameters, the scoring), the optimizer with its settings, and
+that y is given to an estimator fitted on it. Both refuse them before the first trial, in the
+name of the function the person called.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..optimizers.registry import available_optimizers, check_settings, optimize
 from ..space import SearchSpace
 from .scoring import several_scorers
 
-__all__ = ["MAX_SEED", "check_model", "check_optimizer"]
+__all__ = ["MAX_SEED", "check_model", "check_optimizer", "check_targets_given"]
 
 MAX_SEED = 2**31 - 1  # scikit-learn's random_state must fit in 32 bits
 
@@ -69,3 +70,17 @@ def check_optimizer(optimizer: Any, settings: Any, space: SearchSpace, owner: st
         raise fail("optimizer_settings", owner, f"settings that {cls.__name__} ({optimizer!r}) takes", settings,
                    hint=str(error)) from None
     return cls
+
+
+def check_targets_given(estimator: Any, y: Any, owner: str, hint: str | None = None) -> None:
+    """Refuse ``y`` None for an estimator fitted on y (its target tag says so, or it is a classifier
+    or a regressor: a Pipeline ending in a regressor does not tag y as required, and every trial's
+    fit failed without it, then the search with "every trial failed"). ``hint``: what to do
+    instead, where the default (which estimators take no y) is not the way out."""
+    from sklearn.base import is_classifier, is_regressor
+    from sklearn.utils import get_tags
+
+    if y is None and (get_tags(estimator).target_tags.required or is_classifier(estimator) or is_regressor(estimator)):
+        raise fail("y", owner, f"the targets, of shape (n_samples,), that {type(estimator).__name__} is fitted on",
+                   None, hint=hint or "Only an estimator that takes no y (GaussianMixture, KMeans) is fitted on "
+                                      "X alone.")

@@ -24,7 +24,6 @@ import hashlib
 import json
 import math
 import numbers
-import os
 import re
 import types
 from collections.abc import Mapping, Sequence
@@ -33,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from .._paths import check_path
-from .._validation import fail, import_optional, shown, warn_user
+from .._paths import check_folder, check_path
+from .._validation import import_optional, shown, warn_user
 from ..exceptions import StorageError
 from ..objectives.splitting import closed_over, data_bytes, function_bytes
 from ..study.core import Study
@@ -371,14 +370,9 @@ FOLD_JOURNAL = "outer_fold_{}.jsonl"
 
 
 def storage_folder(storage: Any, owner: str) -> Path:
-    """``storage`` of ``nested_cv``: a folder for one journal per outer fold, made when the first is."""
-    if not isinstance(storage, (str, os.PathLike)) or not str(os.fspath(storage)).strip():
-        raise fail("storage", owner, "a folder (a non-empty str or os.PathLike), or None", storage)
-    folder = Path(storage)
-    if any(part.exists() and not part.is_dir() for part in (folder, *folder.absolute().parents)):
-        raise fail("storage", owner, "a folder (a journal per outer fold goes in it), or None", str(storage),
-                   hint="A file is in the way; name a folder, for example 'nested_search/'.")
-    return folder
+    """``storage`` of ``nested_cv``: a folder for one journal per outer fold, made when the first is
+    (checked, ``~`` expanded: the journals are looked for, and made, where the person meant)."""
+    return check_folder(storage, "storage", owner, "nested_search/", optional=True)
 
 
 def recorded_nested(folder: Path, owner: str) -> Mapping[str, Any] | None:

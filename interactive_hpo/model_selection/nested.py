@@ -24,7 +24,7 @@ from ..objectives.sklearn_checks import check_data, n_samples
 from ..objectives.sklearn_cv import SklearnCV
 from ..space import SearchSpace
 from ..study.core import Study
-from .checks import MAX_SEED, check_model, check_optimizer
+from .checks import MAX_SEED, check_model, check_optimizer, check_targets_given
 from .journaled import evaluated, fold_journal, folds_digest, journaled_seed, recorded_nested, storage_folder
 from .scoring import check_targets_read, names_several
 from .search_cv import HPOSearchCV
@@ -199,8 +199,8 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     >>> print(result.summary().splitlines()[0])   # then a row per fold, and the estimate
     Nested cross-validation: 3 outer folds, 4 trials per search
     """
-    from sklearn.base import is_classifier, is_regressor  # importing .search_cv first gave the install hint if missing
-    from sklearn.utils import _safe_indexing, get_tags
+    from sklearn.base import is_classifier  # importing .search_cv first gave the install hint if missing
+    from sklearn.utils import _safe_indexing
 
     owner = "nested_cv"
     estimator, estimator_params = task_or_estimator, None
@@ -219,12 +219,7 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
     data_hint = "Tasks do not expose their data: pass X and y (e.g. load_diabetes(return_X_y=True) for ridge_diabetes)."
     if X is None:
         raise fail("X", owner, "an array-like of samples", X, hint=data_hint if task else None)
-    # y None: an estimator fitted on X alone (GaussianMixture). A Pipeline ending in a regressor
-    # does not tag y as required, but fails every fit without it.
-    if y is None and (get_tags(estimator).target_tags.required or is_classifier(estimator) or is_regressor(estimator)):
-        raise fail("y", owner, f"the targets, of shape (n_samples,), that {type(estimator).__name__} is fitted on",
-                   None, hint=data_hint if task else "Only an estimator that takes no y (GaussianMixture, KMeans) "
-                                                     "is fitted on X alone.")
+    check_targets_given(estimator, y, owner, data_hint if task else None)  # y None: fitted on X alone (GaussianMixture)
     # Without y the folds count the rows of X, as HPOSearchCV's do, and are not stratified.
     rows_y = np.zeros(n_samples(X, "X", owner)) if y is None else y
     # Ours, not scikit-learn's words from inside: X the estimator takes, y as long, a regressor's finite.
@@ -282,7 +277,8 @@ def nested_cv(task_or_estimator: Any, space: SearchSpace | None = None, *, X: An
             try:
                 X_part, y_part, groups_part = part(fit_rows)
                 search._fit(X_part, y_part, groups_part, {"nested_cv": {**outer_record, "outer_fold": k + 1}},
-                            storage_owner=owner, where=where)
+                            storage_owner=owner, where=where,
+                            failed_in=f"the NestedCVResult's studies[{k}] holds them, each with its error")
             except TrialStateError as error:
                 raise TrialStateError(f"{where}{error}") from error
             outer_scores.append(search.score(_safe_indexing(X, test_rows), rows_of(y, test_rows)))

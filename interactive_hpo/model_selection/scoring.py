@@ -25,8 +25,8 @@ from ..parameters import MAX_GRID_POINTS, Float, Int
 from ..space import SearchSpace
 from ..trial import Evaluation, Trial, TrialState
 
-__all__ = ["best_scored", "check_chosen_from", "check_refit", "check_targets_read", "cv_results", "cv_scores",
-           "names_several", "one_score_refused", "param_column", "rank", "several_scorers"]
+__all__ = ["FAILED_IN", "best_scored", "check_chosen_from", "check_refit", "check_targets_read", "cv_results",
+           "cv_scores", "names_several", "one_score_refused", "param_column", "rank", "several_scorers"]
 
 
 def names_several(scoring: Any) -> bool:
@@ -129,12 +129,19 @@ def best_scored(rows: list[Trial], names: list[str] | None, refit: bool | str) -
     return max(scored, key=lambda pair: pair[1])  # the first of ties, as best_trial
 
 
-def check_chosen_from(rows: list[Trial], study: Any, n_trials: int, optimizer: str, where: str = "") -> None:
+#: Where a plain search's failed trials are, for the warning of :func:`check_chosen_from`.
+FAILED_IN = "their scores are NaN in cv_results_"
+
+
+def check_chosen_from(rows: list[Trial], study: Any, n_trials: int, optimizer: str, where: str = "",
+                      failed_in: str = FAILED_IN) -> None:
     """The trials HPOSearchCV chooses from (``rows``: each configuration of ``study`` evaluated,
     once): refused when none completed, as there is nothing to choose; warned of when fewer than
     ``n_trials`` ran because ``optimizer`` had nothing left to propose, and when some failed (left
-    out of the choice). The warnings begin with ``where``: the search of ``nested_cv``'s outer fold
-    2 says "In outer fold 2 of nested_cv: " (otherwise each fold's warning would read as every other's)."""
+    out of the choice; ``failed_in`` says where the person finds them). The warnings begin with
+    ``where``: the search of ``nested_cv``'s outer fold 2 says "In outer fold 2 of nested_cv: "
+    (otherwise each fold's warning would read as every other's), and its failed trials are in the
+    result's ``studies[1]``, as it has no ``cv_results_``."""
     if not any(t.state is TrialState.COMPLETE for t in rows):
         raise TrialStateError(f"Every one of the {len(rows)} trials of HPOSearchCV failed, so there is no "
                               f"configuration to choose. First error: {rows[0].error if rows else None}")
@@ -148,7 +155,7 @@ def check_chosen_from(rows: list[Trial], study: Any, n_trials: int, optimizer: s
     failed = [t for t in rows if t.state is not TrialState.COMPLETE]
     if failed:
         warn_user(f"{where}{len(failed)} of {len(rows)} trials of HPOSearchCV failed and were left out of the choice "
-                  f"(their scores are NaN in cv_results_). First error: {failed[0].error}", FitFailedWarning)
+                  f"({failed_in}). First error: {failed[0].error}", FitFailedWarning)
 
 
 def _coarse(space: SearchSpace, resolution: int | Mapping[str, int]) -> list[str]:

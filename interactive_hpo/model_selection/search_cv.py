@@ -22,7 +22,7 @@ from ..space import SearchSpace
 from ..study.core import Study
 from ..study.read_only import opening_as
 from ..trial import Evaluation
-from .checks import MAX_SEED, check_model, check_optimizer
+from .checks import MAX_SEED, check_model, check_optimizer, check_targets_given
 from .fit_options import (
     check_error_score,
     check_n_jobs,
@@ -33,6 +33,7 @@ from .fit_options import (
     search_routing,
 )
 from .scoring import (
+    FAILED_IN,
     best_scored,
     check_chosen_from,
     check_refit,
@@ -259,12 +260,14 @@ class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
 
     def _fit(self, X: Any, y: Any, groups: Any, context: Mapping[str, Any] | None = None,
              storage_owner: str = "HPOSearchCV", fit_params: Mapping[str, Any] | None = None,
-             where: str = "") -> HPOSearchCV:
+             where: str = "", failed_in: str = FAILED_IN) -> HPOSearchCV:
         """:meth:`fit`; ``context``: fields of the journal's search record that must match on a
         resume besides the search's own (``nested_cv``'s seed and outer fold); ``storage_owner``:
         whom a refusal of the journal names (``nested_cv``, which was given the storage folder);
         ``fit_params``: those of :meth:`fit`; ``where``: what the search's warnings begin with
-        (``nested_cv``'s outer fold, "In outer fold 2 of nested_cv: "; a plain search, nothing)."""
+        (``nested_cv``'s outer fold, "In outer fold 2 of nested_cv: "; a plain search, nothing);
+        ``failed_in``: where the person finds the failed trials (nested_cv's result, which has no
+        ``cv_results_``)."""
         owner = "HPOSearchCV"
         # Checked here, not in __init__: scikit-learn's estimators only store their arguments there.
         space, scorer = check_model(self.estimator, self.space, self.scoring, owner,
@@ -278,7 +281,8 @@ class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
         cv = check_cv(self.cv, "cv", owner)
         refit = check_refit(self.refit, scorers, owner)
         path = None if self.storage is None else check_path(self.storage, "storage", owner, "search.jsonl")
-        self._check_data(X, y)
+        self._check_data(X, y)  # first: one tagged as needing y gets scikit-learn's words, as its checks expect
+        check_targets_given(self.estimator, y, owner)  # a Ridge pipeline is not tagged so, and failed every trial
         check_targets_read(scorer, self.scoring, y, owner)  # "f1" of three classes would fail every trial
         found = None if path is None else journal_header(path, storage_owner)  # a resume cuts the journal's folds
         seed = seed_to_int(journaled_seed(self.seed, None if found is None else found["search"], path), owner)
@@ -335,7 +339,7 @@ class HPOSearchCV(DelegatesToBest, MetaEstimatorMixin, BaseEstimator):
         queue_again(study, again, left)
         study.run(objective, left, [stop], progress=False)  # quiet, as scikit-learn estimators are
         rows, _ = evaluated(study.trials)
-        check_chosen_from(rows, study, n_trials, self.optimizer, where)
+        check_chosen_from(rows, study, n_trials, self.optimizer, where, failed_in)
         self.study_, self.scorer_, self.n_splits_ = study, scorer, len(folds)
         self.cv_results_ = cv_results(rows, space, len(folds), names)
         if names is not None and not refit:

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .._paths import check_path
 from .._validation import check_int, fail, float_array, shown
 from ..direction import Direction
 from ..exceptions import StorageError
@@ -289,11 +290,15 @@ class PBTResult(KeepsReadOnly):
     def from_journal(cls, path: str | os.PathLike[str]) -> PBTResult:
         """Read the journal a run wrote with ``storage=path``: every round that finished.
 
-        A last line cut off mid-write (a crash) is removed with a ``RuntimeWarning``, as in a
-        study's journal; any other unreadable line raises
-        :class:`~interactive_hpo.exceptions.StorageError`.
+        ``path`` is read as the run's ``storage`` was (``~`` as the shell reads it); one that
+        cannot name a file (a folder, not a str or PathLike) is refused with an
+        :class:`~interactive_hpo.exceptions.InvalidParameterError`. A last line cut off mid-write
+        (a crash) is skipped with a ``RuntimeWarning`` and left in the file: reading writes
+        nothing, and no run appends to a PBT journal again. Any other unreadable line, or no
+        journal at ``path``, raises :class:`~interactive_hpo.exceptions.StorageError`.
         """
-        header, rounds = Journal(path, PBT_JOURNAL).read()
+        checked = check_path(path, "path", "PBTResult.from_journal", "pbt.jsonl")
+        header, rounds = Journal(checked, PBT_JOURNAL).read()
         return cls._from_records(header, rounds)
 
 

@@ -165,9 +165,10 @@ def _check_carry(study: Any, optimizer: Any, optimizer_settings: Any, storage: A
     if optimizer_settings is not None and not isinstance(optimizer_settings, Mapping):
         raise fail("optimizer_settings", owner, "a dict or None", optimizer_settings)
     check_no_seed_setting(optimizer_settings, owner, hint=SEED_OF_A_BRANCH)  # as Study refuses it
-    if storage is None or Journal(check_path(storage, "storage", owner)).is_empty():
+    path = None if storage is None else check_path(storage, "storage", owner)  # "~" expanded, as the study's was
+    if path is None or Journal(path).is_empty():
         return False
-    own = study.storage is not None and os.path.realpath(storage) == os.path.realpath(study.storage)
+    own = study.storage is not None and os.path.realpath(path) == os.path.realpath(study.storage)
     if own and own_if_unused and never_used(study):
         return True
     # Study(storage=...) resumes an existing journal: the carried trials (and a switch of

@@ -375,8 +375,9 @@ def test_a_cache_dir_that_is_a_file_is_refused_before_any_configuration_is_evalu
     notes = tmp_path / "notes.txt"
     notes.write_text("mine")
     for cache_dir in (notes, notes / "landscapes"):
-        with pytest.raises(InvalidParameterError, match=re.escape(f"`cache_dir` of build_landscape must be a folder "
-                                                                  f"(a str or a path), or None; got '{cache_dir}'")):
+        with pytest.raises(InvalidParameterError, match=re.escape(
+                f"`cache_dir` of build_landscape must be a folder, not a file nor a path inside one, or None; got "
+                f"'{cache_dir}'. '{notes}' is a file")):
             build_landscape(objective, resolution=3, cache_dir=cache_dir)
     assert calls == [] and notes.read_text() == "mine"
 
