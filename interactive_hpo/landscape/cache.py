@@ -15,13 +15,13 @@ import hashlib
 import json
 import math
 import os
-import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .._paths import replace_file, write_failure
 from .._validation import as_finite, shown, warn_user
 from ..exceptions import StorageError
 from ..objectives.fingerprints import Unfingerprintable
@@ -131,14 +131,9 @@ def write_cache(path: Path, key: str, objective: Any, budget: float | None, loss
     text = json.dumps({"key": key, "objective": repr(objective), "budget": budget, "losses": {
         kind: [v if math.isfinite(v) else None for v in values.tolist()] for kind, values in losses.items()},
         "failures": failures.summary})
-    temporary = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text)
-        os.replace(temporary, path)
-    except BaseException as error:  # a Ctrl-C mid-write too: no part of a cache is left behind
-        temporary.unlink(missing_ok=True)
-        if not isinstance(error, OSError):
-            raise
-        warn_user(f"The landscape cache {path} could not be written ({error.strerror or error}); the landscape is "
+        replace_file(path, lambda temporary: temporary.write_text(text))  # a Ctrl-C too: no part left behind
+    except OSError as error:
+        warn_user(f"The landscape cache {path} could not be written ({write_failure(error)}); the landscape is "
                   "returned, and the next build evaluates the grid again.", RuntimeWarning)

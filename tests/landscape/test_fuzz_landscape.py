@@ -146,8 +146,8 @@ def test_a_landscape_call_works_or_refuses_naming_itself(data):
     (lambda: L.build_landscape(CHOICE, n_jobs=10**6), "`n_jobs` of build_landscape must be -1 (every core) or an "
                                                       "int in [1, "),
     (lambda: L.build_landscape(CHOICE, n_jobs=np.array([1, 2])), "`n_jobs` of build_landscape must be"),
-    (lambda: L.build_landscape(CHOICE, cache_dir=3), "`cache_dir` of build_landscape must be a folder (a str or a "
-                                                     "path), or None; got 3."),
+    (lambda: L.build_landscape(CHOICE, cache_dir=3), "`cache_dir` of build_landscape must be a folder (a non-empty "
+                                                     "str or os.PathLike), or None; got 3."),
     (lambda: REPLAY("x"), "`params` of LandscapeObjective must be a dict with keys ['x', 'n', 'c']; got 'x'."),
     (lambda: L.local_optima(LAND, plateaus=np.array([1, 2])), "`plateaus` of local_optima must be a bool"),
     (lambda: L.basins(LAND, plateaus="yes"), "`plateaus` of basins must be a bool; got 'yes'."),
