@@ -274,7 +274,8 @@ class Journal:
         """
         handle = self._handle
         found = os.fstat(handle.fileno())
-        changed = self._offset and self._change(handle, found)
+        changed = self._offset and ("it was deleted (or renamed) since it was opened" if self._created else
+                                    change_since(handle, found, self._identity, self._offset, self._header, self._tail))
         if changed:
             if self._created:  # deleted: this lock made an empty file in its place
                 os.unlink(self.path)
@@ -321,13 +322,6 @@ class Journal:
         self._lines += len(records)
         self._tail = tail_before(handle, self._offset)
         return records
-
-    def _change(self, handle: IO[bytes], found: os.stat_result) -> str:
-        """How the file differs from the journal this handle read (``found``: its ``fstat``), or ""
-        if it does not (:func:`~.journal_files.change_since`)."""
-        if self._created:
-            return "it was deleted (or renamed) since it was opened"
-        return change_since(handle, found, self._identity, self._offset, self._header, self._tail)
 
     def mend(self) -> None:
         """Under the lock, once the caller has accepted the journal: cut what :meth:`read_new` skipped
