@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
+import subprocess
+import sys
+import time
 import warnings
 
 import pytest
@@ -111,3 +115,38 @@ def test_telling_a_trial_another_study_failed_as_interrupted_says_so(tmp_path):
     with pytest.raises(TrialStateError, match="a trial can be told only once"):
         Study.load(path).tell(trial.number, 0.5)
 
+
+
+ASKER = """
+import pathlib, sys, time
+from interactive_hpo import Float, SearchSpace, Study
+folder = pathlib.Path(sys.argv[1])
+study = Study(SearchSpace([Float("x", 0.0, 1.0)]), "random", seed=0, storage=folder / "j.jsonl")
+trial = study.ask()
+(folder / "asked").touch()
+while not (folder / "tell").exists():
+    time.sleep(0.05)
+print(study.tell(trial, 0.5).state.name)
+"""
+
+
+@pytest.mark.skipif(not shutil.which("unshare") or os.geteuid() != 0, reason="needs root and unshare")
+def test_a_process_in_its_own_pid_namespace_keeps_its_trial(tmp_path):
+    # A real container's view: the asker is pid 1 of its namespace, and pid 1 here is init,
+    # alive and started at another time, so the asker was taken for ended and its trial failed.
+    command = ["unshare", "--pid", "--fork", "--mount-proc", sys.executable, "-c", ASKER, str(tmp_path)]
+    asker = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "asked").exists():
+            if asker.poll() is not None or time.monotonic() > deadline:
+                pytest.skip(f"unshare did not run the asker: {asker.communicate()[1][-300:]}")
+            time.sleep(0.05)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)  # no trial failed as interrupted
+            assert Study.load(tmp_path / "j.jsonl").trials[0].state is TrialState.RUNNING
+    finally:
+        (tmp_path / "tell").touch()
+        out, err = asker.communicate(timeout=60)
+    assert out.strip() == "COMPLETE", err[-500:]
