@@ -25,7 +25,7 @@ from .._validation import (
     is_int,
     seed_to_int,
 )
-from ..exceptions import StorageError, TrialStateError
+from ..exceptions import StorageError
 from ..goals import Goals
 from ..optimizers.base import Optimizer, Suggestion
 from ..optimizers.registry import adopt, check_rebuilt_by_name
@@ -37,7 +37,7 @@ from .introspection import Introspection
 from .journal import Journal
 from .learnt import tell
 from .own_trials import OwnTrials
-from .owners import new_owner
+from .owners import new_owner, told_twice
 from .pruning import Pruner, make_pruner, pruner_spec
 from .read_only import opening_as
 from .recording import Recording, StudyEvent
@@ -348,8 +348,7 @@ class Study(Recording, InCharge, OwnTrials, Steering, Introspection, Running):
         with self._transaction():
             trial = self._state.trials[trial.number]  # with every report so far, and as others left it
             if trial.state.is_finished:
-                raise TrialStateError(f"Trial {trial.number} is already {trial.state.value}; "
-                                      "a trial can be told only once.")
+                raise told_twice(trial, value, self._state.owner_of(trial.number) == self._owner)
             fields = finished_fields(self.goals, state, value, attrs, owner, self._state.constrained)
             steering = self._steering_attrs(trial.number, fields.state)  # what stopped it: its record too
             kept = keep_record(Outcome(fields.state, None, fields.user_attrs), steering, self)

@@ -52,6 +52,8 @@ from typing import IO, Any
 from .._signals import held_interrupt
 from ..exceptions import StorageError
 from .journal_files import (
+    TAIL,
+    change_since,
     check_json_start,
     cut_back,
     fcntl,
@@ -59,6 +61,7 @@ from .journal_files import (
     open_journal,
     replace_whole,
     sync_folder,
+    tail_before,
     write_all,
 )
 from .journal_lines import (
@@ -116,6 +119,7 @@ class Journal:
         self._created = False  # this lock created the (empty) file
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file read
         self._header = b""  # its first line as read (a copy over the file keeps the inode)
+        self._tail = b""  # the last bytes of the _offset read (an editor's save keeps the inode too)
         read_only, self._writes_search = opening()
         self.read_only: ReadOnly | None = on_purpose() if read_only else None  # why it is not written
         self._fell_back = ""  # why this process cannot write it, once found and not yet warned of
@@ -213,6 +217,7 @@ class Journal:
         self._offset, self._lines = found.st_size, len(records)
         self._header = _line(records[0])[:-1]
         self._identity = (found.st_dev, found.st_ino)
+        self._tail = tail_before(self._file, self._offset)
         sync_folder(Path(os.path.realpath(self.path)).parent)
 
     def read(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -244,6 +249,7 @@ class Journal:
     def _rewind(self) -> None:
         self._offset = self._lines = self._torn = 0
         self._unterminated = False
+        self._tail = b""
 
     def _checked(self, records: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         check_header(records[0], self.path, self.kind)
@@ -268,7 +274,8 @@ class Journal:
         """
         handle = self._handle
         found = os.fstat(handle.fileno())
-        changed = self._offset and self._change(handle, found)
+        changed = self._offset and ("it was deleted (or renamed) since it was opened" if self._created else
+                                    change_since(handle, found, self._identity, self._offset, self._header, self._tail))
         if changed:
             if self._created:  # deleted: this lock made an empty file in its place
                 os.unlink(self.path)
@@ -276,15 +283,18 @@ class Journal:
                                "written to it; the study's trials are still in memory, and study.save(another_path) "
                                "keeps them.")
         self._identity = (found.st_dev, found.st_ino)
-        if self._offset == 0:  # a checkpoint or a video given as storage is refused before it is read whole
-            check_json_start(handle, self.path, self.kind.label)
+        header = []  # line 1, parsed before the rest is read
+        if self._offset == 0:  # a checkpoint, a video or a JSON-lines data set given as storage is refused
+            check_json_start(handle, self.path, self.kind.label)  # before it is read whole: by its first bytes,
+            if (head := first_line(handle)).endswith(b"\n"):  # or its first line
+                header.append(self._parse(head[:-1], 1))
         handle.seek(self._offset)
         raw = handle.read()
         if self._unterminated and raw.startswith(b"\n"):  # another process ended our last line
             raw, self._offset, self._unterminated = raw[1:], self._offset + 1, False
         *lines, tail = raw.split(b"\n")
         # Every complete line is checked before the tail: the header proves the file ours.
-        records = [self._parse(line, self._lines + i + 1) for i, line in enumerate(lines)]
+        records = header + [self._parse(line, self._lines + i + 1) for i, line in enumerate(lines) if i >= len(header)]
         if self._offset == 0:
             self._header = lines[0] if lines else tail
             if records:  # before a cut-off write is warned of: a search's journal is not mended
@@ -310,22 +320,8 @@ class Journal:
         self._unterminated = (last is not None and not cut) or (self._unterminated and not lines)
         self._offset += len(raw) - self._torn
         self._lines += len(records)
+        self._tail = tail_before(handle, self._offset)
         return records
-
-    def _change(self, handle: IO[bytes], found: os.stat_result) -> str:
-        """How the file differs from the journal this handle read (``found``: its ``fstat``), or ""
-        if it does not. A copy over it keeps its inode and may be longer: its first line tells."""
-        if self._created:
-            return "it was deleted (or renamed) since it was opened"
-        if (found.st_dev, found.st_ino) != self._identity:
-            return "it was replaced since it was opened (another file has its name now)"
-        if found.st_size < self._offset:
-            return f"it was cut since it was opened ({self._offset} bytes were read; it holds {found.st_size})"
-        handle.seek(0)
-        if handle.read(len(self._header)) != self._header:
-            return ("it was replaced since it was opened: its first line is not the header read then (another "
-                    "journal was copied over it, or it was edited)")
-        return ""
 
     def mend(self) -> None:
         """Under the lock, once the caller has accepted the journal: cut what :meth:`read_new` skipped
@@ -374,6 +370,7 @@ class Journal:
         except OSError as error:  # under the lock, so the bytes cut back are this write's only
             raise cut_back(handle, start, self.path, error) from error
         self._offset = start + len(data)
+        self._tail = (self._tail + data)[-TAIL:]
 
     def _parse(self, line: bytes, number: int, last: bool = False) -> dict[str, Any]:
         """Line ``number`` as a checked record; ``last``: the file's last line, without a newline,

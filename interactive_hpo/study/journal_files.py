@@ -21,8 +21,8 @@ try:  # POSIX; Windows has no flock, and a journal there has one writer
 except ImportError:  # pragma: no cover - not on the machines we test on
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["check_json_start", "cut_back", "fcntl", "first_line", "next_journal", "open_for_append", "open_journal",
-           "open_to_read", "replace_whole", "sync_folder", "write_all"]
+__all__ = ["change_since", "check_json_start", "cut_back", "fcntl", "first_line", "next_journal", "open_for_append",
+           "open_journal", "open_to_read", "replace_whole", "sync_folder", "tail_before", "write_all"]
 
 
 def cut_back(handle: IO[bytes], start: int, path: Path, error: OSError) -> StorageError:
@@ -176,6 +176,40 @@ def check_json_start(handle: IO[bytes], path: Path, label: str) -> None:
     if text and not text.startswith(b"{"):
         raise StorageError(f"{path} is not {label}: it does not begin with a JSON object ({start!r}...). It was left "
                            "as it is.")
+
+
+#: How many of the last bytes it read a journal's handle keeps (:func:`change_since`).
+TAIL = 4096
+
+
+def tail_before(handle: IO[bytes], offset: int) -> bytes:
+    """The last :data:`TAIL` bytes (or fewer, at the start) before ``offset`` in the file."""
+    start = max(0, offset - TAIL)
+    handle.seek(start)
+    return handle.read(offset - start)
+
+
+def change_since(handle: IO[bytes], found: os.stat_result, identity: tuple[int, int] | None, offset: int,
+                 header: bytes, tail: bytes) -> str:
+    """How the file open as ``handle`` (``found``: its ``fstat``) differs from the journal read from
+    it, or "" if it does not: its (device, inode) was ``identity``, its first ``offset`` bytes began
+    with ``header`` (its first line) and ended with ``tail`` (:func:`tail_before`). Others only
+    append, so a copy over it (the same inode, maybe longer) or an editor's save (other line endings:
+    the lines read are not where they were read) shows in those bytes; comparing them costs a few
+    KB per read, where a hash of all of them would read the whole file every time."""
+    if (found.st_dev, found.st_ino) != identity:
+        return "it was replaced since it was opened (another file has its name now)"
+    if found.st_size < offset:
+        return f"it was cut since it was opened ({offset} bytes were read; it holds {found.st_size})"
+    handle.seek(0)
+    if handle.read(len(header)) != header:
+        return ("it was replaced since it was opened: its first line is not the header read then (another "
+                "journal was copied over it, or it was edited)")
+    if tail_before(handle, offset) != tail:
+        return ("it was rewritten since it was opened: the lines read are no longer where they were read (an "
+                "editor saved it again, perhaps with other line endings, or lines were edited or removed). "
+                "Study.load(path) reads it as it is now")
+    return ""
 
 
 #: The first 16 bytes of every SQLite database file (https://www.sqlite.org/fileformat.html, 1.3).

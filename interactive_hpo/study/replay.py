@@ -108,11 +108,13 @@ def resume(study: Study, journal: Journal, header: dict[str, Any], events: list[
     # A pruner given is switched to as an optimizer given is: warned about and journaled, so the
     # next Study.load(path) resumes with it (None: the journal's; NopPruner(): pruning off).
     if given_pruner is not None and not same_pruner(pruner_spec(given_pruner), journaled):
+        journal.check_writable()  # before the warning: a switch a read-only journal refuses never happens
         used = "no pruner" if journaled is None else f"the pruner {journaled['name']!r} with {journaled['settings']}"
         warn_user(f"{path} was using {used}; switching to the pruner given, {given_pruner!r}."
                   + others_follow(state.events, study._owner, path, "pruner", used), RuntimeWarning)
         study._switch_pruner(given_pruner)
     if optimizer is not None and not _is_current(study, optimizer, settings):
+        journal.check_writable()
         named = optimizer if isinstance(optimizer, str) else type(optimizer).__name__
         with_settings = f" with {dict(settings)}" if settings else ""
         used = optimizer_named(spec_of(study.optimizer), study.space)
