@@ -20,7 +20,7 @@ from ..space import SearchSpace
 from ..trial import Evaluation, Trial, TrialState, parse_state
 from .calls import study_method
 from .learnt import tell, warn_not_learnt
-from .owners import owner_status
+from .owners import owner_status, why_unchecked
 from .replay import tell_history
 from .results import beyond_full_budget, check_constraint_count, finished_event, finished_fields, full_budget_of
 from .running import check_objective
@@ -329,7 +329,8 @@ class OwnTrials:
             # that add_manual puts back. So it is withdrawn, and said.
             warn_user(f"Study.undo_manual withdraws trial {last.number}, which process {shown(owner.get('pid'))} on "
                       f"host {shown(owner.get('host'))} added; whether that study is still open on this journal "
-                      f"could not be checked from this host ({socket.gethostname()!r}). If it is (a shared disk), "
+                      f"could not be checked from here ({why_unchecked(owner)}; this is host "
+                      f"{socket.gethostname()!r}). If it is (a shared disk, a container beside this one), "
                       f"it sees the trial withdrawn: add it again there with add_manual.", UserWarning)
         self._record({"event": "undone", "number": last.number})
         self._state.withdraw(last.number)

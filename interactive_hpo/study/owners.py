@@ -105,6 +105,13 @@ def owner_named(owner: Any) -> str:
     return f"process {shown(owner.get('pid'))} on host {shown(owner.get('host'))}"
 
 
+def why_unchecked(owner: Mapping[str, Any]) -> str:
+    """Why an owner whose :func:`owner_status` is "unchecked" cannot be checked from here: "on
+    another host", or "in another container or boot of this host" (its host's name is this one's)."""
+    return "on another host" if owner.get("host") != socket.gethostname() else \
+        "in another container or boot of this host"
+
+
 def owner_is_alive(owner: Any, journal: Path) -> bool:
     """Whether the study that asked a trial may still tell it in ``journal``: its
     :func:`owner_status` is not "ended".

@@ -22,7 +22,7 @@ from ..exceptions import HPOError
 from ..optimizers.registry import make_optimizer
 from ..space import SearchSpace
 from ..trial import INTERRUPTED, Trial, TrialState
-from .owners import owner_named, owner_status
+from .owners import owner_named, owner_status, why_unchecked
 
 if TYPE_CHECKING:
     from .core import Study
@@ -78,7 +78,8 @@ def _live_owners(events: Iterable[Mapping[str, Any]], mine: Any, journal: Path) 
     records = {tuple(sorted(e["owner"].items())): e["owner"] for e in events
                if isinstance(e.get("owner"), Mapping) and e["owner"] != mine}
     status = {key: owner_status(owner, journal) for key, owner in records.items()}
-    named = [owner_named(records[key]) + (" (on another host: it may have ended)" if found == "unchecked" else "")
+    named = [owner_named(records[key]) + (f" ({why_unchecked(records[key])}: it may have ended)"
+                                          if found == "unchecked" else "")
              for key, found in status.items() if found != "ended"]
     return list(dict.fromkeys(named))
 

@@ -82,6 +82,13 @@ def test_a_trial_of_another_namespace_or_boot_on_this_host_is_not_failed(tmp_pat
     assert owners.owner_status(study.state.owner_of(1), tmp_path / "copy.jsonl") == "unchecked"
 
 
+def test_an_unchecked_owner_is_said_to_be_where_it_is():
+    # Both said "on another host" of a container beside this one, on this host's name.
+    assert owners.why_unchecked({"host": socket.gethostname(), "pidns": 1}) == \
+        "in another container or boot of this host"
+    assert owners.why_unchecked({"host": socket.gethostname() + "-elsewhere"}) == "on another host"
+
+
 @pytest.mark.parametrize("owner", [{}, {"boot": None, "pidns": None}], ids=["this-namespace", "no-record"])
 def test_a_trial_of_a_dead_process_here_is_failed_as_before(tmp_path, owner):
     # An owner of this namespace and boot, or one that does not record them (an older journal).
