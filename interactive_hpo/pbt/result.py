@@ -33,7 +33,7 @@ __all__ = ["FORMAT", "VERSION", "PBT_JOURNAL", "PBTComparison", "PBTResult", "PB
 FORMAT = "interactive_hpo.pbt"
 VERSION = 1
 #: A PBT run's journal: a header, then one line per finished round (written like a study's journal).
-PBT_JOURNAL = JournalFormat(FORMAT, VERSION, None, "a PBT journal")
+PBT_JOURNAL = JournalFormat(FORMAT, VERSION, None, "a PBT journal", appended=False)  # a run never resumes
 
 
 def _json_float(value: float) -> float | None:

@@ -316,7 +316,7 @@ class Journal:
         self._torn = (len(tail) if last is None else 0) + sum(sizes[len(sizes) - cut:])
         if self._torn and self._warned_at != self._offset + len(raw) - self._torn:
             self._warned_at = self._offset + len(raw) - self._torn
-            warn_cut_off(self.path, cut, self.read_only is not None)
+            warn_cut_off(self.path, cut, self.read_only is not None, self.kind)
         self._unterminated = (last is not None and not cut) or (self._unterminated and not lines)
         self._offset += len(raw) - self._torn
         self._lines += len(records)

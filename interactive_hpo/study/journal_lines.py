@@ -53,6 +53,9 @@ class JournalFormat:
     events: tuple[str, ...] | None
     #: How the kind is named in messages, with its article ("an interactive_hpo journal").
     label: str
+    #: Whether a writer goes on appending to a journal of this kind (a study's, resumed), and so
+    #: cuts off a write a crash cut short; a PBT run never resumes, and leaves it in the file.
+    appended: bool = True
 
 
 #: A study's journal.
@@ -227,13 +230,15 @@ def unfinished_write(records: list[dict[str, Any]]) -> int:
     return k if [line.get(GROUP) for line in start] == [[i, n] for i in range(1, k + 1)] else 0
 
 
-def warn_cut_off(path: Path, cut: int, read_only: bool) -> None:
-    """Warn that the last write of the journal at ``path`` was cut off by a crash: the last line, or
-    (``cut`` > 0) one action's events, ``cut`` whole lines of it written. A study that writes the
-    journal cuts it off the file once it accepts the journal; a ``read_only`` one leaves it there."""
+def warn_cut_off(path: Path, cut: int, read_only: bool, kind: JournalFormat) -> None:
+    """Warn that the last write of the ``kind`` journal at ``path`` was cut off by a crash: the last
+    line, or (``cut`` > 0) one action's events, ``cut`` whole lines of it written. A study that writes
+    the journal cuts it off the file once it accepts the journal; a ``read_only`` one leaves it there,
+    as does every reader of a kind nothing appends to again (:attr:`JournalFormat.appended`: PBT's)."""
     what = f"the last write (one action's events, {cut} whole line(s) of it written)" if cut else "the last line"
-    fate = ("left in the file as it is (this study is read-only); a study that may write the journal cuts it off "
-            "once it accepts the journal") if read_only else "cut off the file once a study accepts the journal"
+    fate = f"left in the file as it is (nothing appends to {kind.label} again)" if not kind.appended else \
+        ("left in the file as it is (this study is read-only); a study that may write the journal cuts it off "
+         "once it accepts the journal") if read_only else "cut off the file once a study accepts the journal"
     warn_user(f"{path}: {what} was cut off mid-write (the process was probably killed); it is ignored, and {fate}.",
               RuntimeWarning)
 
