@@ -25,9 +25,10 @@ from ..optimizers.hypergradient import HypergradientDescent
 from ..optimizers.registry import optimizer_class
 from ..study.core import Study
 from .bilevel import MAX_STEPS, BilevelProblem, check_problem, check_solvable, check_steps, checked_theta
-from .hypergradients import SOLVERS, choose_method, exact_ridge, forward_mode, implicit_path, reverse_mode
+from .hypergradients import choose_method, exact_ridge, forward_mode, implicit_path, reverse_mode
 from .objective import BilevelObjective
 from .problems import RidgeProblem
+from .solvers import SOLVERS
 
 __all__ = ["ModeCosts", "mode_costs", "implicit_errors", "NeumannRate", "neumann_rate", "BlackBoxComparison",
            "compare_with_black_box"]

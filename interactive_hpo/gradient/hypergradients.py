@@ -9,7 +9,8 @@
   run (Franceschi et al., ICML 2017). Memory is constant in ``T``; the cost grows with ``h``.
 - :func:`implicit`: at a minimizer, ``dE/dtheta = -(d^2 L / dtheta dw) H^{-1} dE/dw`` with
   ``H`` the training loss's Hessian; ``H^{-1} dE/dw`` by conjugate gradient (Pedregosa, ICML
-  2016) or a Neumann series (Lorraine et al., AISTATS 2020), from Hessian-vector products only.
+  2016) or a Neumann series (Lorraine et al., AISTATS 2020), from Hessian-vector products only
+  (:mod:`.solvers`), to a relative residual.
 - :func:`finite_differences`: central differences, the reference the others are checked against.
 
 Every function takes a :class:`~interactive_hpo.gradient.bilevel.BilevelProblem` and
@@ -22,7 +23,7 @@ import inspect
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ import torch
 from .._validation import check_int, check_one_of, check_real, check_size, fail, is_int
 from .bilevel import MAX_STEPS, THETA_SLACK, BilevelProblem, check_problem, check_solvable, check_steps, checked_theta
 from .problems import RidgeProblem
+from .solvers import HVP, RTOL, SOLVERS, at_counts, default_cap, iterates, to_tolerance, warn_if_short
 
 __all__ = ["Hypergradient", "METHODS", "MAX_STORED_BYTES", "exact_ridge", "reverse_mode", "forward_mode", "implicit",
            "implicit_path", "finite_differences", "hypergradient", "check_options", "choose_method"]
@@ -60,6 +62,11 @@ class Hypergradient:
         (reverse mode), the tangents (forward mode), the solver's vectors (implicit).
     seconds : float
         Wall time of the whole computation, training included.
+    iterations : int or None
+        The implicit method's solver steps (None for the other methods).
+    residual : float or None
+        The implicit method's relative residual ``||H v - dE/dw|| / ||dE/dw||`` where its solve
+        stopped (None for the other methods).
     """
 
     value: float
@@ -68,6 +75,8 @@ class Hypergradient:
     weights: torch.Tensor = field(repr=False)
     stored_bytes: int = 0
     seconds: float = 0.0
+    iterations: int | None = None
+    residual: float | None = None
 
 
 @contextmanager
@@ -115,6 +124,10 @@ def _iterations(iterations: Any, owner: str) -> int:
                    hint="With 0 the solve has not started (conjugate gradient returns a zero hypergradient); "
                         "implicit_errors shows the error from k = 0 up.")
     return check_steps(iterations, "iterations", owner)
+
+
+def _rtol(rtol: Any, owner: str) -> float:
+    return check_real(rtol, "rtol", owner, 0.0, 1.0, low_open=True, high_open=True)
 
 
 def _eps(eps: Any, owner: str) -> float:
@@ -199,48 +212,11 @@ def forward_mode(problem: BilevelProblem, theta: Any, steps: int | None = None, 
     return _result(problem, w, gradient, "forward", Z.nbytes + w.nbytes, started)
 
 
-def _conjugate_gradient(hvp: Callable[[torch.Tensor], torch.Tensor], g: torch.Tensor,
-                        counts: Sequence[int]) -> list[torch.Tensor]:
-    """Conjugate gradient for ``H v = g`` from ``v = 0``: the iterate after each of ``counts`` steps,
-    from one run to the largest (the run to ``k`` steps passes through every smaller count)."""
-    v, residual = torch.zeros_like(g), g.clone()
-    direction, norm = residual.clone(), residual @ residual
-    kept = {}
-    for step in range(max(counts) + 1):
-        if step in counts:
-            kept[step] = v
-        if norm <= 1e-30 or step == max(counts):  # solved exactly: another step would divide by zero
-            break
-        H_direction = hvp(direction)
-        alpha = norm / (direction @ H_direction)
-        v, residual = v + alpha * direction, residual - alpha * H_direction
-        new_norm = residual @ residual
-        direction, norm = residual + (new_norm / norm) * direction, new_norm
-    return [kept.get(k, v) for k in counts]
-
-
-def _neumann(hvp: Callable[[torch.Tensor], torch.Tensor], g: torch.Tensor, counts: Sequence[int],
-             alpha: torch.Tensor) -> list[torch.Tensor]:
-    """``alpha * sum_{i=0}^{k} (I - alpha H)^i g`` for each ``k`` of ``counts``, from one run to the
-    largest: converges to ``H^{-1} g`` when ``alpha`` is below ``2 / ||H||`` (the inner step size
-    is), slowly when ``H`` is ill-conditioned."""
-    term, total = g.clone(), g.clone()
-    kept = {0: alpha * total}
-    for step in range(1, max(counts) + 1):
-        term = term - alpha * hvp(term)
-        total = total + term
-        if step in counts:
-            kept[step] = alpha * total
-    return [kept[k] for k in counts]
-
-
-SOLVERS = ("cg", "neumann")
-
-
-def implicit_path(problem: BilevelProblem, theta: torch.Tensor, w: torch.Tensor, solver: str,
-                  counts: Sequence[int]) -> list[torch.Tensor]:
-    """The implicit hypergradient at the minimizer ``w`` after each of ``counts`` iterations of
-    ``solver``, from one run of it to the largest (:func:`implicit` and the error study call it).
+@contextmanager
+def _implicit_system(problem: BilevelProblem, theta: torch.Tensor, w: torch.Tensor,
+                     solver: str) -> Iterator[tuple[Iterator[tuple[torch.Tensor, float]], HVP]]:
+    """The iterates of ``solver`` on ``H v = dE/dw`` at the minimizer ``w`` (:func:`solvers.iterates`),
+    and the map from a solution ``v`` to its hypergradient, ``-(d^2 L / dtheta dw) v``.
 
     The training loss's gradient is built once with its graph kept: each Hessian-vector product
     (and the mixed derivative at the end) is one backward pass through it, where a
@@ -258,25 +234,39 @@ def implicit_path(problem: BilevelProblem, theta: torch.Tensor, w: torch.Tensor,
             return product.detach()
 
         g = torch.func.grad(problem.outer_loss)(w.detach())
-        if solver == "cg":
-            solutions = _conjugate_gradient(lambda v: backward(v, w), g, counts)
-        else:
-            solutions = _neumann(lambda v: backward(v, w), g, counts, problem.learning_rate(theta.detach()))
+        steps = iterates(solver, lambda v: backward(v, w), g, lambda: problem.learning_rate(theta.detach()))
         # -d/dtheta of (dL/dw . v) with w and v held fixed: the mixed second derivative times v.
-        return [-backward(v, theta) for v in solutions]
+        yield steps, lambda v: -backward(v, theta)
 
 
-def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", iterations: int = 20,
-             w: Any = None, w0: Any = None) -> Hypergradient:
+def implicit_path(problem: BilevelProblem, theta: torch.Tensor, w: torch.Tensor, solver: str,
+                  counts: Sequence[int]) -> list[torch.Tensor]:
+    """The implicit hypergradient at the minimizer ``w`` after exactly each of ``counts`` iterations
+    of ``solver`` (no tolerance), from one run of it to the largest (the error study's)."""
+    with _implicit_system(problem, theta, w, solver) as (steps, hypergradient_of):
+        return [hypergradient_of(v) for v in at_counts(steps, counts)]
+
+
+def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", rtol: float = RTOL,
+             iterations: int | None = None, w: Any = None, w0: Any = None) -> Hypergradient:
     """The implicit-function hypergradient at the minimizer ``w*`` (solved here unless given as ``w``).
+
+    ``H^{-1} dE/dw`` is solved until the relative residual ``||H v - dE/dw|| / ||dE/dw||`` is at
+    most ``rtol``, or ``iterations`` steps were taken; then a :class:`ConvergenceWarning` says
+    so, and the result's ``residual`` records where the solve stopped.
 
     Parameters
     ----------
     solver : {"cg", "neumann"}
         How ``H^{-1} dE/dw`` is approximated from Hessian-vector products.
-    iterations : int
-        Conjugate-gradient steps, or Neumann terms after the first, at least 1; more is more
-        accurate (:func:`implicit_errors` measures how much, from 0 up).
+    rtol : float, default 1e-6
+        The relative residual to reach, in (0, 1). The hypergradient's relative error can be up
+        to the Hessian's condition number times larger.
+    iterations : int, optional
+        The cap on conjugate-gradient steps or Neumann terms after the first, at least 1.
+        Default: ten per weight, ``10 p`` (at most MAX_STEPS; rounding makes conjugate gradient
+        take more than its exact-arithmetic ``p`` on an ill-conditioned Hessian).
+        :func:`implicit_errors` measures the error after fixed counts, from 0 up.
     w : torch.Tensor or array of shape (p,), optional
         An already computed minimizer (the approximation-error study reuses one).
     w0 : torch.Tensor or array of shape (p,), optional
@@ -284,12 +274,17 @@ def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", iterati
     """
     theta_t, started = _start(problem, theta, "implicit")
     solver = _solver(solver, "implicit")
-    iterations = _iterations(iterations, "implicit")
+    rtol = _rtol(rtol, "implicit")
+    cap = default_cap(problem.n_weights) if iterations is None else _iterations(iterations, "implicit")
     given = problem.check_weights(w, "w", "implicit")
     check_solvable(problem, "implicit")  # with a w given too: its learning rate read as 0
     w = problem.solve(theta_t, problem.start(w0, "implicit")) if given is None else given
-    (gradient,) = implicit_path(problem, theta_t, w, solver, [iterations])
-    return _result(problem, w, gradient, f"implicit-{solver}", 4 * w.nbytes, started)
+    with _implicit_system(problem, theta_t, w, solver) as (steps, hypergradient_of):
+        solve = to_tolerance(steps, rtol, cap)
+        gradient = hypergradient_of(solve.v)
+    warn_if_short(solve, solver, rtol, cap)
+    result = _result(problem, w, gradient, f"implicit-{solver}", 4 * w.nbytes, started)
+    return replace(result, iterations=solve.iterations, residual=solve.residual)
 
 
 def finite_differences(problem: BilevelProblem, theta: Any, *, steps: int | None = None, eps: float = 1e-4,
@@ -390,7 +385,8 @@ def check_options(method: str, options: Mapping[str, Any], owner: str, problem: 
         "steps": lambda value: None if value is None else check_steps(value, "steps", owner),
         "truncate": lambda value: _truncate(value, _steps(problem, steps, owner), owner),
         "solver": lambda value: _solver(value, owner),
-        "iterations": lambda value: _iterations(value, owner),
+        "iterations": lambda value: None if value is None else _iterations(value, owner),
+        "rtol": lambda value: _rtol(value, owner),
         "eps": lambda value: _eps(value, owner),
         "w0": lambda value: problem.check_weights(value, "w0", owner),
         "w": lambda value: problem.check_weights(value, "w", owner),

@@ -24,7 +24,9 @@ class BilevelObjective:
     :class:`~interactive_hpo.Evaluation` whose ``user_attrs`` hold
     ``hypergradient`` (``{name: d loss / d ln(value)}``, what
     :class:`~interactive_hpo.HypergradientDescent` steps on), ``test_loss`` (the held-out part,
-    never used by any hypergradient), ``method`` and ``seconds``. Study it over its own
+    never used by any hypergradient), ``method`` and ``seconds``, and for the implicit method
+    ``residual``, the relative residual its linear solve stopped at (a
+    :class:`~interactive_hpo.gradient.ConvergenceWarning` says when that is above ``rtol``). Study it over its own
     :attr:`space`, whose hyperparameters are log ``Float`` s: a linear ``Float`` of the same name
     is read in its own units (``d loss / d value``), so the descent would step by a gradient off
     by the factor ``value``.
@@ -40,7 +42,7 @@ class BilevelObjective:
         "exact" (the minimizer does not depend on the start, only the time to reach it), off for
         unrolled methods (their start is part of what they differentiate).
     **options
-        Passed to the method (``steps``, ``truncate``, ``solver``, ``iterations``).
+        Passed to the method (``steps``, ``truncate``, ``solver``, ``rtol``, ``iterations``).
 
     Examples
     --------
@@ -48,7 +50,7 @@ class BilevelObjective:
     >>> objective = BilevelObjective(RidgeProblem())
     >>> result = objective({"alpha": 0.1})
     >>> sorted(result.user_attrs)
-    ['hypergradient', 'method', 'seconds', 'test_loss']
+    ['hypergradient', 'method', 'residual', 'seconds', 'test_loss']
     """
 
     direction = "minimize"
@@ -75,8 +77,10 @@ class BilevelObjective:
         with torch.no_grad():
             test_loss = float(self.problem.outer_loss(result.weights, "test"))
         gradient = {name: float(g) for name, g in zip(self.problem.names, result.gradient, strict=True)}
-        return Evaluation(result.value, {GRADIENT_ATTR: gradient, "test_loss": test_loss, "method": result.method,
-                                         "seconds": result.seconds})
+        attrs = {GRADIENT_ATTR: gradient, "test_loss": test_loss, "method": result.method, "seconds": result.seconds}
+        if result.residual is not None:  # the implicit method's solve: how far from solved it stopped
+            attrs["residual"] = result.residual
+        return Evaluation(result.value, attrs)
 
     def __repr__(self) -> str:
         return f"BilevelObjective({self.problem!r}, method={self.method!r})"
