@@ -117,14 +117,22 @@ class TakenConfigurations:
         The space whose configurations are counted (its :meth:`FiniteSpace.key`).
     """
 
-    #: Why an optimizer that proposes each configuration once has nothing left (its
-    #: ``exhausted_error`` says it after "nothing left to propose: ").
-    WHY_EXHAUSTED = ("every configuration of this space was evaluated, failed or is pending. Switch optimizer "
-                     "or enlarge the space.")
+    @staticmethod
+    def why_exhausted(repeats: bool) -> str:
+        """Why an optimizer that proposes each configuration once has nothing left (its
+        ``exhausted_error`` says it after "nothing left to propose: "), and the ways on; ``repeats``:
+        it takes ``allow_repeats=True``. A configuration a scheduler ran at a low budget is taken
+        (pruned), as in Bayesian optimization: queueing it evaluates it again."""
+        return ("every configuration of this space was evaluated, failed, pruned or is pending. Switch optimizer, "
+                "enlarge the space, queue one to evaluate again (study.enqueue(params))"
+                + (", or pass allow_repeats=True to evaluate configurations again." if repeats else "."))
 
     def __init__(self, finite: FiniteSpace):
         self.finite = finite
         self.told: set[tuple[int, ...]] = set()
+        # The keys of the points pending at the last look, by their bytes: each snapped and keyed
+        # once, not at every ask (asking a batch of 300 keyed 45,000 points, 9 s; review r469).
+        self._pending_keys: dict[bytes, tuple[int, ...]] = {}
 
     def tell(self, trial: Trial) -> None:
         """Count the configuration of a finished ``trial`` (not one cut short) as taken."""
@@ -134,8 +142,16 @@ class TakenConfigurations:
     def pending(self, points: Iterable[np.ndarray]) -> set[tuple[int, ...]]:
         """The keys of the configurations of ``points`` (pending, each of shape (d,)) not told:
         kept apart from :attr:`told`, as a union would copy every configuration told at each ask."""
-        return {self.finite.key(x) for x in points} - self.told
+        known, keys = self._pending_keys, {}
+        for x in points:
+            raw = np.asarray(x, dtype=float).tobytes()
+            keys[raw] = known[raw] if raw in known else self.finite.key(x)
+        self._pending_keys = keys  # those no longer pending are forgotten
+        return set(keys.values()) - self.told
 
     def all_taken(self, points: Iterable[np.ndarray]) -> bool:
         """Whether every configuration is told or among ``points`` (pending, each of shape (d,))."""
+        points = list(points)
+        if len(self.told) + len(points) < self.finite.size:  # too few to cover the rest, whatever they are
+            return False
         return len(self.told) + len(self.pending(points)) >= self.finite.size

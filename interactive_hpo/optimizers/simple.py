@@ -66,7 +66,7 @@ class RandomSearch(Optimizer, MultiObjective):
         finite = None if self.allow_repeats else FiniteSpace.of(space)
         self._taken_configurations = None if finite is None else TakenConfigurations(finite)
 
-    _why_exhausted = TakenConfigurations.WHY_EXHAUSTED
+    _why_exhausted = TakenConfigurations.why_exhausted(repeats=True)
 
     @property
     def exhausted(self) -> bool:
@@ -239,7 +239,7 @@ class SobolSearch(Optimizer, MultiObjective):
         return self._full() or self._next() >= MAX_SOBOL_POINTS
 
     def exhausted_error(self) -> SearchExhausted:
-        why = TakenConfigurations.WHY_EXHAUSTED if self._full() else \
+        why = TakenConfigurations.why_exhausted(repeats=False) if self._full() else \
             (f"its trials used the {MAX_SOBOL_POINTS:,} points of its Sobol sequence (a trial's recorded "
              "'sobol_index' names the last ones). Switch optimizer or start a study with another seed.")
         return SearchExhausted(f"{type(self).__name__} has nothing left to propose: {why}")

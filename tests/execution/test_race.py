@@ -126,7 +126,9 @@ def test_an_interrupt_of_your_evaluation_records_nothing_and_uses_no_budget():
 
 
 def test_a_lane_that_runs_out_stops_and_the_race_finishes():
-    race = Race(lambda p: p["k"], ["grid", "random"], n_trials=5, space=SearchSpace([Int("k", 0, 2)]), seed=0)
+    # Random search with repeats goes on past the three configurations; the grid lane stops there.
+    race = Race(lambda p: p["k"], {"grid": ("grid", {}), "random": ("random", {"allow_repeats": True})}, n_trials=5,
+                space=SearchSpace([Int("k", 0, 2)]), seed=0)
     race.run()
     assert [len(race.studies[n].trials) for n in ("grid", "random")] == [3, 5] and race.finished
 

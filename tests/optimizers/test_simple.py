@@ -158,6 +158,21 @@ def test_random_search_on_a_finite_space_keeps_its_distribution_and_allow_repeat
         RandomSearch(plain, allow_repeats="no")
 
 
+@pytest.mark.parametrize("method", ["random", "sobol"])
+def test_a_batch_on_a_finite_space_keys_each_pending_point_once(method, monkeypatch):
+    # Every ask keyed every pending point again (and `exhausted` twice more): asking 300 at once on
+    # 10,000 configurations took 9 s, 1,000 took 78 s (review r469); each point is keyed once now.
+    from interactive_hpo.optimizers.finite import FiniteSpace
+
+    calls = []
+    key = FiniteSpace.key
+    monkeypatch.setattr(FiniteSpace, "key", lambda self, x: calls.append(1) or key(self, x))
+    space = SearchSpace([Int(f"p{i}", 0, 9) for i in range(4)])
+    batch = Study(space, method, seed=0).ask_batch(200)
+    assert len({tuple(t.params.values()) for t in batch}) == 200
+    assert len(calls) < 3 * 200  # a draw, its check, its pending key: linear, not 200 * 200 / 2
+
+
 def test_random_search_draws_an_untaken_configuration_when_nearly_all_are_taken():
     # One configuration of 100 left, of log-uniform mass about 0.2 %: past UNTAKEN_SKIPS taken
     # draws, the one left is drawn, not a repeat; then the search is exhausted.

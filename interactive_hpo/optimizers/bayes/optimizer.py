@@ -186,8 +186,7 @@ class GaussianProcessBO(TrainingData, HeldFit, Snapshots, Optimizer, ModelBased,
         self._sources = WarmSources(sources)
         self._fits.fit = self._next = None
 
-    _why_exhausted = ("every configuration of this space was evaluated, failed or is pending. Switch optimizer, "
-                      "enlarge the space, or pass allow_repeats=True to evaluate configurations again.")
+    _why_exhausted = TakenConfigurations.why_exhausted(repeats=True)
 
     @property
     def exhausted(self) -> bool:

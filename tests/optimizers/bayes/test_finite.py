@@ -39,7 +39,7 @@ def test_every_configuration_once_then_the_study_stops_and_asking_says_why():
     assert len(study.trials) == 15 and len(set(keys(study))) == 15
     assert study.optimizer.exhausted and study.best_trial.params == {"a": 3, "k": "x"}
     with pytest.raises(SearchExhausted, match="nothing left to propose: every configuration of this space was "
-                                              "evaluated, failed or is pending.*allow_repeats=True"):
+                                              "evaluated, failed, pruned or is pending.*allow_repeats=True"):
         study.ask()
 
 
