@@ -20,7 +20,6 @@ import contextlib
 import errno
 import os
 import re
-import shutil
 import stat
 import uuid
 from collections.abc import Callable
@@ -106,15 +105,27 @@ def check_writable(path: str | os.PathLike[str], owner: str) -> None:
 def replace_file(path: str | os.PathLike[str], write: Callable[[Path], _T],
                  check: Callable[[], object] | None = None) -> _T:
     """Call ``write(temporary)`` on a new file beside ``path`` (a symlink's target: the link keeps
-    pointing at it) with its suffix, give it the permissions of the file there if any (a private
-    file stays private, a group's stays the group's), call ``check()`` (a last look at what is
-    there) and rename it into place; return what ``write`` returned. A failure anywhere removes
-    the temporary and re-raises: whatever was at ``path`` stays as it was."""
+    pointing at it) with its suffix, give it the permissions and group of the file there if any (a
+    private file stays private, a group's stays the group's), call ``check()`` (a last look at what
+    is there) and rename it into place; return what ``write`` returned. A failure anywhere removes
+    the temporary and re-raises: whatever was at ``path`` stays as it was.
+
+    Over a file that is there, the temporary is made, empty, with no more permission than that
+    file's before ``write`` opens it (which must take an existing file: "wb", not "xb"): a private
+    journal or export was world-readable while written, and a kill left such a copy (review r469)."""
     target, temporary = _beside(path)
     try:
+        kept: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:  # none there: a new file's permissions
+        kept = None
+    try:
+        if kept is not None:
+            os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, stat.S_IMODE(kept.st_mode)))
         result = write(temporary)
-        with contextlib.suppress(FileNotFoundError):  # none there: a new file's permissions
-            shutil.copymode(target, temporary)
+        if kept is not None:
+            os.chmod(temporary, stat.S_IMODE(kept.st_mode))  # the bits the umask took off too
+            with contextlib.suppress(OSError):  # only root or the owner in that group may: else the writer's
+                os.chown(temporary, -1, kept.st_gid)
         if check is not None:
             check()
         os.replace(temporary, target)

@@ -134,7 +134,8 @@ def replace_whole(path: Path, records: Sequence[Mapping[str, Any]], encode: Call
     opened: list[IO[bytes]] = []
 
     def write(temporary: Path) -> IO[bytes]:
-        fresh = open(temporary, "x+b", buffering=0)  # noqa: SIM115 - becomes the journal's handle, closed by its lock
+        # Made already, empty, when it replaces a file (replace_file); becomes the journal's handle, closed by its lock.
+        fresh = os.fdopen(os.open(temporary, os.O_RDWR | os.O_CREAT, 0o666), "r+b", buffering=0)
         opened.append(fresh)
         if fcntl is not None:  # locked before it has the journal's name: nobody reads it half-written
             fcntl.flock(fresh.fileno(), fcntl.LOCK_EX)
