@@ -125,6 +125,7 @@ class FidelityPanel:
         self.n_jobs = widgets.BoundedIntText(value=40, min=1, max=10_000, description="jobs",
                                              layout=widgets.Layout(width="10em"))
         self.simulate_button = widgets.Button(description="Simulate workers", icon="server",
+                                              layout=widgets.Layout(width="auto"),
                                               tooltip="run the scheduler and its counterpart on pretend workers "
                                                       "(real evaluations, simulated time)")
         self.simulate_button.on_click(errors.guard(lambda _: self.simulate()))

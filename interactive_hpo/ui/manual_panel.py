@@ -136,6 +136,7 @@ class ManualPanel:
         self.constraint_fields: dict[str, widgets.FloatText] = {}
         self._constraints = widgets.VBox([])
         self.record = widgets.Button(description="Record with these values", icon="pencil",
+                                     layout=widgets.Layout(width="auto"),
                                      tooltip="add these params with the values typed as a manual trial, without "
                                              "running the objective")
         self.record.add_class("ihpo-record")

@@ -149,12 +149,14 @@ class ParetoPanel:
         self.details = widgets.HTML("<i>Click a point to see its trial.</i>")
         self.details.add_class("ihpo-pareto-details")
         self.travel_button = widgets.Button(description="Show this step", icon="history", disabled=True,
+                                            layout=widgets.Layout(width="auto"),
                                             tooltip="show in the Model tab what the optimizer believed when it "
                                                     "proposed the selected trial")
         self.travel_button.on_click(guard(lambda _: self.travel()))
         self.reference_fields = [widgets.FloatText(description=name, layout=widgets.Layout(width="14em"))
                                  for name in names]
         self.set_button = widgets.Button(description="Use this reference", icon="check",
+                                         layout=widgets.Layout(width="auto"),
                                          tooltip="measure the hypervolume from the point typed here")
         self.set_button.on_click(guard(lambda _: self.set_reference([f.value for f in self.reference_fields])))
         self.infer_button = widgets.Button(description="Infer again", icon="refresh",

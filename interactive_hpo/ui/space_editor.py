@@ -280,7 +280,7 @@ class SpaceEditor:
         self.rows: list[ParameterRow] = []
         self._callbacks: list[Callable[[SearchSpace], Any]] = []
         self._rows_box = widgets.VBox([])
-        self.add = widgets.Button(description="Add parameter", icon="plus")
+        self.add = widgets.Button(description="Add parameter", icon="plus", layout=widgets.Layout(width="auto"))
         self.add.on_click(self.error_log.guard(lambda _: self.add_row()))
         self.message = widgets.HTML(value="")
         self.apply = widgets.Button(description="Apply", button_style="primary")

@@ -92,6 +92,7 @@ class WhatIfPanel:
         # One width for both columns, fitting the longest label ("lengthscales x" was cut; issue 25).
         fit_descriptions([self.acquisition, self.kernel, self.beta, self.xi, self.lengthscale])
         self.reset_button = widgets.Button(description="Back to current", icon="undo",
+                                           layout=widgets.Layout(width="auto"),
                                            tooltip="set every control to the optimizer's current settings")
         self.caption = widgets.HTML()
         self.note = widgets.HTML()  # what the panel leaves out for this optimizer
