@@ -118,7 +118,6 @@ class FidelityPanel:
         # Greyed out until a job is chosen: the list starts blank (options set after the Dropdown is built
         # choose nothing), and a click then only printed a refusal with its traceback atop the Lab.
         self.job.observe(errors.guard(lambda _: self._enable_overrides()), names="value")
-        self._enable_overrides()
         self.table = widgets.HTML()
         self.n_workers = widgets.BoundedIntText(value=4, min=1, max=64, description="workers",
                                                 layout=widgets.Layout(width="10em"))
@@ -143,6 +142,7 @@ class FidelityPanel:
         self._override: Callable[[int, str], Any] | None = None
         self._simulate: Callable[[int, int], dict[str, Schedule]] | None = None
         self._rows: list[dict[str, Any]] = []
+        self._enable_overrides()
         self._curves: list[Any] = []
         self._full_step: float | None = None
         self._direction = "minimize"
@@ -154,8 +154,12 @@ class FidelityPanel:
         return button
 
     def _enable_overrides(self) -> None:
-        for button in (self.promote_button, self.stop_button):
-            button.disabled = self.job.value is None
+        # Promote greyed out too once the chosen job's configuration was promoted (by the scheduler or
+        # you): a second click was refused "Config 7 already entered rung 1" (browser audit a470).
+        row = next((row for row in self._rows if row["number"] == self.job.value), None)
+        self.stop_button.disabled = self.job.value is None
+        self.promote_button.disabled = self.job.value is None or (
+            row is not None and "promote" in (row["scheduler"], row["human"]))
 
     # -- wiring -------------------------------------------------------------------------------------
     def on_override(self, callback: Callable[[int, str], Any]) -> None:
@@ -225,6 +229,7 @@ class FidelityPanel:
             chosen = self.job.value
             self.job.options = jobs
             self.job.value = chosen if chosen in [number for _, number in jobs] else None
+        self._enable_overrides()  # the chosen job's row may say it was promoted since
         self._draw()
 
     def _draw(self) -> None:

@@ -59,3 +59,23 @@ def test_the_curves_legend_covers_none_of_their_points():
     box = ax.get_legend().get_window_extent()
     assert len(points) > 20 and not any(box.contains(*pixel) for pixel in ax.transData.transform(points))
     assert box.y0 >= ax.get_window_extent().y1 - 1 and box.y1 <= ax.figure.bbox.y1  # above the Axes, on the figure
+
+
+def test_promote_is_greyed_out_once_the_chosen_jobs_configuration_was_promoted():
+    # A second Promote was refused "Config 7 already entered rung 1", and the refusal appeared
+    # atop the Lab, off screen (browser audit a470).
+    study = Study(LINE, "halving", seed=0, optimizer_settings={"min_budget": 1, "max_budget": 9})
+    study.run(bowl, n_trials=9, progress=False)
+    panel = FidelityPanel(ErrorLog())
+    panel.on_override(lambda number, action: study.promote(number))
+    panel.update(fidelity_records(study))
+    rows = {row["number"]: row for row in fidelity_records(study).rows}
+    stopped = next(n for n, row in rows.items() if row["scheduler"] == "stop")
+    panel.job.value = stopped
+    assert not panel.promote_button.disabled
+    panel.promote_button.click()  # you promote what the scheduler stopped
+    panel.update(fidelity_records(study))  # what the Lab does when the study changes
+    assert panel.job.value == stopped and panel.promote_button.disabled and not panel.stop_button.disabled
+    promoted = next(n for n, row in rows.items() if row["scheduler"] == "promote")
+    panel.job.value = promoted
+    assert panel.promote_button.disabled
