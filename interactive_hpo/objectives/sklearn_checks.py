@@ -203,7 +203,8 @@ def make_scorer(estimator: Any, scoring: Any, owner: str, space: SearchSpace | N
                    "several off, use HPOSearchCV(scoring=[...])." if several else None)
     elif scoring is None and not callable(getattr(estimator, "score", None)):
         raise fail(name, owner, rule, scoring,
-                   hint=f"{type(estimator).__name__} has no `score` method; pass a scorer name such as 'accuracy'.")
+                   hint=f"{type(estimator).__name__} has no `score` method; pass a scorer name such as 'accuracy', "
+                        "or, fitted without y, a callable scoring(estimator, X, y=None) (a scorer name needs y).")
     else:
         try:
             scorer = check_scoring(estimator, scoring=scoring)

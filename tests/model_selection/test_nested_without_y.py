@@ -119,3 +119,13 @@ def test_failed_trials_warn_naming_the_outer_fold():
     with pytest.warns(FitFailedWarning, match="^1 of 3 trials of HPOSearchCV failed"):
         HPOSearchCV(DecisionTreeClassifier(random_state=0), space, **GRID, cv=2, scoring=score,
                     seed=0).fit(iris_X, iris_y)
+
+
+def test_an_estimator_without_score_or_y_is_pointed_to_a_callable_scoring():
+    # The hint said "pass a scorer name such as 'accuracy'", which without y is refused in turn (r469).
+    from sklearn.ensemble import IsolationForest
+
+    with pytest.raises(InvalidParameterError, match=re.escape("or, fitted without y, a callable scoring(estimator, "
+                                                              "X, y=None)")):
+        nested_cv(IsolationForest(random_state=0), SearchSpace([Int("n_estimators", 5, 10)]), X=X, y=None,
+                  optimizer="grid", n_trials=2, outer=KFold(2), inner=KFold(2), seed=0)
