@@ -5,13 +5,14 @@
   (``ModelBased``, ``ModelPerObjective``, ``Scheduler``, ``PopulationMethod``, ``MultiObjective``,
   ``WarmStartable``, ``LearnsFromForeignTrials``, ``ReissuesWaitingStep``, ``NeedsReportedGradients``);
   ``registry``: optimizers by name; ``recorded``: whether one is built from a journal's settings;
-  ``finite``: the configurations of a small all-discrete space; ``waiting``: the error of an
+  ``finite``: the configurations of a small all-discrete space, and those trials took; ``waiting``: the error of an
   optimizer that waits for the trials it asked (and another study's).
 - ``feasibility``: Deb's feasibility rules, how the optimizers that rank trials rank those of a
   constrained study; ``warm_start``: related studies' trials as an optimizer sees them
   (:class:`~interactive_hpo.optimizers.warm_start.Source`); ``failures``: which failed trials a
   Gaussian process learns from (one rule for Bayesian optimization and the analyses).
-- ``simple``: grid, random and scrambled-Sobol search; ``hypergradient``: gradient steps on
+- ``simple``: grid and random search; ``sobol``: scrambled-Sobol search and the sequence the
+  Bayesian optimizer's initial design reads; ``hypergradient``: gradient steps on
   hyperparameters from reported hypergradients.
 - ``bayes/``: Gaussian-process Bayesian optimization (BoTorch); imported when used.
 - ``population/``: genetic algorithm, differential evolution, CMA-ES, NSGA-II.

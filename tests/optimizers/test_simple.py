@@ -18,8 +18,8 @@ from interactive_hpo import (
     SobolSearch,
     Study,
 )
-from interactive_hpo.optimizers import simple
-from interactive_hpo.optimizers.simple import SobolSequence
+from interactive_hpo.optimizers import sobol
+from interactive_hpo.optimizers.sobol import SobolSequence
 from interactive_hpo.trial import USER_INTERRUPT
 
 
@@ -231,7 +231,7 @@ def test_sobol_is_exhausted_when_a_recorded_position_used_the_last_point_of_its_
     # A Sobol trial's record is trusted (a journal edited by hand can name any position that decodes
     # to its configuration): before, the ask after the last point (2**30 - 1) failed inside scipy, on
     # every load. Here the sequence ends at 8 points: scipy skips to 2**30 in about 3 s a point.
-    monkeypatch.setattr(simple, "MAX_SOBOL_POINTS", 8)
+    monkeypatch.setattr(sobol, "MAX_SOBOL_POINTS", 8)
     space = SearchSpace([Float("x", 0, 1), Int("i", 0, 2)])
     study = Study(space, "sobol", seed=0)
     sequence = SobolSequence(space.dim, study.optimizer.seed)
@@ -287,7 +287,7 @@ def test_an_imported_or_carried_untaken_sobol_trial_is_not_counted_as_from_elsew
     # Review r375: drawn among the untaken configurations it took no point of the sequence; live it
     # is the search's own, but imported (from_optuna) it counted as another's and could shift the
     # window of points the next ask walks.
-    from interactive_hpo.optimizers.simple import UNTAKEN_KEY
+    from interactive_hpo.optimizers.sobol import UNTAKEN_KEY
 
     space = SearchSpace([Int("a", 0, 3), Categorical("c", ["u", "v", "w"])])
     study = Study(space, "sobol", seed=0)

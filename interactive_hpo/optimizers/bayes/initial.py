@@ -25,7 +25,7 @@ from ...space import SearchSpace
 from ...trial import Trial
 from ..base import Suggestion
 from ..finite import FiniteSpace
-from ..simple import MAX_SOBOL_POINTS, UNTAKEN_SKIPS, SobolSequence
+from ..sobol import MAX_SOBOL_POINTS, UNTAKEN_SKIPS, SobolSequence
 from .search import repeats
 from .transfer import WarmSources
 
@@ -76,7 +76,7 @@ class InitialDesign:
               taken: set[tuple[int, ...]] | np.ndarray | None) -> Suggestion:
         """The next point, not yet marked used: a source's best point not asked yet, or asked and
         cut short (whose configuration is not taken), else the next Sobol point whose configuration is not taken;
-        after :data:`~interactive_hpo.optimizers.simple.UNTAKEN_SKIPS` taken ones (as ``"sobol"``
+        after :data:`~interactive_hpo.optimizers.sobol.UNTAKEN_SKIPS` taken ones (as ``"sobol"``
         does), on a finite space a random untaken configuration (drawn from ``rng``), on another
         the next Sobol point anyway.
 
