@@ -66,6 +66,9 @@ class Standing:
     hypervolume : float
         Several objectives: the hypervolume of the lane's feasible trials within the budget,
         from the race's reference point (NaN before any trial); NaN for one objective.
+    n_failed : int
+        Of the :attr:`n_trials` used, how many FAILED (their objective raised): they use the
+        budget and reach nothing.
     """
 
     rank: int
@@ -74,6 +77,7 @@ class Standing:
     reached_at: int
     n_trials: int
     hypervolume: float = math.nan
+    n_failed: int = 0
 
     @property
     def score(self) -> float:
@@ -261,11 +265,15 @@ class Race:
             reached = int(np.argmax(curve == score)) + 1 if scored else 0
             rows.append((name, score, reached, len(curve)))
         rows.sort(key=lambda r: (math.isnan(r[1]), order.to_loss(r[1]) if not math.isnan(r[1]) else 0.0, r[2]))
-        if self.goals.multi:
-            return [Standing(rank, name, math.nan, reached, used, hypervolume=score)
-                    for rank, (name, score, reached, used) in enumerate(rows, start=1)]
-        return [Standing(rank, name, score, reached, used) for rank, (name, score, reached, used) in
-                enumerate(rows, start=1)]
+        multi = self.goals.multi
+        return [Standing(rank, name, math.nan if multi else score, reached, used,
+                         hypervolume=score if multi else math.nan, n_failed=self._failed(name))
+                for rank, (name, score, reached, used) in enumerate(rows, start=1)]
+
+    def _failed(self, name: str) -> int:
+        """How many of lane ``name``'s counted trials FAILED."""
+        trials = self.studies[name].state.trials
+        return sum(trials[number].state is TrialState.FAILED for number in self._counted(name))
 
     def _counted(self, name: str) -> np.ndarray:
         """Numbers of lane ``name``'s trials that use its budget, shape (k,), k <= n_trials: the first
