@@ -78,7 +78,7 @@ class RaceApp:
         self.round_button = widgets.Button(description="Round", icon="step-forward",
                                            tooltip="one trial for every optimizer lane")
         self.round_button.add_class("ihpo-race-round")
-        self.run_button = widgets.Button(description="Run to the end", icon="play",
+        self.run_button = widgets.Button(description="Run to the end", icon="play", layout=widgets.Layout(width="auto"),
                                          tooltip="rounds until every lane used its budget")
         self.run_button.add_class("ihpo-race-run")
         self.stop_button = widgets.Button(description="Stop", icon="stop", disabled=True,
