@@ -110,6 +110,10 @@ class RidgeProblem(_LinearModel):
         A, b = self.normal_equations(torch.as_tensor(self.check_theta(theta, "solve", THETA_SLACK)))
         return torch.linalg.solve(A, b)
 
+    def hessian(self, w: torch.Tensor, theta: torch.Tensor) -> torch.Tensor:
+        """``X^T X / n + diag(lambda)``, shape (d, d): the training loss is quadratic, so ``w`` does not matter."""
+        return self.normal_equations(theta)[0]
+
     def normal_equations(self, theta: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``A`` of shape (d, d) and ``b`` of shape (d,) with ``A w* = b``."""
         X, y = self.split.X_train, self.split.y_train
