@@ -154,6 +154,22 @@ def test_logistic_newton_solve_converges_where_lbfgs_stalls():
 
 
 @pytest.mark.filterwarnings("ignore::interactive_hpo.gradient.ConvergenceWarning")  # the counts are meant short
+def test_newton_stops_once_float64_cannot_tell_a_decrease(monkeypatch):
+    """With the gradient tolerance out of reach (as the gradient's rounding floor put it at one
+    step of notebook 10's descent: 1.7e-11), Newton ran all its 50 steps, each a line search on
+    rounding noise (1.3 s there); the Newton decrement ends it where float64 can tell no decrease."""
+    problem = LogisticProblem("breast_cancer", per_feature=True)
+    theta = np.random.default_rng(0).uniform(np.log(problem.low), np.log(problem.high))
+    reference = problem.solve(theta)
+    monkeypatch.setattr(problem, "_GRADIENT_TOLERANCE", 0.0)
+    hessians = []
+    hessian = problem.hessian
+    monkeypatch.setattr(problem, "hessian", lambda w, t: hessians.append(1) or hessian(w, t))
+    w = problem.solve(theta)
+    assert len(hessians) <= 20  # before: 50
+    assert torch.linalg.vector_norm(w - reference) <= 1e-8 * torch.linalg.vector_norm(reference)
+
+
 def test_implicit_error_shrinks_as_its_iterations_grow(logistic):
     theta = theta_of(logistic, 1e-3)
     w = logistic.solve(theta)
