@@ -60,7 +60,8 @@ class Hypergradient:
         The trained weights (for warm starts and test losses).
     stored_bytes : int
         What the derivative had to keep in memory: the tensors saved for the backward pass
-        (reverse mode), the tangents (forward mode), the solver's vectors (implicit).
+        (reverse mode), the tangents (forward mode), the solver's vectors and its preconditioner's
+        Cholesky factor, ``8 p^2`` bytes, if it had one (implicit).
     seconds : float
         Wall time of the whole computation, training included.
     iterations : int or None
@@ -215,10 +216,11 @@ def forward_mode(problem: BilevelProblem, theta: Any, steps: int | None = None, 
 
 @contextmanager
 def _implicit_system(problem: BilevelProblem, theta: torch.Tensor, w: torch.Tensor, solver: str,
-                     precondition: bool = False) -> Iterator[tuple[Iterator[tuple[torch.Tensor, float]], HVP]]:
+                     precondition: bool = False) -> Iterator[tuple[Iterator[tuple[torch.Tensor, float]], HVP, int]]:
     """The iterates of ``solver`` on ``H v = dE/dw`` at the minimizer ``w`` (:func:`solvers.iterates`),
-    and the map from a solution ``v`` to its hypergradient, ``-(d^2 L / dtheta dw) v``.
-    ``precondition``: conjugate gradient with :meth:`BilevelProblem.hessian` (:func:`solvers.preconditioner`).
+    the map from a solution ``v`` to its hypergradient, ``-(d^2 L / dtheta dw) v``, and the bytes
+    the solve holds: a few vectors, and with ``precondition`` the Cholesky factor of
+    :meth:`BilevelProblem.hessian` if used (:func:`solvers.preconditioner`).
 
     The training loss's gradient is built once with its graph kept: each Hessian-vector product
     (and the mixed derivative at the end) is one backward pass through it, where a
@@ -240,14 +242,14 @@ def _implicit_system(problem: BilevelProblem, theta: torch.Tensor, w: torch.Tens
             precondition and solver == "cg") else None
         steps = iterates(solver, lambda v: backward(v, w), g, lambda: problem.learning_rate(theta.detach()), factored)
         # -d/dtheta of (dL/dw . v) with w and v held fixed: the mixed second derivative times v.
-        yield steps, lambda v: -backward(v, theta)
+        yield steps, lambda v: -backward(v, theta), 4 * g.nbytes + (0 if factored is None else g.nbytes * len(g))
 
 
 def implicit_path(problem: BilevelProblem, theta: torch.Tensor, w: torch.Tensor, solver: str,
                   counts: Sequence[int]) -> list[torch.Tensor]:
     """The implicit hypergradient at the minimizer ``w`` after exactly each of ``counts`` iterations
     of ``solver`` (no tolerance), from one run of it to the largest (the error study's)."""
-    with _implicit_system(problem, theta, w, solver) as (steps, hypergradient_of):
+    with _implicit_system(problem, theta, w, solver) as (steps, hypergradient_of, _):
         return [hypergradient_of(v) for v in at_counts(steps, counts)]
 
 
@@ -291,11 +293,11 @@ def implicit(problem: BilevelProblem, theta: Any, *, solver: str = "cg", rtol: f
     given = problem.check_weights(w, "w", "implicit")
     check_solvable(problem, "implicit")  # with a w given too: its learning rate read as 0
     w = problem.solve(theta_t, problem.start(w0, "implicit")) if given is None else given
-    with _implicit_system(problem, theta_t, w, solver, precondition) as (steps, hypergradient_of):
+    with _implicit_system(problem, theta_t, w, solver, precondition) as (steps, hypergradient_of, held):
         solve = to_tolerance(steps, rtol, cap)
         gradient = hypergradient_of(solve.v)
     warn_if_short(solve, solver, rtol, cap)
-    result = _result(problem, w, gradient, f"implicit-{solver}", 4 * w.nbytes, started)
+    result = _result(problem, w, gradient, f"implicit-{solver}", held, started)
     return replace(result, iterations=solve.iterations, residual=solve.residual)
 
 

@@ -106,6 +106,9 @@ def test_a_preconditioned_ridge_hypergradient_is_the_closed_form_to_rounding():
     exact = exact_ridge(problem, theta).gradient
     result = implicit(problem, theta)
     assert result.iterations == 1 and np.linalg.norm(result.gradient - exact) < 1e-10 * np.linalg.norm(exact)
+    # What it held: four vectors and the Cholesky factor, (65, 65), plain conjugate gradient the vectors only.
+    assert result.stored_bytes == 8 * (4 * 65 + 65 * 65)
+    assert implicit(problem, theta, precondition=False).stored_bytes == 8 * 4 * 65
 
 
 class _NoClosedForm(RidgeProblem):
