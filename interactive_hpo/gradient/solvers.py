@@ -35,8 +35,9 @@ RTOL = 1e-6
 ITERATIONS_PER_WEIGHT = 10
 
 #: The most weights for which ``implicit`` factors a closed-form Hessian (:meth:`BilevelProblem.hessian`)
-#: to precondition conjugate gradient: the (p, p) matrix takes ``8 p^2`` bytes (32 MB here) and its
-#: Cholesky factorization ``p^3 / 3`` multiplications (5 ms at digits' 650 weights, about 0.15 s here).
+#: to precondition conjugate gradient: the (p, p) matrix takes ``8 p^2`` bytes and its Cholesky
+#: factorization ``p^3 / 3`` multiplications: 5 ms at digits' 650 weights, so at this cap 32 MB and,
+#: by the cube law, about 0.15 s, against 0.5-1 ms per Hessian-vector product at 650 already.
 MAX_DIRECT_WEIGHTS = 2000
 
 #: Solver name -> its name in a message.
