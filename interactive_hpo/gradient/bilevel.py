@@ -162,8 +162,13 @@ class BilevelProblem:
         return np.log([values[key] for key in self.names])
 
     def params(self, theta: Sequence[float] | np.ndarray) -> dict[str, float]:
-        """The hyperparameters ``exp(theta)`` by name; ``theta`` has shape (h,)."""
-        return {name: float(np.exp(t)) for name, t in zip(self.names, self.check_theta(theta), strict=True)}
+        """The hyperparameters ``exp(theta)`` by name, clipped into their bounds; ``theta`` has shape (h,).
+
+        Clipped because ``check_theta`` lets rounding through: ``exp(ln 10)`` is 10.000000000000002,
+        which :attr:`space` (and so :meth:`theta` and a study) refused as above the bound 10.
+        """
+        values = np.clip(np.exp(self.check_theta(theta)), self.low, self.high)
+        return {name: float(value) for name, value in zip(self.names, values, strict=True)}
 
     def check_theta(self, theta: Any, owner: str = "BilevelProblem", slack: float = _ROUNDING) -> np.ndarray:
         """``theta`` as a float array of shape (h,) inside the log bounds ``[ln low, ln high]``
@@ -212,6 +217,14 @@ class BilevelProblem:
     def init_weights(self) -> torch.Tensor:
         """The starting weights of every training run, shape (p,); fixed by the problem's seed."""
         return torch.zeros(self.n_weights, dtype=torch.float64)
+
+    def hessian(self, w: torch.Tensor, theta: torch.Tensor) -> torch.Tensor | None:
+        """The training loss's Hessian in ``w``, shape (p, p), in closed form, or None (this default)
+        where a problem has none. ``implicit`` factors it to precondition its conjugate gradient
+        (one step instead of thousands on an ill-conditioned Hessian); without it, plain
+        conjugate gradient on Hessian-vector products gives the same hypergradient, more slowly.
+        """
+        return None
 
     def learning_rate(self, theta: torch.Tensor) -> torch.Tensor:
         """Step size of the inner gradient descent (a 0-d tensor, differentiable in ``theta``).

@@ -108,8 +108,10 @@ CASES = [
     (lambda: BilevelObjective(MLP, "implicit"), "`method` of BilevelObjective must be 'reverse' or 'forward' for "
                                                 "this problem; got 'implicit'. ['learning_rate'] act through"),
     (lambda: BilevelObjective(RIDGE, "implicit", w=None), "`options` of BilevelObjective must be keywords of method "
-                                                          "'implicit' among ['solver', 'rtol', 'iterations']; "
-                                                          "got 'w'."),
+                                                          "'implicit' among ['solver', 'rtol', 'iterations', "
+                                                          "'precondition']; got 'w'."),
+    (lambda: implicit(RIDGE, [0.0], precondition="no"), "`precondition` of implicit must be a bool; got 'no'."),
+    (lambda: BilevelObjective(RIDGE, precondition=0), "`precondition` of BilevelObjective must be a bool; got 0."),
     (lambda: BilevelObjective(RIDGE, warm_start="yes"), "`warm_start` of BilevelObjective must be a bool; got 'yes'."),
     (lambda: RIDGE.theta({"alpha": 100.0}), "`alpha` of the search space must be a finite real number "
                                             "in [0.0001, 10.0]; got 100.0."),

@@ -176,3 +176,15 @@ def test_a_loss_that_starts_below_zero_diverges_too():
     with pytest.warns(RuntimeWarning, match=r"diverged at step \d+ of 40 .*rose over 1e\+06 times the size"):
         run = online_learning_rate(Shifted(), learning_rate=1.0, beta=0.0, steps=40)
     assert len(run.steps) < 40
+
+
+@pytest.mark.parametrize("bound", ["low", "high"])
+def test_params_at_a_bound_go_back_into_the_objective(bound):
+    """``exp(ln 10)`` is 10.000000000000002: params(theta) at the upper bound was refused by the
+    space it came from (h464: InvalidParameterError on alpha)."""
+    problem = RidgeProblem()
+    value = getattr(problem, bound)[0]
+    params = problem.params(np.log(getattr(problem, bound)))
+    assert problem.low[0] <= params["alpha"] <= problem.high[0] and params["alpha"] == pytest.approx(value, rel=1e-12)
+    result = BilevelObjective(problem)(params)
+    assert result.value == pytest.approx(exact_ridge(problem, np.log([value])).value)
