@@ -50,7 +50,7 @@ def test_hypergradient_says_it_steps_only_on_the_gradients_the_objective_reports
     shown = panel.widget.children[1].children[0].value
     assert "user_attrs['hypergradient']" in shown and "every Step evaluates its start again" in shown
     panel.choice.value = "random"
-    assert all("hypergradient" not in getattr(field, "value", "") for field in panel.widget.children[1].children)
+    assert all("hypergradient" not in str(getattr(field, "value", "")) for field in panel.widget.children[1].children)
 
 
 def test_none_typed_in_an_optional_setting_is_none_not_the_string():
