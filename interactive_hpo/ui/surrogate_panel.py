@@ -44,8 +44,10 @@ from ..space import SearchSpace
 from ..views import History, SurrogateView
 from ._checks import check_callback, check_history, check_sources, check_space, check_text, check_unit_point, error_log
 from .click_positions import checked_positions
+from .drawn_when_shown import DrawnOnRead, DrawnWhenShown
 from .errors import ErrorLog
 from .figures import PANEL_INCHES, LiveFigure
+from .gp_overlays import fitted_on_warped, show_teaching
 from .labels import ONE_LINE, wrapping_row
 from .map_key import MapKey
 from .map_readout import MapReadout
@@ -60,14 +62,7 @@ SEEN = "as the GP sees it"  #: the titles of maps in the GP's units (with "(warp
 AS_SEEN = f"{SEEN} (warped)"  #: the model's units with that box ticked: not the objective's
 
 
-def _warped(view: Any) -> bool:
-    """Whether ``view`` is a GP's belief fitted on warped values (``output_warp``, ``bayes.warping``)."""
-    from ..optimizers.bayes import GPSurrogateView  # a view exists: torch is loaded
-
-    return isinstance(view, GPSurrogateView) and view.warp.kind != "none"
-
-
-class SurrogatePanel:
+class SurrogatePanel(DrawnOnRead):
     """Live figures of a surrogate's belief over a search space.
 
     Parameters
@@ -119,10 +114,11 @@ class SurrogatePanel:
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
         self._last: tuple[Any, History, np.ndarray | None, str, str, bool, str, int | None] | None = None
         self._kept = False  # a model was drawn: the figure and its controls keep their place from then on
+        self._due = False  # _last is not drawn yet: computed when the figure is drawn (DrawnWhenShown)
         self.slice = SliceControls(space, self.errors, self.redraw)
         self.anchors, self.follow_best, self.slice_note = self.slice.anchors, self.slice.follow_best, self.slice.note
         self.x_choice, self.y_choice = self.slice.x_choice, self.slice.y_choice
-        self.curve = self.maps = None
+        self._curve = self._maps = None
         self.teach = {name: widgets.Checkbox(value=False, description=label, indent=False,
                                              layout=widgets.Layout(width="auto"))
                       for name, label in (("terms", "acquisition terms"), ("posterior", "posterior samples"),
@@ -138,15 +134,15 @@ class SurrogatePanel:
         self._key = MapKey()
         self.key = self._key.widget
         if space.dim == 1:
-            self.figure = LiveFigure((7.5, 4.6), errors=self.errors)
+            self.figure = DrawnWhenShown((7.5, 4.6), self._draw, errors=self.errors)
             ax, acquisition_ax = self.figure.fig.subplots(2, 1, sharex=True, height_ratios=(2, 1))
-            self.curve = SurrogateCurve(ax, acquisition_ax, legend_above=True)
+            self._curve = SurrogateCurve(ax, acquisition_ax, legend_above=True)
             controls: list[Any] = [wrapping_row([widgets.HTML("teach:"), *self.teach.values(), self.as_seen])]
         else:
             # As wide as a tab shows whole (PANEL_INCHES). Axes labelled once, on the first map,
             # and 1 px pads leave each map 231 px wide (issue 25: "about 250 px").
-            self.figure = LiveFigure((PANEL_INCHES, 3.3), w_pad=0.01, wspace=0.0, errors=self.errors)
-            self.maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharex=True, sharey=True))
+            self.figure = DrawnWhenShown((PANEL_INCHES, 3.3), self._draw, w_pad=0.01, wspace=0.0, errors=self.errors)
+            self._maps = SurrogateMaps(self.figure.fig.subplots(1, 3, sharex=True, sharey=True))
             # In a conditional space the slice note and the absent trials' note come and go with
             # the step and the slider: one line kept for the two (elsewhere neither ever shows).
             notes = widgets.Box([self.slice_note, self.absent], layout=widgets.Layout(
@@ -157,14 +153,14 @@ class SurrogatePanel:
         self.controls = widgets.VBox(controls)
         self.figure.on_click(self.errors.guard(self._on_press))  # plain clicks only: a zoom evaluates nothing
         #: The values under the mouse on the maps (None for the 1-D curve, whose axes are values).
-        self.readout: MapReadout | None = None
-        if self.maps is not None:
-            self.readout = MapReadout(space, self._params_under)
-            self.figure.on_motion(self.errors.guard(self.readout.on_motion))
-            self.figure.on_leave(self.errors.guard(self.readout.on_leave))
+        self._readout: MapReadout | None = None
+        if self._maps is not None:
+            self._readout = MapReadout(space, self._params_under)
+            self.figure.on_motion(self.errors.guard(self._readout.on_motion))
+            self.figure.on_leave(self.errors.guard(self._readout.on_leave))
         # A log of its own is shown here: a click's error went to a log nobody displayed.
         own_log = [self.errors.view] if errors is None else []
-        readout = [] if self.readout is None else [self.readout.widget]
+        readout = [] if self._readout is None else [self._readout.widget]
         self.widget = widgets.VBox([self.message, self.trust, self.controls, *own_log, self.figure.widget, *readout,
                                     self.why])
         self.widget.add_class("ihpo-surrogate")
@@ -206,9 +202,9 @@ class SurrogatePanel:
                               np.array([[name in p for name in names] for p in r.params]).reshape(-1, len(names)),
                               np.asarray(r.losses, dtype=float)) for r in records]
         if records:
-            axes = [self.curve.ax] if self.curve is not None else self.maps.axes if self.maps is not None else []
-            self.sources = SourcePoints(axes, [r.name for r in records], legend=self.maps is not None,
-                                        kind="warm start" if self.curve is None else "warm start, range matched")
+            axes = [self._curve.ax] if self._curve is not None else self._maps.axes if self._maps is not None else []
+            self.sources = SourcePoints(axes, [r.name for r in records], legend=self._maps is not None,
+                                        kind="warm start" if self._curve is None else "warm start, range matched")
 
     def _draw_sources(self, axes: Sequence[Any], at: np.ndarray, fixed: list[int],
                       values: Callable[[np.ndarray], Any] | None) -> None:
@@ -236,7 +232,9 @@ class SurrogatePanel:
         how the model did not choose the proposal (``ShownBelief.chosen``), said under "Why this
         point?" instead of the acquisition's reasons; ``step``: the past step shown (None: the
         present), whose proposal the star is. Yours are gold stars, failed trials crosses.
-        Checked before anything is kept: a note of None reached the widget, refused in traitlets' words."""
+        Checked before anything is kept: a note of None reached the widget, refused in traitlets' words.
+        While the figure is hidden (another tab chosen) only the message and the sliders follow: the
+        rest is computed once, when it is shown or read (:class:`~.drawn_when_shown.DrawnOnRead`)."""
         owner = "SurrogatePanel.update"
         if view is not None and not isinstance(view, SurrogateView):
             raise fail("view", owner, "None or a model's SurrogateView (study.surrogate())", view)
@@ -253,30 +251,40 @@ class SurrogatePanel:
         self.slice.settle()  # the best trial may lack a parameter on an axis: its parent's slider moves
         # Each widget is set once, to its final value (each change reaches the browser as it is made).
         self._kept = self._kept or view is not None
-        for shown in (self.figure.widget, self.controls, *([] if self.readout is None else [self.readout.widget])):
+        for shown in (self.figure.widget, self.controls, *([] if self._readout is None else [self._readout.widget])):
             shown.layout.display = None if self._kept else "none"
         self._enable(view is not None)
+        self.message.value = note if view is not None else f"<i>{unavailable}</i>"  # read from code too (notebook 13)
+        # The maps (seconds of qLogNEHVI for "ehvi", audit a470) are computed when drawn: not while hidden.
+        self._due = True
+        if self._kept:
+            self.figure.redraw()
+        else:  # no figure on screen: the lines under it alone
+            self._draw()
+
+    def _draw(self) -> None:
+        """Compute and draw what the last :meth:`update` gave, unless it is drawn already."""
+        if not self._due or self._last is None:
+            return
+        self._due = False
+        view, history, proposal, unavailable, _, any_feasible, chosen, step = self._last
         self.figure.blank(unavailable if view is None else None)  # a click on a blank figure evaluates nothing
         if view is None:
-            if self.readout is not None:
-                self.readout.clear()
-            self.message.value = f"<i>{unavailable}</i>"
+            if self._readout is not None:
+                self._readout.clear()
             self._why.clear()
             self._key.show()
             self._show_absent("")
             self._show_trust({})
-            if self._kept:
-                self.figure.redraw()
             return
         self._why.explain(view, proposal, self.space, chosen)
-        self.message.value = note
         self._show_trust(view.hyperparameters.source_weights)
         complete = np.isfinite(history.values)
         X, values = history.X[complete], history.values[complete]
         yours = history.sources[complete] == "manual"
         # The failed trials' points the model was fitted on (red crosses), if its view says (SurrogateView).
         failed = getattr(view, "failed", np.empty((0, self.space.dim)))
-        warped = _warped(view)
+        warped = fitted_on_warped(view)
         if self.as_seen.value:
             view, values = view.model_units(), view.to_model_units(values)
         # The sources' losses in the curve's units (as the study's values, each source's range matched
@@ -290,17 +298,17 @@ class SurrogatePanel:
         at = self.space.to_unit(self.anchor())
         fixed = [i for i, name in enumerate(self.space.names) if name not in self.pair]
         alpha = slice_alpha(X, at, fixed)
-        if self.curve is not None:
+        if self._curve is not None:
             grid = self.space.slice1d(self.pair[0], resolution=CURVE_RESOLUTION)
             marker = None if proposal is None else float(axis_positions(grid.axis, proposal[:1])[0])
-            self.curve.update(grid.axis, view.predict(grid.points), observed_x=axis_positions(grid.axis, X[:, 0]),
+            self._curve.update(grid.axis, view.predict(grid.points), observed_x=axis_positions(grid.axis, X[:, 0]),
                               observed_y=values, observed_alpha=alpha, proposal=marker, any_feasible=any_feasible,
                               manual=yours, failed_x=axis_positions(grid.axis, failed[:, 0]))
             self._draw_sources([grid.axis], at, fixed,
                                as_values if seen is None else lambda losses: seen(as_values(losses)))
-            self._teach(self.curve, view, grid)
-            self.curve.ax.set_ylabel(AS_SEEN if self.as_seen.value else "objective")  # whose units they are
-        elif self.maps is not None:
+            show_teaching(self._curve, view, grid, {name: box.value for name, box in self.teach.items()})
+            self._curve.ax.set_ylabel(AS_SEEN if self.as_seen.value else "objective")  # whose units they are
+        elif self._maps is not None:
             x_name, y_name = self.pair
             surface = self.space.slice2d(x_name, y_name, at=self.anchor(), resolution=MAP_RESOLUTION)
             ix, iy = self.space.names.index(x_name), self.space.names.index(y_name)
@@ -326,12 +334,12 @@ class SurrogatePanel:
                                        axis_positions(surface.y_axis, failed[:, iy])]).reshape(-1, 2)
             # Warped, the std as the GP sees it whatever the mean's units (WARPED_STD says why).
             belief = view.predict(surface.points.reshape(-1, d), std_units="model" if warped else None)
-            self.maps.update(surface, belief, observed=on_axes,
+            self._maps.update(surface, belief, observed=on_axes,
                              observed_alpha=alpha[kept], proposal=star, direction=history.direction,
                              any_feasible=any_feasible, warped_std=warped, manual=yours[kept], failed=crosses,
                              failed_alpha=slice_alpha(failed, at, fixed), proposal_alpha=star_alpha)
             # After the maps' update: the line is read again where the pointer rests, on their new axes.
-            cast(MapReadout, self.readout).show(surface, belief, (self.pair[0], self.pair[1]), self.maps.axes,
+            cast(MapReadout, self._readout).show(surface, belief, (self.pair[0], self.pair[1]), self._maps.axes,
                                                 # "median" under a warp, as the map's title (SurrogatePrediction)
                                                 (f"{belief.centre} (as the GP sees it)" if self.as_seen.value
                                                  else belief.centre,
@@ -341,11 +349,10 @@ class SurrogatePanel:
             self._draw_sources([surface.x_axis, surface.y_axis], at, fixed, None)
             # A map in the GP's units says so (the std's title said "epistemic" alone); set_text,
             # as set_title would reset the pad that clears the star.
-            for ax, shown, seen_here in zip(self.maps.axes[:2], ("mean", "std"),
+            for ax, shown, seen_here in zip(self._maps.axes[:2], ("mean", "std"),
                                             (self.as_seen.value, self.as_seen.value or warped), strict=True):
                 if seen_here:
                     ax.title.set_text(f"{shown}, {SEEN}")
-        self.figure.redraw()
 
     def _enable(self, enabled: bool) -> None:
         """The controls usable (a model drawn) or disabled (none: they would change nothing)."""
@@ -358,16 +365,6 @@ class SurrogatePanel:
         words = trust_words(weights)
         self.trust.value = html.escape(words).replace("\n", "<br>")
         self.trust.layout.display = None if words else "none"
-
-    def _teach(self, curve: SurrogateCurve, view: Any, grid: Any) -> None:
-        """The 1-D teaching overlays ticked in :attr:`teach`, on ``curve`` (:attr:`curve`)."""
-        from ..optimizers.bayes.teach import acquisition_terms, prior_paths  # a view exists: torch is loaded
-
-        on = {name: box.value for name, box in self.teach.items()}
-        curve.show_teaching(
-            grid.axis, terms=acquisition_terms(view, grid.points) if on["terms"] else None,
-            posterior=view.sample_paths(grid.points, n_samples=5) if on["posterior"] else None,
-            prior=prior_paths(view, grid.points, n_samples=5) if on["prior"] else None)
 
     def redraw(self) -> None:
         """Draw the last belief again (after the pair or a slider changed)."""
@@ -394,16 +391,16 @@ class SurrogatePanel:
         positions = checked_positions(self.space, positions, "SurrogatePanel.params_at")
         point = self.space.to_unit(self.anchor())
         for name, position in positions.items():
-            axis = self.space.axis(name, resolution=2 if self.curve is not None else MAP_RESOLUTION)
+            axis = self.space.axis(name, resolution=2 if self._curve is not None else MAP_RESOLUTION)
             point[self.space.names.index(name)] = axis_to_unit(axis, position)
         return self.space.from_unit(point)
 
     def _on_press(self, event: Any) -> None:
         if event.inaxes is None or event.xdata is None:
             return
-        if self.curve is not None:
+        if self._curve is not None:
             positions = {self.pair[0]: event.xdata}
-        elif self.maps is not None and event.inaxes in self.maps.axes:
+        elif self._maps is not None and event.inaxes in self._maps.axes:
             positions = dict(zip(self.pair, (event.xdata, event.ydata), strict=True))
         else:
             return  # a colorbar

@@ -45,6 +45,13 @@ def study():
     return made
 
 
+def on_model_tab(lab):
+    """``lab`` with its Model tab chosen (several objectives open on the Pareto tab, and a
+    hidden Model tab computes nothing: test_model_tab_hidden.py)."""
+    lab.tabs.selected_index = lab.tabs.titles.index("Model")
+    return lab
+
+
 def mean_map(lab):
     """The mean heatmap as drawn, shape (12, 12) (``coarse_maps``), and the unit-cube points it was predicted at."""
     surface = SQUARE.slice2d("a", "b", at=lab.surrogate_panel.anchor(), resolution=surrogate_panel.MAP_RESOLUTION)
@@ -53,7 +60,7 @@ def mean_map(lab):
 
 
 def test_the_selector_names_the_objectives_and_switches_the_model(study):
-    lab = Lab(study, tradeoff)
+    lab = on_model_tab(Lab(study, tradeoff))
     choice = lab.objective_choice
     assert choice.shown and not lab.errors.errors
     assert choice.dropdown.options == (("cost (minimize)", 0), ("score (maximize)", 1))
@@ -101,7 +108,7 @@ def test_a_maximized_objective_is_drawn_as_values_not_losses(study):
 
 
 def test_time_travel_shows_the_steps_belief_of_the_objective_chosen(study):
-    lab = Lab(study, tradeoff)
+    lab = on_model_tab(Lab(study, tradeoff))
     lab.objective_choice.dropdown.value = 1
     lab.travel(5)  # proposed by log-EHVI from the 5 trials before it
     assert not lab.errors.errors and lab.objective_choice.shown
@@ -165,8 +172,8 @@ def test_one_objective_by_name_or_index_is_the_usual_view_and_parego_s_is_refuse
 def test_a_one_parameter_curve_draws_the_trials_at_the_objectives_values():
     torch.set_num_threads(1)
     line = SearchSpace([Float("a", 0.0, 1.0)])
-    lab = lab_after(lambda p: tradeoff({"a": p["a"], "b": 0.5}), line, 6, directions=GOALS, optimizer="ehvi", seed=0,
-                    optimizer_settings=TINY)
+    lab = on_model_tab(lab_after(lambda p: tradeoff({"a": p["a"], "b": 0.5}), line, 6, directions=GOALS,
+                                 optimizer="ehvi", seed=0, optimizer_settings=TINY))
     curve = lab.surrogate_panel.curve
     for objective in (0, 1):
         lab.objective_choice.dropdown.value = objective
@@ -178,7 +185,8 @@ def test_a_one_parameter_curve_draws_the_trials_at_the_objectives_values():
 
 def test_a_what_if_changes_the_kernel_only_and_a_step_commits_it():
     torch.set_num_threads(1)
-    lab = lab_after(tradeoff, SQUARE, 5, directions=GOALS, optimizer="ehvi", seed=0, optimizer_settings=TINY)
+    lab = on_model_tab(lab_after(tradeoff, SQUARE, 5, directions=GOALS, optimizer="ehvi", seed=0,
+                                 optimizer_settings=TINY))
     what_if = lab.what_if
     assert what_if.widget.layout.display is None and "kernel" in what_if.note.value
     hidden = [c for c in (what_if.acquisition, what_if.beta, what_if.xi, what_if.lengthscale)
@@ -199,8 +207,8 @@ def test_a_what_if_changes_the_kernel_only_and_a_step_commits_it():
 
 def test_parego_keeps_its_scalarized_model_without_a_selector():
     torch.set_num_threads(1)
-    lab = lab_after(tradeoff, SQUARE, 5, directions=GOALS, optimizer="parego", seed=0,
-                    optimizer_settings={k: v for k, v in TINY.items() if k != "mc_samples"})
+    lab = on_model_tab(lab_after(tradeoff, SQUARE, 5, directions=GOALS, optimizer="parego", seed=0,
+                                 optimizer_settings={k: v for k, v in TINY.items() if k != "mc_samples"}))
     assert not lab.objective_choice.shown and not lab.errors.errors
     assert "A model of one number" in lab.surrogate_panel.message.value
     what_if = lab.what_if  # ParEGO's what-if as before: every control

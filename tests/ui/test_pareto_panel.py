@@ -286,6 +286,7 @@ def test_the_lab_serves_a_parego_study_with_its_scalarized_model():
     torch.set_num_threads(1)
     study = Study(SQUARE, "parego", directions=TWO, seed=0, optimizer_settings=FAST)
     lab = Lab(study, tradeoff)
+    lab.tabs.selected_index = lab.tabs.titles.index("Model")  # hidden, it computes nothing (test_model_tab_hidden.py)
     for _ in range(4):
         lab.step_button.click()
     assert not lab.errors.errors and len(study.trials) == 4
