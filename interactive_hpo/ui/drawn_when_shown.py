@@ -11,7 +11,7 @@ reads such a panel's artists (:class:`DrawnOnRead`) has them brought up to date 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .figures import LiveFigure
 
@@ -26,16 +26,20 @@ __all__ = ["DrawnOnRead", "DrawnWhenShown"]
 class DrawnWhenShown(LiveFigure):
     """A :class:`LiveFigure` that calls ``catch_up()`` before each render (shown, or drawn at a
     cell's end), never while hidden; ``catch_up`` updates the artists and does nothing when they
-    are up to date. ``figsize`` and the layout keywords are :class:`LiveFigure`'s."""
+    are up to date. Returning False, it says the figure already shows what it would draw: it is
+    then not rendered again (the Importance tab's analyses, unchanged since the last draw).
+    ``figsize`` and the layout keywords are :class:`LiveFigure`'s. Used by the Model, Pareto,
+    Importance and History tabs (DESIGN.md section 4: a hidden tab computes nothing)."""
 
-    def __init__(self, figsize: tuple[float, float], catch_up: Callable[[], Any], *, errors: ErrorLog | None = None,
-                 **layout: float | None):
+    def __init__(self, figsize: tuple[float, float], catch_up: Callable[[], bool | None], *,
+                 errors: ErrorLog | None = None, **layout: float | None):
         super().__init__(figsize, errors=errors, **layout)
         self._catch_up = catch_up
 
     def redraw(self) -> None:
-        if self.shown:
-            self._catch_up()
+        if self.shown and self._catch_up() is False:
+            self.stale = False  # the canvas already shows this
+            return
         super().redraw()
 
 

@@ -30,6 +30,7 @@ from ..study.results import FULL_BUDGET, best_trials
 from ..trial import Trial, TrialState
 from ..views import History
 from ._checks import check_goals, check_history, check_space, check_trials, error_log
+from .drawn_when_shown import DrawnWhenShown
 from .errors import ErrorLog
 from .figures import PANEL_INCHES, LiveFigure
 from .labels import button_width
@@ -122,20 +123,6 @@ def _row_html(row: tuple, numeric: Sequence[bool], best: bool, why: str | None) 
     return f"<tr{style}>" + "".join(map(body_cell, cells, numeric)) + "</tr>"
 
 
-class _CatchingUp(LiveFigure):
-    """A figure of :class:`HistoryPanel` that brings the panel up to date when it is drawn
-    (shown, or at the cell's end), not when it is hidden."""
-
-    def __init__(self, figsize: tuple[float, float], panel: HistoryPanel):
-        super().__init__(figsize, errors=panel.errors)
-        self._panel = panel
-
-    def redraw(self) -> None:
-        if self.shown:
-            self._panel._catch_up()
-        super().redraw()
-
-
 class HistoryPanel:
     """How the study went so far: two figures and a sortable table, redrawn in place.
 
@@ -199,11 +186,12 @@ class HistoryPanel:
             views: list[Any] = [widgets.HTML(f"<i>{self.goals.n} objectives: the Pareto front tab draws the front "
                                              "and the hypervolume; the Pareto set is in bold below.</i>")]
         else:
-            self._best_figure = _CatchingUp((7.0, 3.2), self)
+            self._best_figure = DrawnWhenShown((7.0, 3.2), self._catch_up, errors=self.errors)
             self._best_plot = BestSoFarPlot(self._best_figure.fig.add_subplot())
             views = [self._best_figure.widget]
         if space.dim > 2 and self.goals is None:
-            self._parallel_figure = _CatchingUp((min(max(6.0, 1.5 * space.dim + 2), PANEL_INCHES), 3.6), self)
+            size = (min(max(6.0, 1.5 * space.dim + 2), PANEL_INCHES), 3.6)
+            self._parallel_figure = DrawnWhenShown(size, self._catch_up, errors=self.errors)
             axes = [space.axis(name) for name in space.names]
             self._parallel_plot = ParallelCoordinatesPlot(axes, self._parallel_figure.fig.add_subplot())
             views.append(self._parallel_figure.widget)

@@ -45,6 +45,7 @@ from ..plots.partial_dependence import plot_partial_dependence
 from ..study.core import Study, check_study
 from ..trial import TrialState
 from ._checks import check_step, error_log
+from .drawn_when_shown import DrawnWhenShown
 from .errors import ErrorLog
 from .figures import PANEL_INCHES, LiveFigure
 from .importance_analyses import (
@@ -79,21 +80,6 @@ def _checked_settings(settings: Any) -> dict[str, int]:
                                 MAX_SETTINGS[name])
                for name, value in settings.items()}
     return {**SETTINGS, **checked}
-
-
-class _ComputedWhenShown(LiveFigure):
-    """A LiveFigure whose content is computed (by ``panel._draw``) only when it is rendered, and
-    not rendered again when nothing it shows has changed."""
-
-    def __init__(self, figsize: tuple[float, float], panel: ImportancePanel):
-        super().__init__(figsize, errors=panel.errors)
-        self._panel = panel
-
-    def redraw(self) -> None:
-        if self.shown and not self._panel._draw():
-            self.stale = False  # the canvas already shows this
-            return
-        super().redraw()
 
 
 class ImportancePanel:
@@ -167,7 +153,7 @@ class ImportancePanel:
             control.observe(guard(lambda _: self.figure.redraw()), names="value")
         self.caption = widgets.HTML()
         self.caption.add_class("ihpo-importance-caption")
-        self.figure = _ComputedWhenShown((PANEL_INCHES, 6.6), self)
+        self.figure = DrawnWhenShown((PANEL_INCHES, 6.6), self._draw, errors=self.errors)
         self.figure.on_click(guard(self._on_press))
         self.bars_ax: Any = None
         self.dependence_axes: list[Any] = []

@@ -24,7 +24,7 @@ longer plotted (after Reset, a space edit, a fork), the caption says: "of anothe
 Clicking a point selects its trial: its values, constraints, parameters and which trials
 dominate it are listed (:mod:`.pareto_details`), and "Show this step" takes the Model tab back
 to the step that proposed it. The figure is drawn only while its tab is shown
-(:class:`~.figures.LiveFigure`); trials arriving meanwhile are drawn once the tab is chosen.
+(:class:`~.drawn_when_shown.DrawnWhenShown`); trials arriving meanwhile are drawn once the tab is chosen.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from ..plots.pareto_plots import HypervolumePlot, ParetoFrontPlot
 from ..study.results import FULL_BUDGET, at_full_budget
 from ..trial import Trial
 from ._checks import check_callback, check_text, check_trials, error_log
+from .drawn_when_shown import DrawnWhenShown
 from .errors import ErrorLog
 from .figures import PANEL_INCHES, LiveFigure
 from .pareto_details import trial_details
@@ -55,19 +56,6 @@ __all__ = ["ParetoPanel"]
 
 #: How far (in pixels) from a point a click still selects it.
 PICK_PIXELS = 12.0
-
-
-class _DrawnWhenShown(LiveFigure):
-    """A LiveFigure whose artists are updated (by ``panel._draw``) only when it is rendered."""
-
-    def __init__(self, figsize: tuple[float, float], panel: ParetoPanel):
-        super().__init__(figsize, errors=panel.errors)
-        self._panel = panel
-
-    def redraw(self) -> None:
-        if self.shown:
-            self._panel._draw()
-        super().redraw()
 
 
 class ParetoPanel:
@@ -142,7 +130,7 @@ class ParetoPanel:
         pair_box = widgets.HBox([self.x_choice, self.y_choice])
         pair_box.layout.display = "none" if goals.n == 2 else None
         self.caption = widgets.HTML()
-        self.figure = _DrawnWhenShown((PANEL_INCHES, 6.0), self)
+        self.figure = DrawnWhenShown((PANEL_INCHES, 6.0), self._draw, errors=self.errors)
         self.front_ax, self.volume_ax = self.figure.fig.subplots(2, 1, height_ratios=(3, 2))
         self._build_artists()
         self.figure.on_click(guard(self._on_press))
