@@ -51,7 +51,22 @@ class DrawnOnRead:
     _curve: SurrogateCurve | None
     _maps: SurrogateMaps | None
     _readout: MapReadout | None
-    _draw: Callable[[], None]  # the panel's: computes and draws what is out of date, else nothing
+    _due: bool  # what the panel's last update gave is not drawn yet
+    _compute: Callable[[], None]  # the panel's: computes and draws what its last update gave
+
+    def _draw(self) -> None:
+        """Compute and draw what the panel's last update gave, unless it is drawn already. Marked
+        drawn first, so that what the computation reads of the panel (a property) does not start it
+        again; a computation that fails stays due, and the next show or read tries again (it was
+        marked drawn, and a second read returned the last step's maps without a word: review r476)."""
+        if not self._due:
+            return
+        self._due = False
+        try:
+            self._compute()
+        except BaseException:
+            self._due = True
+            raise
 
     @property
     def curve(self) -> SurrogateCurve | None:

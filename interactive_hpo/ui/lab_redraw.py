@@ -30,6 +30,7 @@ from .closing import close_widgets, widgets_of
 from .controller import LabController, LabEvent
 from .errors import ErrorLog
 from .fidelity_panel import FidelityPanel, fidelity_records
+from .figures import LiveFigure
 from .history_panel import HistoryPanel
 from .importance_panel import ImportancePanel
 from .manual_panel import ManualPanel
@@ -105,8 +106,8 @@ class LabRedraw:
             by_tab.insert(0, self.pareto_panel.figures)
         selected = self.tabs.selected_index or 0
         for index, figures in sorted(enumerate(by_tab), key=lambda item: item[0] == selected):  # hide, then show
-            for figure in figures:
-                figure.shown = index == selected
+            for figure in figures:  # each on its own: a model that fails to compute left the tab's others hidden
+                self.errors.guard(_show)(figure, index == selected)
 
     # -- redrawing -------------------------------------------------------------------------------------
     def _draw_population(self, snapshot: Any, step: int | None, proposal: Any) -> None:
@@ -246,3 +247,8 @@ class LabRedraw:
         if not self.controller.running:
             self._set_running(False)
         self._redrawn = time.monotonic()  # from the end: a Run's redraws leave it REDRAW_EVERY s between them
+
+
+def _show(figure: LiveFigure, shown: bool) -> None:
+    """Show or hide ``figure`` (shown, one out of date is drawn: the Model tab's maps computed)."""
+    figure.shown = shown

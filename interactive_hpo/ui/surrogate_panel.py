@@ -262,11 +262,10 @@ class SurrogatePanel(DrawnOnRead):
         else:  # no figure on screen: the lines under it alone
             self._draw()
 
-    def _draw(self) -> None:
-        """Compute and draw what the last :meth:`update` gave, unless it is drawn already."""
-        if not self._due or self._last is None:
+    def _compute(self) -> None:
+        """Compute and draw what the last :meth:`update` gave (:meth:`DrawnOnRead._draw` calls it when due)."""
+        if self._last is None:
             return
-        self._due = False
         view, history, proposal, unavailable, _, any_feasible, chosen, step = self._last
         self.figure.blank(unavailable if view is None else None)  # a click on a blank figure evaluates nothing
         if view is None:
