@@ -80,7 +80,8 @@ class FidelityPanel:
     Parameters
     ----------
     errors : ErrorLog
-        Where the buttons' errors are shown.
+        The log of the buttons' errors, shown in two of its spots: ``override_error`` under
+        Promote and Stop, ``simulate_error`` under "Simulate workers".
 
     Examples
     --------
