@@ -40,7 +40,7 @@ class ErrorLog:
         The distinct warnings raised since the last click (CSS class ``ihpo-warning``): apart
         from the errors, so that a warning never reads as a failure.
     view : ipywidgets.VBox
-        Both, for an app's layout.
+        Both, for an app's layout (at its top).
     errors : list of BaseException
         Every exception caught, oldest first, so tests and users can inspect them.
     warnings : list of str
@@ -66,9 +66,26 @@ class ErrorLog:
         self.warning_widget = widgets.HTML(value="")
         self.warning_widget.add_class("ihpo-warning")
         self.view = widgets.VBox([self.widget, self.warning_widget])
+        self._spots: list[widgets.HTML] = []  # the places beside the controls (spot), cleared with the rest
 
-    def guard(self, callback: Callable[..., Any]) -> Callable[..., Any]:
+    def spot(self) -> widgets.HTML:
+        """A new place for the errors of the controls it is put under (CSS class ``ihpo-error``).
+
+        A panel low in an app puts it right below a group of its buttons and guards their callbacks
+        with ``guard(callback, at=spot)``: the error then shows where the user clicked. Shown in the
+        area at the app's top, it was off screen (y=-531) and pushed the clicked button 84 px down
+        (browser audit a470). The spot is below the buttons, so nothing above them moves.
+        """
+        spot = widgets.HTML(value="")
+        spot.add_class("ihpo-error")
+        self._spots.append(spot)
+        return spot
+
+    def guard(self, callback: Callable[..., Any], at: widgets.HTML | None = None) -> Callable[..., Any]:
         """Wrap ``callback`` so an exception is shown here instead of lost; returns None then.
+
+        ``at``: a :meth:`spot` of this log to show the error in (None: :attr:`widget`); either way
+        it joins :attr:`errors`.
 
         A click (a button's callback, or a plain click on a figure) is a new action: the error
         shown is cleared as it starts, so a message never outlives the action it was about (an
@@ -79,6 +96,7 @@ class ErrorLog:
 
         The outermost callback also shows the warnings raised while it runs (:meth:`watching`).
         """
+        self._check_spot(at, "ErrorLog.guard")
 
         @functools.wraps(callback)
         def guarded(*args: Any, **kwargs: Any) -> Any:
@@ -88,7 +106,7 @@ class ErrorLog:
                 try:
                     return callback(*args, **kwargs)
                 except Exception as error:  # noqa: BLE001 - shown to the user, kept in self.errors
-                    self.show(error)
+                    self.show(error, at)
                     return None
 
         return guarded
@@ -115,17 +133,23 @@ class ErrorLog:
         kernel steps the study outside the button's callback, and its warnings reached the kernel's log only)."""
         return produced_under(items, self.watching)
 
-    def show(self, error: BaseException) -> None:
-        """Display ``error`` (its message, with the traceback folded underneath)."""
+    def show(self, error: BaseException, at: widgets.HTML | None = None) -> None:
+        """Display ``error`` (its message, with the traceback folded underneath) in :attr:`widget`,
+        or in ``at``, a :meth:`spot` of this log."""
         if not isinstance(error, BaseException):  # refused before it joins `errors`, which a text there broke
             raise fail("error", "ErrorLog.show", "an exception", error)
+        self._check_spot(at, "ErrorLog.show")
         self.errors.append(error)
         message = html.escape(f"{type(error).__name__}: {error}")
         trace = html.escape("".join(traceback.format_exception(error)))
-        self.widget.value = (
+        (self.widget if at is None else at).value = (
             f'<div style="color:#b00020"><b>{message}</b>'
             f"<details><summary>traceback</summary><pre>{trace}</pre></details></div>"
         )
+
+    def _check_spot(self, at: Any, owner: str) -> None:
+        if at is not None and not any(at is spot for spot in self._spots):
+            raise fail("at", owner, "a spot of this ErrorLog (ErrorLog.spot()) or None", at)
 
     def warn(self, messages: list[str]) -> None:
         """Display these warnings in :attr:`warning_widget` beside those shown since the last
@@ -147,6 +171,8 @@ class ErrorLog:
     def clear(self) -> None:
         """Hide the last error and warnings (the records in ``errors`` and ``warnings`` stay)."""
         self.widget.value = self.warning_widget.value = ""
+        for spot in self._spots:
+            spot.value = ""
         self._shown = []
 
 

@@ -80,7 +80,8 @@ class FidelityPanel:
     Parameters
     ----------
     errors : ErrorLog
-        Where the buttons' errors are shown.
+        The log of the buttons' errors, shown in two of its spots: ``override_error`` under
+        Promote and Stop, ``simulate_error`` under "Simulate workers".
 
     Examples
     --------
@@ -111,6 +112,8 @@ class FidelityPanel:
         self.bracket.observe(errors.guard(lambda _: None if self._updating else self._draw()), names="value")
         self.job = widgets.Dropdown(description="job", options=[], layout=widgets.Layout(width="40em"))
         self.job.add_class("ihpo-job")
+        # Each button group's refusals show right under it, where the user clicked (ErrorLog.spot).
+        self.override_error, self.simulate_error = errors.spot(), errors.spot()
         self.promote_button = self._button("Promote", "arrow-up", "give this configuration the next budget, "
                                            "whatever the scheduler decides", "promote")
         self.stop_button = self._button("Stop", "ban", "keep this configuration out of the next rung, "
@@ -127,16 +130,16 @@ class FidelityPanel:
                                               layout=widgets.Layout(width="auto"),
                                               tooltip="run the scheduler and its counterpart on pretend workers "
                                                       "(real evaluations, simulated time)")
-        self.simulate_button.on_click(errors.guard(lambda _: self.simulate()))
+        self.simulate_button.on_click(errors.guard(lambda _: self.simulate(), at=self.simulate_error))
         self.gantt = LiveFigure((PANEL_INCHES, 4.0), errors=errors)
         self.gantt.widget.layout.display = "none"
         self.overrides = wrapping_row([self.job, self.promote_button, self.stop_button])
         self.workers = widgets.VBox([wrapping_row([self.n_workers, self.n_jobs, self.simulate_button]),
-                                     self.gantt.widget])
+                                     self.simulate_error, self.gantt.widget])
         self.widget = widgets.VBox([
             widgets.HTML("<b>Multi-fidelity</b>: value against budget per configuration "
                          "(&#9650; promoted, &#9660; stopped by the scheduler; rings and crosses: yours)"),
-            self.bracket, self.figure.widget, self.overrides, self.table, self.workers])
+            self.bracket, self.figure.widget, self.overrides, self.override_error, self.table, self.workers])
         self.widget.add_class("ihpo-fidelity")
         self.widget.layout.display = "none"
         self._override: Callable[[int, str], Any] | None = None
@@ -150,7 +153,7 @@ class FidelityPanel:
     def _button(self, label: str, icon: str, tooltip: str, action: str) -> widgets.Button:
         button = widgets.Button(description=label, icon=icon, tooltip=tooltip, layout=widgets.Layout(width="auto"))
         button.add_class(f"ihpo-override-{action}")  # the Run's Stop is ihpo-stop
-        button.on_click(self.errors.guard(lambda _: self.override(action)))
+        button.on_click(self.errors.guard(lambda _: self.override(action), at=self.override_error))
         return button
 
     def _enable_overrides(self) -> None:

@@ -91,7 +91,8 @@ class ManualPanel:
     ----------
     space : SearchSpace
     errors : ErrorLog, optional
-        Where the buttons' errors are shown; None: a log of its own, placed in the panel.
+        The log of the buttons' errors (shown in its :meth:`~.ErrorLog.spot` under the buttons,
+        :attr:`error`); None: a log of its own, its view (warnings) placed in the panel.
     goals : Goals, optional
         The study's objectives; with several, fields for a value each and a "Record" button.
     plot_clicks : bool, default False
@@ -126,7 +127,10 @@ class ManualPanel:
         self.score = widgets.HTML()
         self.score.add_class("ihpo-scoreboard")
         self._callbacks: list[Callable[[dict[str, Any]], Any]] = []
-        self.evaluate.on_click(self.errors.guard(lambda _: self.submit()))
+        # The buttons' errors show under them, where the user clicked (ErrorLog.spot): in the Race
+        # app's area at the top, a value out of range was off screen and pushed Evaluate down.
+        self.error = self.errors.spot()
+        self.evaluate.on_click(self.errors.guard(lambda _: self.submit(), at=self.error))
         #: Several objectives: one field per objective, for values measured elsewhere.
         self.value_fields = {} if self.goals is None else \
             {name: widgets.FloatText(value=0.0, description=name) for name in self.goals.names}
@@ -141,7 +145,7 @@ class ManualPanel:
                                              "running the objective")
         self.record.add_class("ihpo-record")
         self._record_callbacks: list[Callable[[dict[str, Any], list[float]], Any]] = []
-        self.record.on_click(self.errors.guard(lambda _: self.submit_values()))
+        self.record.on_click(self.errors.guard(lambda _: self.submit_values(), at=self.error))
         known = [] if self.goals is None else [widgets.HTML("or, measured elsewhere:"), *self.value_fields.values(),
                                                self._constraints, self.record]
         # A log of its own is shown here: a typo's message went to a log nobody displayed.
@@ -149,8 +153,8 @@ class ManualPanel:
         # The Race app has no surrogate plot: offering its click there pointed at nothing.
         title = "<b>Your own trial</b>" + (" (or click a point of the surrogate plot)" if plot_clicks else "")
         self.widget = widgets.VBox([widgets.HTML(title),
-                                    *self.fields.values(), self.evaluate, self.evaluate_note, *known, *own_log,
-                                    self.score])
+                                    *self.fields.values(), self.evaluate, self.evaluate_note, *known, self.error,
+                                    *own_log, self.score])
         self.widget.add_class("ihpo-manual")
         if space.conditional:  # a field shows only while its condition holds in the form
             for field in self.fields.values():

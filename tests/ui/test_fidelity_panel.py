@@ -81,7 +81,7 @@ def test_an_override_that_does_not_fit_is_shown_not_raised(lab):
     panel = lab.fidelity_panel
     panel.job.value = lab.study.trials[-1].number   # a job at the maximum budget
     panel.promote_button.click()
-    assert "must be a job below the maximum budget" in lab.errors.widget.value
+    assert "must be a job below the maximum budget" in panel.override_error.value
 
 
 def test_simulate_workers_draws_the_scheduler_beside_its_counterpart(untouched_lab):

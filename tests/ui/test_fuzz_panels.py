@@ -307,10 +307,11 @@ def test_stop_with_no_job_chosen_says_so_instead_of_doing_nothing():
     panel.update(fidelity_records(HALVING))
     assert panel.job.value is None  # a Dropdown's options set: nothing chosen
     panel.stop_button.click()
-    assert received == [] and "`job` of FidelityPanel must be a job chosen in the list before Stop" in log.widget.value
+    assert received == []
+    assert "`job` of FidelityPanel must be a job chosen in the list before Stop" in panel.override_error.value
     panel.job.value = panel.job.options[0][1]
     panel.promote_button.click()
-    assert received == [(panel.job.value, "promote")] and log.widget.value == ""
+    assert received == [(panel.job.value, "promote")] and panel.override_error.value == log.widget.value == ""
 
 
 @pytest.mark.parametrize(("call", "message"), [

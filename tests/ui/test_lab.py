@@ -217,10 +217,10 @@ def test_manual_form_evaluates_and_errors_land_in_the_app():
     assert lab.study.trials[-1].params == {"x": 0.5} and lab.study.trials[-1].source == "manual"
     lab.manual_panel.fields["x"].value = 1.9
     lab.manual_panel.evaluate.click()
-    assert len(lab.study.trials) == 1 and "the model diverged" in lab.errors.widget.value
+    assert len(lab.study.trials) == 1 and "the model diverged" in lab.manual_panel.error.value
     lab.manual_panel.fields["x"].value = 7.0
     lab.manual_panel.evaluate.click()
-    assert isinstance(lab.errors.errors[-1], InvalidParameterError) and "[-2.0, 2.0]" in lab.errors.widget.value
+    assert isinstance(lab.errors.errors[-1], InvalidParameterError) and "[-2.0, 2.0]" in lab.manual_panel.error.value
     lab.study.enqueue({"x": 1.9})
     lab.step_button.click()  # a failing objective in a Step is a FAILED trial, not an app error
     assert lab.study.trials[-1].state is TrialState.FAILED and len(lab.errors.errors) == 2
