@@ -33,7 +33,7 @@ def test_a_model_that_fails_when_its_tab_is_shown_leaves_the_tab_shown_and_stays
     # The timeline was hidden for good (a failing figure stopped the loop that shows the tab's figures).
     assert lab.timeline.figure.shown and lab.surrogate_panel.figure.shown
     with pytest.raises(RuntimeError, match="boom in predict"):  # still due: read again, computed again
-        lab.surrogate_panel.maps
+        _ = lab.surrogate_panel.maps
     failing["on"] = False
     assert lab.surrogate_panel.maps is not None and not lab.surrogate_panel._due
     lab.close()
