@@ -21,7 +21,7 @@ that hypervolume. Only optimizers that serve several objectives may run in such 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -193,9 +193,17 @@ class Race:
         After an interrupt, the lanes the interrupted round had not reached (the one interrupted
         included) run first, so that a round never puts a lane two trials ahead of another.
         """
+        return dict(self.step_lanes())
+
+    def step_lanes(self) -> Iterator[tuple[str, Trial]]:
+        """One round as :meth:`step`, a lane at a time: yields each lane's name and trial as it
+        finishes, so that an app redraws, or gives its kernel a turn (a Stop click), between
+        trials, not once a round (a round of 5 lanes of 30 s trials held the kernel 2.5 minutes)."""
         used = {name: len(self._counted(name)) for name in self.studies if name != YOU and self._can_step(name)}
         behind = min(used.values(), default=0)
-        return {name: self._step_lane(name) for name, count in used.items() if count == behind}
+        for name, count in used.items():
+            if count == behind:
+                yield name, self._step_lane(name)
 
     def _step_lane(self, name: str) -> Trial:
         """One trial of lane ``name``; on a Ctrl-C, its trial is FAILED, left out of the budget, and the

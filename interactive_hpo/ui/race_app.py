@@ -5,7 +5,7 @@ of a cell shows Round and Run-to-the-end buttons, every lane's best-so-far curve
 and, with ``you=True``, a form to enter your own configurations in the race.
 
 Run to the end, in a kernel, is the Lab's background run (:mod:`.background`): the progress bar
-counts its trials, the curves and the ranking are redrawn between rounds (at most every
+counts its trials, the curves and the ranking are redrawn between trials (at most every
 :data:`~.lab_redraw.REDRAW_EVERY` seconds), Stop ends it after the round in progress, and
 Kernel -> Interrupt ends it with the trial cut short left out of its lane's budget (a line under
 the buttons names it).
@@ -141,7 +141,7 @@ class RaceApp:
 
     def run(self) -> None:
         """Rounds until every lane used its budget (as the Run button outside a kernel: blocking,
-        with the progress bar and a redraw between rounds); :meth:`stop` (from a callback) ends it
+        with the progress bar and a redraw between trials); :meth:`stop` (from a callback) ends it
         after the round in progress, a Ctrl-C with the trials it finished drawn."""
         total = self._begin_run()
         try:
@@ -178,9 +178,10 @@ class RaceApp:
         return total
 
     def _run_trials(self) -> Iterator[Trial]:
-        """The run's trials, a round at a time; a Stop (or a close) ends it between rounds."""
+        """The run's trials, each as it finishes (:meth:`Race.step_lanes`); a Stop (or a close) ends
+        it between rounds."""
         while not (self.race.finished or self._stop_requested or self.closed):
-            yield from self.race.step().values()
+            yield from (trial for _, trial in self.race.step_lanes())  # a turn for the kernel after each
 
     def _progress(self, done: int, total: int) -> None:
         """``done`` of the run's ``total`` trials on the bar, and a redraw if the last is

@@ -32,6 +32,18 @@ def test_lanes_step_in_lockstep_to_the_same_budget():
     assert all(len(c) == 6 and np.all(np.diff(c) <= 0) for c in curves.values())
 
 
+def test_a_round_hands_out_each_lanes_trial_as_it_finishes():
+    # The Race app's Run gave the kernel a turn once a round, after every lane's trial (review r476):
+    # a Stop click waited for the whole round. step_lanes yields each trial before the next runs.
+    said = []
+    race = Race(lambda p: said.append("evaluated") or p["x"], ["random", "sobol", "grid"], n_trials=2,
+                space=SearchSpace([Float("x", 0.0, 1.0)]), seed=0)
+    for lane, trial in race.step_lanes():
+        said.append(lane if trial.state.value == "COMPLETE" else "not complete")
+    assert said == ["evaluated", "random", "evaluated", "sobol", "evaluated", "grid"]
+    assert sorted(race.step()) == ["grid", "random", "sobol"] and race.finished  # step: the same, at once
+
+
 def test_ranking_is_by_best_value_then_by_who_got_there_first():
     race = Race(bowl, {"early": ("grid", {"resolution": 11}), "late": ("grid", {"resolution": 11, "shuffle": False})},
                 n_trials=11, space=SPACE, seed=0)
