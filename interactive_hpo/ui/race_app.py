@@ -194,6 +194,9 @@ class RaceApp:
     def _run_over(self) -> None:
         """The buttons back and the last round drawn, however the run ended (a closed app: nothing)."""
         self.running = False
+        if self.race.finished and self.progress.value:  # lanes that ran out of a finite space end it early
+            self.progress.max, self.progress.description = self.progress.value, f"{self.progress.value}/" \
+                f"{self.progress.value}"
         if not self.closed:
             self.errors.guard(self.refresh)()
 

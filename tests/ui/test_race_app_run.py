@@ -145,3 +145,13 @@ def test_closing_the_app_during_a_run_ends_it_after_the_round_and_draws_nothing(
     app.run()
     assert {s.lane: s.n_trials for s in app.race.ranking()} == {"random": 1, "sobol": 1}
     assert app.closed and not app.running and not app.errors.errors
+
+
+def test_a_run_that_ends_early_on_a_finite_space_fills_its_bar():
+    # Three configurations, a budget of six: the lanes run out at three, the bar read 6/12 (r476).
+    from interactive_hpo import Categorical, SearchSpace
+
+    app = RaceApp(Race(lambda p: float(len(p["c"])), ["random", "sobol"], n_trials=6,
+                       space=SearchSpace([Categorical("c", ["a", "bb", "ccc"])]), seed=0))
+    app.run()
+    assert app.race.finished and (app.progress.value, app.progress.max, app.progress.description) == (6, 6, "6/6")
