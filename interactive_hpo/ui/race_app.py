@@ -22,6 +22,7 @@ import asyncio
 import html
 import math
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -45,6 +46,13 @@ from .tables import body_cell, head_cell
 __all__ = ["RaceApp"]
 
 #: (line style, marker) of the optimizer lanes, in order; hollow markers let coinciding ones show through.
+#: Every open app of a race, and the one running it in the background: the cell of an app run
+#: again during its Run made a second app, which showed the race as it was while the first one's
+#: task finished it behind its back (review r476). A second app stops that run (after the round in
+#: progress), refuses its own actions until it ends, and is redrawn when it does.
+_APPS: weakref.WeakKeyDictionary[Race, weakref.WeakSet[RaceApp]] = weakref.WeakKeyDictionary()
+_RUNNING: weakref.WeakKeyDictionary[Race, RaceApp] = weakref.WeakKeyDictionary()
+
 LANE_STYLES = (("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ((0, (5, 1, 1, 1)), "v"), ((0, (1, 3)), "P"))
 
 
@@ -133,6 +141,10 @@ class RaceApp:
         self.widget = widgets.VBox(parts)
         self.widget.add_class("ihpo-race")
         self.closed = False
+        _APPS.setdefault(race, weakref.WeakSet()).add(self)
+        earlier = _RUNNING.get(race)
+        if earlier is not None:
+            earlier.stop()
         self.refresh()
 
     def round(self) -> None:
@@ -169,6 +181,7 @@ class RaceApp:
         """Refuse a run on a closed app or during a run; else set the buttons for one and return how
         many trials it has left to run (every optimizer lane's unused budget)."""
         self._check_idle("Run to the end")
+        _RUNNING[self.race] = self
         self._interrupted_before = self.race.interrupted
         self._stop_requested = False
         self.running = True
@@ -194,6 +207,11 @@ class RaceApp:
     def _run_over(self) -> None:
         """The buttons back and the last round drawn, however the run ended (a closed app: nothing)."""
         self.running = False
+        if _RUNNING.get(self.race) is self:
+            del _RUNNING[self.race]
+        for other in _APPS.get(self.race, ()):  # a later app of the race waited for this run
+            if other is not self and not other.closed:
+                other.errors.guard(other.refresh)()
         if self.race.finished and self.progress.value:  # lanes that ran out of a finite space end it early
             self.progress.max, self.progress.description = self.progress.value, f"{self.progress.value}/" \
                 f"{self.progress.value}"
@@ -217,6 +235,14 @@ class RaceApp:
         if self.running:  # the background run steps the race between its rounds
             raise TrialStateError(f"{action} is not possible while a run is in progress: click Stop (it ends the run "
                                   "after the round in progress), then try again.")
+        if self._other_running():
+            raise TrialStateError(f"{action} is not possible while an earlier app of this race runs it (its cell was "
+                                  "run again during a Run): that run stops after the round in progress, and this app "
+                                  "is redrawn then.")
+
+    def _other_running(self) -> bool:
+        """Whether another app of this race runs it in the background."""
+        return _RUNNING.get(self.race, self) is not self
 
     def _refreshed(self, action: Callable[[], Any], name: str) -> None:
         """``action``, then :meth:`refresh`, even when it is interrupted: the trials it kept are
@@ -252,7 +278,9 @@ class RaceApp:
         open_lane = yours is not None and yours.n_trials < self.race.n_trials
         self.ranking.value = (f"{self._verdict(yours if open_lane else None)}"
                               f"<table style='border-collapse:collapse'><tr>{head}</tr>{rows}</table>")
-        self.status.value = self._interrupted_note()
+        self.status.value = self._interrupted_note() + (
+            "<div>an earlier app of this race is running it: its run stops after the round in progress</div>"
+            if self._other_running() else "")
         self._open_lane = open_lane
         self._set_buttons()
         self._redrawn = time.monotonic()  # from the end: a run's redraws leave REDRAW_EVERY s between them
@@ -260,10 +288,11 @@ class RaceApp:
     def _set_buttons(self) -> None:
         """Round and Run off once the race is over, Evaluate once your budget is used, all three
         during a run (Stop on then only)."""
-        self.run_button.disabled = self.round_button.disabled = self.running or self.race.finished
+        busy = self.running or self._other_running()
+        self.run_button.disabled = self.round_button.disabled = busy or self.race.finished
         self.stop_button.disabled = not self.running
         if self.manual is not None:  # your budget used: Evaluate is off, as Round is once the race is over
-            self.manual.evaluate.disabled = self.running or not self._open_lane
+            self.manual.evaluate.disabled = busy or not self._open_lane
 
     def _interrupted_note(self) -> str:
         """A line for each trial an interrupt cut short in the last action: the race re-raises the

@@ -155,3 +155,28 @@ def test_a_run_that_ends_early_on_a_finite_space_fills_its_bar():
                        space=SearchSpace([Categorical("c", ["a", "bb", "ccc"])]), seed=0))
     app.run()
     assert app.race.finished and (app.progress.value, app.progress.max, app.progress.description) == (6, 6, "6/6")
+
+
+def test_an_app_made_again_during_a_run_stops_it_waits_for_it_and_is_redrawn_when_it_ends(monkeypatch):
+    # The cell run again during a Run: the first app's task finished the race behind the second's
+    # back, which showed "1/5" with Round and Run on, and a Round there interleaved rounds (r476).
+    race = Race(quad, ["random", "sobol"], n_trials=5, space=LINE, seed=0)
+    first = RaceApp(race)
+
+    async def run_then_show_again():
+        monkeypatch.setattr(race_app, "kernel_loop", asyncio.get_running_loop)
+        first.run_button.click()
+        while not race.studies["random"].trials:
+            await asyncio.sleep(0)
+        second = RaceApp(race)  # stops the first app's run after the round in progress
+        assert second.run_button.disabled and second.round_button.disabled
+        assert "an earlier app of this race is running it" in second.status.value
+        second.round_button.click()  # as a person would: refused, said why
+        await first._task
+        return second
+
+    second = asyncio.run(run_then_show_again())
+    assert "runs it (its cell was run again during a Run)" in second.errors.widget.value
+    assert {s.lane: s.n_trials for s in race.ranking()} == {"random": 1, "sobol": 1}  # the first stopped
+    assert not second.run_button.disabled and "earlier app" not in second.status.value  # redrawn at its end
+    assert ">1/5<" in second.ranking.value
