@@ -112,10 +112,13 @@ class OptimizerPanel:
         self._shown: tuple[str, dict[str, Any]] | None = None
         self._showing = False
         self.choice.observe(self.errors.guard(self._on_choice), names="value")
-        self.apply.on_click(self.errors.guard(lambda _: self.apply_choice()))
+        # A refused setting shows right under the button, where the user clicked (ErrorLog.spot): the
+        # area at the Lab's top was off screen and pushed the button down (browser audit a470).
+        self.apply_error = self.errors.spot()
+        self.apply.on_click(self.errors.guard(lambda _: self.apply_choice(), at=self.apply_error))
         # A log of its own is shown here: a refused setting's message went to a log nobody displayed.
         own_log = [self.errors.view] if errors is None else []
-        self.widget = widgets.VBox([self.choice, self._form, self.apply, *own_log])
+        self.widget = widgets.VBox([self.choice, self._form, self.apply, self.apply_error, *own_log])
         self.widget.add_class("ihpo-optimizer")
         if shown is None:
             self._build_form(self.choice.value, {})

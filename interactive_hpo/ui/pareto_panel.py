@@ -140,21 +140,26 @@ class ParetoPanel:
                                             layout=widgets.Layout(width="auto"),
                                             tooltip="show in the Model tab what the optimizer believed when it "
                                                     "proposed the selected trial")
-        self.travel_button.on_click(guard(lambda _: self.travel()))
+        # Each button row's errors show right under it (ErrorLog.spot), not atop the Lab.
+        self.travel_error, self.reference_error = self.errors.spot(), self.errors.spot()
+        self.travel_button.on_click(guard(lambda _: self.travel(), at=self.travel_error))
         self.reference_fields = [widgets.FloatText(description=name, layout=widgets.Layout(width="14em"))
                                  for name in names]
         self.set_button = widgets.Button(description="Use this reference", icon="check",
                                          layout=widgets.Layout(width="auto"),
                                          tooltip="measure the hypervolume from the point typed here")
-        self.set_button.on_click(guard(lambda _: self.set_reference([f.value for f in self.reference_fields])))
+        self.set_button.on_click(guard(lambda _: self.set_reference([f.value for f in self.reference_fields]),
+                                       at=self.reference_error))
         self.infer_button = widgets.Button(description="Infer again", icon="refresh",
                                            tooltip="the worst feasible value of each objective so far, plus 10 % "
                                                    "of its range")
-        self.infer_button.on_click(guard(lambda _: self.infer_reference()))
+        self.infer_button.on_click(guard(lambda _: self.infer_reference(), at=self.reference_error))
         self.widget = widgets.VBox([
             self.caption, pair_box, self.figure.widget, widgets.HBox([self.travel_button, self.details]),
+            self.travel_error,
             widgets.HBox([widgets.HTML("reference:"), *self.reference_fields, self.set_button, self.infer_button],
-                         layout=widgets.Layout(flex_flow="row wrap"))])
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            self.reference_error])
         if errors is None:  # a log of its own is shown here: a typed reference's refusal went nowhere
             self.widget.children = (*self.widget.children, self.errors.view)
         self.widget.add_class("ihpo-pareto")

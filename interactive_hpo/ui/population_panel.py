@@ -75,12 +75,14 @@ class PopulationPanel:
         self._shaded: tuple | None = None  # (pair, slice anchor) of the landscape drawn
         self._pair: tuple[str, ...] | None = None  # the parameters drawn (None: nothing drawn yet)
         self._callbacks: list[Callable[[dict[str, float]], Any]] = []
-        self.figure.on_click(self.errors.guard(self._on_press))  # plain clicks only: a zoom evaluates nothing
-        own_log = [self.errors.view] if errors is None else []  # a click's error, where it is seen
+        # A click's error (the trial it evaluates refused) shows right under the figure (ErrorLog.spot).
+        self.click_error = self.errors.spot()
+        self.figure.on_click(self.errors.guard(self._on_press, at=self.click_error))  # plain clicks only: not a zoom
+        own_log = [self.errors.view] if errors is None else []  # the figure's own errors (a failed redraw)
         self.widget = widgets.VBox([widgets.HTML("<b>Population</b>: the current generation "
                                                  "(colour: state; lines: parent to offspring); "
                                                  "click it to evaluate a point yourself"),
-                                    *own_log, self.figure.widget])
+                                    *own_log, self.figure.widget, self.click_error])
         self.widget.add_class("ihpo-population")
         self.widget.layout.display = "none"
 

@@ -280,13 +280,15 @@ class SpaceEditor:
         self.rows: list[ParameterRow] = []
         self._callbacks: list[Callable[[SearchSpace], Any]] = []
         self._rows_box = widgets.VBox([])
+        # Add's and Apply's errors show right under Apply, the editor's last button (ErrorLog.spot).
+        self.apply_error = self.error_log.spot()
         self.add = widgets.Button(description="Add parameter", icon="plus", layout=widgets.Layout(width="auto"))
-        self.add.on_click(self.error_log.guard(lambda _: self.add_row()))
+        self.add.on_click(self.error_log.guard(lambda _: self.add_row(), at=self.apply_error))
         self.message = widgets.HTML(value="")
         self.apply = widgets.Button(description="Apply", button_style="primary")
         self.apply.add_class("ihpo-apply-space")
-        self.apply.on_click(self.error_log.guard(lambda _: self.apply_space()))
-        children = [self._rows_box, self.add, self.message, self.apply]
+        self.apply.on_click(self.error_log.guard(lambda _: self.apply_space(), at=self.apply_error))
+        children = [self._rows_box, self.add, self.message, self.apply, self.apply_error]
         if errors is None:
             children.append(self.error_log.view)
         self.widget = widgets.VBox(children)

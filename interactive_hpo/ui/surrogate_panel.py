@@ -151,7 +151,9 @@ class SurrogatePanel(DrawnOnRead):
                         widgets.Box(list(self.anchors.values()), layout=widgets.Layout(flex_flow="row wrap")),
                         self.key]
         self.controls = widgets.VBox(controls)
-        self.figure.on_click(self.errors.guard(self._on_press))  # plain clicks only: a zoom evaluates nothing
+        # A click's error (the trial it evaluates refused) shows right under the figure (ErrorLog.spot).
+        self.click_error = self.errors.spot()
+        self.figure.on_click(self.errors.guard(self._on_press, at=self.click_error))  # plain clicks only: not a zoom
         #: The values under the mouse on the maps (None for the 1-D curve, whose axes are values).
         self._readout: MapReadout | None = None
         if self._maps is not None:
@@ -161,8 +163,8 @@ class SurrogatePanel(DrawnOnRead):
         # A log of its own is shown here: a click's error went to a log nobody displayed.
         own_log = [self.errors.view] if errors is None else []
         readout = [] if self._readout is None else [self._readout.widget]
-        self.widget = widgets.VBox([self.message, self.trust, self.controls, *own_log, self.figure.widget, *readout,
-                                    self.why])
+        self.widget = widgets.VBox([self.message, self.trust, self.controls, *own_log, self.figure.widget,
+                                    self.click_error, *readout, self.why])
         self.widget.add_class("ihpo-surrogate")
 
     # -- input -------------------------------------------------------------------------------------

@@ -67,8 +67,10 @@ class TimelinePanel:
         integer_ticks(self.ax.xaxis)  # kept: the Axes are never cleared (_rebuild)
         self.ax.set_xlabel("trial")
         self._empty = self.ax.text(0.5, 0.5, "", ha="center", va="center", color="0.4", transform=self.ax.transAxes)
-        self.widget = widgets.VBox([
-            wrapping_row([self.step, self.live, self.fork_button, self.branch]), self.caption, self.figure.widget])
+        # Fork's and the branch list's errors show right under their row (ErrorLog.spot), not atop the Lab.
+        self.fork_error = errors.spot()
+        self.widget = widgets.VBox([wrapping_row([self.step, self.live, self.fork_button, self.branch]),
+                                    self.fork_error, self.caption, self.figure.widget])
         self.widget.add_class("ihpo-timeline")
         self._on_travel: Callable[[int | None], Any] | None = None
         self._on_fork: Callable[[int], Any] | None = None
@@ -80,8 +82,8 @@ class TimelinePanel:
         self._legend: str | None = None  # the legend's corner (None: none drawn since the last rebuild)
         self.step.observe(errors.guard(self._scrubbed), names="value")
         self.live.observe(errors.guard(self._scrubbed), names="value")
-        self.branch.observe(errors.guard(self._picked), names="value")
-        self.fork_button.on_click(errors.guard(lambda _: self.fork()))
+        self.branch.observe(errors.guard(self._picked, at=self.fork_error), names="value")
+        self.fork_button.on_click(errors.guard(lambda _: self.fork(), at=self.fork_error))
 
     # -- wiring -------------------------------------------------------------------------------------
     def on_travel(self, callback: Callable[[int | None], Any]) -> None:

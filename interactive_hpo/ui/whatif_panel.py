@@ -102,12 +102,15 @@ class WhatIfPanel:
         self.past.add_class("ihpo-whatif-past")
         self.dropped = widgets.HTML()  # a what-if reset by a change of the optimizer's settings (show)
         self.dropped.add_class("ihpo-whatif-dropped")
+        # The controls' errors show right under the last of them (ErrorLog.spot), not atop the Lab.
+        self.error = errors.spot()
         self.widget = widgets.VBox([
             widgets.HBox([self.active, self.reset_button, self.past]),
             self.note,  # the same at live and past: on a line of its own, the first row's width is the past line's
             self.dropped,
             widgets.HBox([widgets.VBox([self.acquisition, self.beta, self.xi]),
                           widgets.VBox([self.kernel, self.lengthscale])]),
+            self.error,
             self.caption])
         self.widget.add_class("ihpo-whatif")
         self.widget.layout.display = "none"
@@ -118,10 +121,10 @@ class WhatIfPanel:
         self._viewing: int | None = None  # the past step the timeline shows (show): controls disabled
         self._callback: Callable[[], Any] | None = None
         for control in (self.active, self.acquisition, self.kernel, self.beta, self.xi, self.lengthscale):
-            control.observe(errors.guard(self._changed), names="value")
+            control.observe(errors.guard(self._changed, at=self.error), names="value")
         for control in (self.active, self.acquisition):
-            control.observe(errors.guard(lambda _: self._enable()), names="value")
-        self.reset_button.on_click(errors.guard(lambda _: self.reset()))
+            control.observe(errors.guard(lambda _: self._enable(), at=self.error), names="value")
+        self.reset_button.on_click(errors.guard(lambda _: self.reset(), at=self.error))
 
     def on_change(self, callback: Callable[[], Any]) -> None:
         """``callback()`` whenever the what-if changes (the Lab redraws the model)."""

@@ -78,9 +78,9 @@ def test_an_error_of_the_space_editor_goes_when_apply_succeeds():
     lab.space_editor.on_apply(lambda space: None if space.dim == 1 else 1 / 0)
     lab.space_editor.add.click()
     lab.space_editor.apply.click()
-    assert "ZeroDivisionError" in lab.errors.widget.value
+    assert "ZeroDivisionError" in lab.space_editor.apply_error.value  # under Apply (ErrorLog.spot)
     lab.space_editor.rows[-1].remove.click()  # a click too
-    assert lab.errors.widget.value == "" and lab.space_editor.space == SearchSpace([Float("x", -2.0, 2.0)])
+    assert lab.space_editor.apply_error.value == "" and lab.space_editor.space == SearchSpace([Float("x", -2.0, 2.0)])
 
 
 def test_a_warning_raised_in_a_callback_is_shown_in_the_app():

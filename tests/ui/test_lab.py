@@ -241,7 +241,8 @@ def test_switching_optimizer_replays_the_trials():
     assert lab.surrogate_panel.message.value == "" and lab.surrogate_panel.curve.acquisition_ax.get_ylabel() == "ucb"
     lab.optimizer_panel.fields["beta"].value = -1.0
     lab.optimizer_panel.apply.click()
-    assert "`beta` of GaussianProcessBO must be" in lab.errors.widget.value and lab.study.optimizer is optimizer
+    shown = lab.optimizer_panel.apply_error.value  # under Switch, where the user clicked (ErrorLog.spot)
+    assert "`beta` of GaussianProcessBO must be" in shown and lab.study.optimizer is optimizer
 
 
 def test_editing_the_space_carries_the_trials_that_fit():

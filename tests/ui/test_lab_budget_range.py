@@ -46,7 +46,8 @@ def test_a_switch_beyond_the_budget_range_is_refused_in_the_error_log_before_it_
     lab.optimizer_panel.fields["min_budget"].value = "1"  # a Text: its default, None, is max_budget / 27
     lab.optimizer_panel.fields["max_budget"].value = 27
     lab.optimizer_panel.apply.click()  # the Optimizer tab's Switch
-    assert "`max_budget` of &#x27;hyperband&#x27; in Lab.switch_optimizer" in lab.errors.widget.value
+    shown = lab.optimizer_panel.apply_error.value  # under Switch (ErrorLog.spot)
+    assert "`max_budget` of &#x27;hyperband&#x27; in Lab.switch_optimizer" in shown
     with refused("Lab.switch_optimizer"):
         lab.controller.switch_optimizer("asha", BEYOND)
     assert path.read_bytes() == before and lab.study.optimizer.max_budget == 1

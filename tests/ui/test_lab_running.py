@@ -36,6 +36,11 @@ def reset(lab):
     lab.controller.reset()  # the button is disabled during a run; from code, the controller refuses
 
 
+# Where each action's refusal shows: a control's under its row (ErrorLog.spot), code's atop the Lab.
+SHOWN_AT = {fork_button: lambda lab: lab.timeline.fork_error, other_branch: lambda lab: lab.timeline.fork_error,
+            edited_space: lambda lab: lab.space_editor.apply_error, reset: lambda lab: lab.errors.widget}
+
+
 @pytest.mark.parametrize("action", [fork_button, other_branch, edited_space, reset])
 def test_a_run_in_progress_stays_on_its_study(action):
     # Looking at another branch in the middle of a run moved the rest of the run to that branch
@@ -60,7 +65,8 @@ def test_a_run_in_progress_stays_on_its_study(action):
     asyncio.run(act_during_the_run())
     assert lab.study is main and lab.branch_name == "main" and len(main.trials) == 12
     assert list(lab.branches) == ["main", "fork@2"] and len(lab.branches["fork@2"].trials) == 2
-    assert "while a run is in progress" in lab.errors.widget.value and "Click Stop" in lab.errors.widget.value
+    shown = SHOWN_AT[action](lab).value
+    assert "while a run is in progress" in shown and "Click Stop" in shown
     assert not lab.timeline.fork_button.disabled and not lab.timeline.branch.disabled
     lab.timeline.branch.value = "fork@2"  # after the run: as before
     assert lab.study is lab.branches["fork@2"]
@@ -80,7 +86,7 @@ def test_an_action_refused_after_stop_says_the_run_is_stopping():
         await task
 
     asyncio.run(stop_then_apply())
-    shown = lab.errors.widget.value
+    shown = lab.space_editor.apply_error.value  # under Apply, where the user clicked
     assert "The run is stopping" in shown and "Click Stop" not in shown
     edited_space(lab)  # once it has stopped, as asked
     assert lab.study.space["x"].high == 3.0 and len(lab.study.trials) == 2

@@ -329,4 +329,4 @@ def test_the_panel_refuses_one_objective_and_a_bad_reference():
     with pytest.raises(ValueError, match="2 finite numbers, one per objective"):
         panel.set_reference([1.0])
     panel.infer_button.click()  # no trials yet: the error is shown, not raised
-    assert "at least one feasible COMPLETE trial" in panel.errors.widget.value
+    assert "at least one feasible COMPLETE trial" in panel.reference_error.value  # under the button

@@ -258,7 +258,8 @@ def test_apply_is_disabled_while_invalid_and_hands_over_the_space():
     assert editor.apply.disabled
     editor.apply.click()  # click() runs handlers even on a disabled button: nothing is applied
     assert len(received) == 1
-    assert "must be greater than low=1; got 0." in editor.error_log.widget.value
+    assert "must be greater than low=1; got 0." in editor.apply_error.value  # under Apply (ErrorLog.spot)
+    assert editor.error_log.widget.value == ""
 
 
 def test_unsubscribe():
@@ -284,7 +285,7 @@ def test_error_in_apply_callback_lands_in_the_error_log():
     editor.on_apply(later.append)
     editor.apply.click()  # does not raise
     assert [str(e) for e in log.errors] == ["the study refused the space"]
-    assert "RuntimeError: the study refused the space" in log.widget.value
+    assert "RuntimeError: the study refused the space" in editor.apply_error.value and log.widget.value == ""
     assert later == []  # callbacks run in order; a failure stops the rest, visibly
 
 
