@@ -85,6 +85,9 @@ class ParetoPanel:
         Which trials ran at the full budget (see :meth:`update`); the others are drawn, not counted.
     x_choice, y_choice : ipywidgets.Dropdown
         The objectives on the axes (hidden with two objectives).
+    travel_error, reference_error : ipywidgets.HTML
+        The errors of "Show this step", and of "Use this reference" and "Infer again", each under
+        its row (:meth:`~.ErrorLog.spot`).
 
     Examples
     --------

@@ -251,6 +251,8 @@ class SpaceEditor:
         The space-level problem (duplicate names, no parameter, what ``check`` refuses).
     error_log : ErrorLog
         The log the callbacks report to.
+    apply_error : ipywidgets.HTML
+        Add's and Apply's errors, under Apply (a :meth:`~.ErrorLog.spot` of ``error_log``).
 
     Examples
     --------

@@ -95,6 +95,8 @@ class SurrogatePanel(DrawnOnRead):
         What the maps' marks other than the trials' dots are (your trials, failed trials, the next
         proposal or a past step's), for those drawn; empty, its line kept, when none is (the 1-D
         curve has a legend).
+    click_error : ipywidgets.HTML
+        A click's error (the trial it evaluates refused), right under the figure (:meth:`~.ErrorLog.spot`).
     controls : ipywidgets.VBox
         The controls above the figure; hidden, with the figure and the readout, until a model is
         drawn; disabled, the figure blank, at a step without one after that (they would change nothing).

@@ -67,7 +67,8 @@ class TimelinePanel:
         integer_ticks(self.ax.xaxis)  # kept: the Axes are never cleared (_rebuild)
         self.ax.set_xlabel("trial")
         self._empty = self.ax.text(0.5, 0.5, "", ha="center", va="center", color="0.4", transform=self.ax.transAxes)
-        # Fork's and the branch list's errors show right under their row (ErrorLog.spot), not atop the Lab.
+        # The errors of the row's controls (a refused travel, Fork, a branch) show right under it
+        # (ErrorLog.spot), not atop the Lab.
         self.fork_error = errors.spot()
         self.widget = widgets.VBox([wrapping_row([self.step, self.live, self.fork_button, self.branch]),
                                     self.fork_error, self.caption, self.figure.widget])
@@ -80,8 +81,8 @@ class TimelinePanel:
         self._marker: Any = None  # the past step's dashed line (Line2D), None at the present
         self._drawn: tuple | None = None  # (styles, step, ylabel, any value) built for: the same, moved in place
         self._legend: str | None = None  # the legend's corner (None: none drawn since the last rebuild)
-        self.step.observe(errors.guard(self._scrubbed), names="value")
-        self.live.observe(errors.guard(self._scrubbed), names="value")
+        self.step.observe(errors.guard(self._scrubbed, at=self.fork_error), names="value")
+        self.live.observe(errors.guard(self._scrubbed, at=self.fork_error), names="value")
         self.branch.observe(errors.guard(self._picked, at=self.fork_error), names="value")
         self.fork_button.on_click(errors.guard(lambda _: self.fork(), at=self.fork_error))
 

@@ -1,6 +1,6 @@
 """The refusals of the Lab's other controls low on the page show right under them (ErrorLog.spot),
 not in the area at the Lab's top (browser audit a470; the forms' and the multi-fidelity panel's are
-in test_error_spots.py): the Optimizer tab's Switch, the timeline's Fork and branch list, the
+in test_error_spots.py): the Optimizer tab's Switch, the timeline's row (step, Fork, branch), the
 what-if controls, the space editor's Add and Apply, the Pareto tab's buttons, and clicks on the
 model's and the population's figures."""
 
@@ -42,16 +42,19 @@ def test_the_optimizer_tabs_switch_shows_its_refusal_under_it():
     assert shown_in(errors, panel.apply_error) and _below(panel.widget, panel.apply, panel.apply_error)
 
 
-def test_the_timelines_fork_and_branch_list_show_their_refusals_under_their_row():
+def test_the_timelines_row_shows_its_refusals_under_it():
     errors = ErrorLog()
     panel = TimelinePanel(errors)
+    panel.on_travel(refuse)
     panel.on_fork(refuse)
     panel.on_branch(refuse)
+    panel.live.value = False   # to the step shown: a travel
+    assert shown_in(errors, panel.fork_error) and _below(panel.widget, panel.live, panel.fork_error)
     panel.fork_button.click()
     assert shown_in(errors, panel.fork_error) and _below(panel.widget, panel.fork_button, panel.fork_error)
     panel.branch.options = ["main", "fork@2"]
     panel.branch.value = "fork@2"
-    assert shown_in(errors, panel.fork_error) and len(errors.errors) == 2
+    assert shown_in(errors, panel.fork_error) and len(errors.errors) == 3
 
 
 def test_the_what_if_controls_show_their_refusals_under_them():
