@@ -31,7 +31,8 @@ from ..exceptions import TrialStateError
 from ..outcome import Measured
 from ..trial import INTERRUPTED, Trial, TrialState
 
-__all__ = ["new_owner", "owner_is_alive", "owner_named", "owner_status", "of_this_process", "told_twice"]
+__all__ = ["new_owner", "owner_is_alive", "owner_named", "owner_status", "of_this_process", "told_twice",
+           "why_unchecked"]
 
 
 #: The largest process id there can be: a ``pid_t`` is a C int on every platform.
